@@ -1,0 +1,107 @@
+package org.servicerecovery.reliability.timers;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * One transaction per batch: claim due timers ({@code FOR UPDATE SKIP LOCKED}, so replicas never fire the same one),
+ * delete each and run its handler. The deletes, the handlers' writes and their outbox events commit together.
+ */
+@ApplicationScoped
+public class TimerFiring {
+
+    /** Raised when a handler fails, naming the timer so that only it is retried later. */
+    public static final class HandlerFailed extends RuntimeException {
+        private final Timer timer;
+
+        HandlerFailed(Timer timer, Throwable cause) {
+            super("timer " + timer.id() + " (" + timer.kind() + ") failed: " + cause, cause);
+            this.timer = timer;
+        }
+
+        public Timer timer() {
+            return timer;
+        }
+    }
+
+    private final Map<String, TimerHandler> handlers;
+
+    public TimerFiring(Instance<TimerHandler> handlers) {
+        this.handlers = handlers.stream().collect(Collectors.toMap(TimerHandler::kind, Function.identity()));
+    }
+
+    @WithTransaction
+    public Uni<List<Timer>> fireDue(Instant now, int limit) {
+        return Panache.getSession().chain(session -> claimDue(session, now, limit)
+                .chain(timers -> fireInOrder(session, timers).replaceWith(timers)));
+    }
+
+    /** Backs off exponentially (1 s, 2 s, 4 s … at most 5 min); after {@code maxAttempts} the timer is parked. */
+    @WithTransaction
+    public Uni<Boolean> recordFailure(Timer timer, Throwable cause, Instant now, int maxAttempts) {
+        int attempts = timer.attempts() + 1;
+        boolean park = attempts >= maxAttempts;
+        Duration backoff = Duration.ofSeconds(Math.min(300, 1L << Math.min(attempts - 1, 9)));
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        UPDATE timer SET attempts = :attempts, last_error = :error, parked = :park,
+                            due_at = CASE WHEN :park THEN due_at ELSE :retryAt END
+                        WHERE id = :id""")
+                .setParameter("attempts", attempts)
+                .setParameter("error", String.valueOf(cause.getCause() != null ? cause.getCause() : cause))
+                .setParameter("park", park)
+                .setParameter("retryAt", OffsetDateTime.ofInstant(now.plus(backoff), ZoneOffset.UTC))
+                .setParameter("id", timer.id())
+                .executeUpdate())
+                .replaceWith(park);
+    }
+
+    private Uni<List<Timer>> claimDue(Mutiny.Session session, Instant now, int limit) {
+        return session.createNativeQuery("""
+                        SELECT id, kind, owner_id, (extract(epoch FROM due_at) * 1000000)::bigint, payload, attempts
+                        FROM timer WHERE NOT parked AND due_at <= :now
+                        ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED""", Object[].class)
+                .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .setParameter("limit", limit)
+                .getResultList()
+                .map(rows -> rows.stream().map(TimerFiring::toTimer).toList());
+    }
+
+    private Uni<Void> fireInOrder(Mutiny.Session session, List<Timer> timers) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Timer timer : timers) {
+            chain = chain.chain(() -> fire(session, timer));
+        }
+        return chain;
+    }
+
+    /** Deletes first, so a handler may schedule a timer with the same id (a recurring reminder) in the same transaction. */
+    private Uni<Void> fire(Mutiny.Session session, Timer timer) {
+        TimerHandler handler = handlers.get(timer.kind());
+        return session.createNativeQuery("DELETE FROM timer WHERE id = :id").setParameter("id", timer.id()).executeUpdate()
+                .chain(() -> handler == null
+                        ? Uni.createFrom().failure(new IllegalStateException("no handler for timer kind " + timer.kind()))
+                        : handler.onFire(timer))
+                .onFailure().transform(cause -> new HandlerFailed(timer, cause));
+    }
+
+    private static Timer toTimer(Object[] row) {
+        long micros = ((Number) row[3]).longValue();
+        Instant due = Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1000L);
+        return new Timer((String) row[0], (String) row[1], (String) row[2], due, (String) row[4], ((Number) row[5]).intValue());
+    }
+}

@@ -1,0 +1,202 @@
+package org.servicerecovery.reliability.timers;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.VertxContextSupport;
+
+/**
+ * Fires timers within milliseconds of their due time. PostgreSQL is the truth; in memory is only the next due instant,
+ * read from the due-time index after every batch and whenever a commit schedules or moves a timer (NOTIFY), so the
+ * loop sleeps exactly until the next timer instead of polling. {@code max-idle} bounds the sleep if a notification is
+ * lost.
+ */
+@ApplicationScoped
+public class TimerLoop {
+
+    private static final Logger LOG = Logger.getLogger(TimerLoop.class);
+    private static final Duration PENDING_REFRESH = Duration.ofSeconds(5);
+
+    private final AgroalDataSource dataSource;
+    private final TimerFiring firing;
+    private final Clock clock;
+    private final MeterRegistry registry;
+    private final String schema;
+    private final int batchSize;
+    private final int maxAttempts;
+    private final Duration maxIdle;
+    private final boolean enabled;
+    private final io.micrometer.core.instrument.Timer lateness;
+    private final AtomicLong pending = new AtomicLong();
+    private volatile boolean running;
+    private Thread thread;
+
+    public TimerLoop(AgroalDataSource dataSource, TimerFiring firing, Clock clock, MeterRegistry registry,
+                     @ConfigProperty(name = "service.schema") String schema,
+                     @ConfigProperty(name = "reliability.timers.batch-size", defaultValue = "200") int batchSize,
+                     @ConfigProperty(name = "reliability.timers.max-attempts", defaultValue = "10") int maxAttempts,
+                     @ConfigProperty(name = "reliability.timers.max-idle", defaultValue = "PT1S") Duration maxIdle,
+                     @ConfigProperty(name = "reliability.timers.enabled", defaultValue = "true") boolean enabled) {
+        this.dataSource = dataSource;
+        this.firing = firing;
+        this.clock = clock;
+        this.registry = registry;
+        this.schema = schema;
+        this.batchSize = batchSize;
+        this.maxAttempts = maxAttempts;
+        this.maxIdle = maxIdle;
+        this.enabled = enabled;
+        this.lateness = io.micrometer.core.instrument.Timer.builder("timers.lateness").publishPercentileHistogram()
+                .description("how long after its due time a timer fired").register(registry);
+        registry.gauge("timers.pending", pending);
+    }
+
+    void start(@Observes StartupEvent startup) {
+        if (!enabled) {
+            return;
+        }
+        running = true;
+        thread = new Thread(this::run, "timer-loop");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Before the connection pools close, so no batch is cut in half by the shutdown. */
+    void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(TimeUnit.SECONDS.toMillis(10));
+        }
+    }
+
+    private void run() {
+        while (running) {
+            try (Connection listening = dataSource.getConnection()) {
+                listening.setAutoCommit(true);
+                try (Statement statement = listening.createStatement()) {
+                    statement.execute("LISTEN \"" + schema + "_timer\"");
+                }
+                fireWhileRunning(listening);
+            } catch (Exception e) {
+                if (running) {
+                    LOG.warnf("Timer loop interrupted by %s; retrying in a second", e.toString());
+                    sleep(Duration.ofSeconds(1));
+                }
+            }
+        }
+    }
+
+    private void fireWhileRunning(Connection listening) throws SQLException {
+        long nextPendingRefresh = 0;
+        while (running) {
+            int fired;
+            do {
+                fired = fireBatch();
+            } while (running && fired == batchSize);
+            if (System.nanoTime() > nextPendingRefresh) {
+                refreshPending(listening);
+                nextPendingRefresh = System.nanoTime() + PENDING_REFRESH.toNanos();
+            }
+            long waitMillis = millisUntilNextDue(listening);
+            if (waitMillis == 0 && fired == 0) {
+                // Due timers that another replica holds right now: let it finish instead of spinning.
+                waitMillis = 10;
+            }
+            if (waitMillis > 0) {
+                listening.unwrap(PGConnection.class).getNotifications((int) waitMillis);
+            }
+        }
+    }
+
+    private int fireBatch() {
+        Instant now = clock.instant();
+        try {
+            List<Timer> fired = VertxContextSupport.subscribeAndAwait(() -> firing.fireDue(now, batchSize));
+            Instant firedAt = clock.instant();
+            for (Timer timer : fired) {
+                lateness.record(Duration.between(timer.dueAt(), firedAt).toNanos(), TimeUnit.NANOSECONDS);
+                registry.counter("timers.fired", "kind", timer.kind()).increment();
+            }
+            return fired.size();
+        } catch (TimerFiring.HandlerFailed failed) {
+            recordFailure(failed);
+            return batchSize;
+        } catch (Throwable e) {
+            if (!running) {
+                return 0;
+            }
+            LOG.errorf(e, "Firing due timers failed; retrying shortly");
+            sleep(Duration.ofMillis(200));
+            return 0;
+        }
+    }
+
+    private void recordFailure(TimerFiring.HandlerFailed failed) {
+        Timer timer = failed.timer();
+        registry.counter("timers.failures", "kind", timer.kind()).increment();
+        try {
+            boolean parked = VertxContextSupport.subscribeAndAwait(
+                    () -> firing.recordFailure(timer, failed.getCause(), clock.instant(), maxAttempts));
+            if (parked) {
+                registry.counter("timers.parked", "kind", timer.kind()).increment();
+                LOG.errorf(failed.getCause(), "Timer %s (%s) parked after %d failed attempts; it needs attention",
+                        timer.id(), timer.kind(), timer.attempts() + 1);
+            } else {
+                LOG.warnf("Timer %s (%s) failed (attempt %d), will retry: %s",
+                        timer.id(), timer.kind(), timer.attempts() + 1, failed.getCause());
+            }
+        } catch (Throwable e) {
+            LOG.errorf(e, "Could not record the failure of timer %s", timer.id());
+            sleep(Duration.ofMillis(200));
+        }
+    }
+
+    private long millisUntilNextDue(Connection listening) throws SQLException {
+        try (Statement statement = listening.createStatement();
+             ResultSet result = statement.executeQuery(
+                     "SELECT (extract(epoch FROM min(due_at)) * 1000)::bigint FROM timer WHERE NOT parked")) {
+            result.next();
+            long next = result.getLong(1);
+            if (result.wasNull()) {
+                return maxIdle.toMillis();
+            }
+            return Math.max(0, Math.min(maxIdle.toMillis(), next - clock.millis()));
+        }
+    }
+
+    private void refreshPending(Connection listening) throws SQLException {
+        try (Statement statement = listening.createStatement();
+             ResultSet result = statement.executeQuery("SELECT count(*) FROM timer WHERE NOT parked")) {
+            result.next();
+            pending.set(result.getLong(1));
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package org.servicerecovery.reliability.timers;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Schedules, moves and cancels durable timers in the caller's transaction, so a timer exists exactly when the business
+ * change that needs it committed. Must be called inside {@code @WithTransaction}.
+ */
+@ApplicationScoped
+public class Timers {
+
+    /** Creates the timer, or moves it (and resets its attempts) if one with this id exists. */
+    public Uni<Void> schedule(String id, String kind, String ownerId, Instant dueAt, String payload) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO timer (id, kind, owner_id, due_at, payload) VALUES (:id, :kind, :owner, :due, :payload)
+                        ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, owner_id = excluded.owner_id,
+                            due_at = excluded.due_at, payload = excluded.payload,
+                            attempts = 0, last_error = NULL, parked = FALSE""")
+                .setParameter("id", id)
+                .setParameter("kind", kind)
+                .setParameter("owner", ownerId)
+                .setParameter("due", OffsetDateTime.ofInstant(dueAt, ZoneOffset.UTC))
+                .setParameter("payload", payload)
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /** True if a timer was cancelled; false if it had already fired or never existed. */
+    public Uni<Boolean> cancel(String id) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("DELETE FROM timer WHERE id = :id")
+                .setParameter("id", id)
+                .executeUpdate())
+                .map(deleted -> deleted > 0);
+    }
+
+    /** Cancels every timer of {@code kind} owned by {@code ownerId}; returns how many. */
+    public Uni<Integer> cancelAll(String kind, String ownerId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "DELETE FROM timer WHERE kind = :kind AND owner_id = :owner")
+                .setParameter("kind", kind)
+                .setParameter("owner", ownerId)
+                .executeUpdate());
+    }
+}

@@ -1,0 +1,46 @@
+package org.servicerecovery.servicekit;
+
+import java.util.List;
+
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+
+import com.fasterxml.jackson.databind.JsonMappingException;
+
+/** RFC 6901 pointers for the places a request body went wrong. */
+public final class JsonPointers {
+
+    private JsonPointers() {
+    }
+
+    public static String of(List<JsonMappingException.Reference> path) {
+        StringBuilder pointer = new StringBuilder();
+        for (JsonMappingException.Reference reference : path) {
+            pointer.append('/').append(reference.getFieldName() != null
+                    ? escape(reference.getFieldName()) : Integer.toString(reference.getIndex()));
+        }
+        return pointer.toString();
+    }
+
+    /** Skips the method and parameter nodes Bean Validation puts in front of a body's own properties. */
+    public static String ofPropertyPath(Path path) {
+        StringBuilder pointer = new StringBuilder();
+        for (Path.Node node : path) {
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.PARAMETER
+                    || node.getKind() == ElementKind.CONSTRUCTOR || node.getKind() == ElementKind.RETURN_VALUE) {
+                continue;
+            }
+            if (node.getIndex() != null) {
+                pointer.append('/').append(node.getIndex());
+            }
+            if (node.getName() != null && node.getKind() != ElementKind.CONTAINER_ELEMENT) {
+                pointer.append('/').append(escape(node.getName()));
+            }
+        }
+        return pointer.toString();
+    }
+
+    static String escape(String token) {
+        return token.replace("~", "~0").replace("/", "~1");
+    }
+}

@@ -1,0 +1,155 @@
+package org.servicerecovery.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.servicerecovery.localinfra.DevTokens;
+import org.servicerecovery.localinfra.KafkaBroker;
+import org.servicerecovery.localinfra.LocalPostgres;
+import org.servicerecovery.localinfra.TopicCatalogue;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.postgresql.PostgreSQLContainer;
+
+/**
+ * One Kafka and one PostgreSQL per test JVM. Quarkus may load test classes and test resources in different class
+ * loaders, so the endpoints are published as system properties, which every loader sees, instead of static fields.
+ * Mode: system property or environment {@code SR_TEST_INFRA} = {@code auto} (default: containers when Docker answers),
+ * {@code embedded} or {@code containers}.
+ */
+public final class SharedInfrastructure {
+
+    static final String KAFKA = "sr.test.kafka.bootstrap-servers";
+    static final String JDBC_URL = "sr.test.db.jdbc-url";
+    static final String REACTIVE_URL = "sr.test.db.reactive-url";
+    static final String DB_USER = "sr.test.db.user";
+    static final String DB_PASSWORD = "sr.test.db.password";
+    static final String KEY_DIR = "sr.test.jwt.key-dir";
+    private static final int TEST_PARTITIONS = 3;
+
+    private SharedInfrastructure() {
+    }
+
+    public static synchronized SharedInfrastructure get() {
+        if (System.getProperty(KAFKA) == null) {
+            start();
+        }
+        return new SharedInfrastructure();
+    }
+
+    public Map<String, String> serviceConfig() {
+        Map<String, String> config = new HashMap<>();
+        config.put("kafka.bootstrap.servers", System.getProperty(KAFKA));
+        config.put("quarkus.datasource.jdbc.url", System.getProperty(JDBC_URL));
+        config.put("quarkus.datasource.reactive.url", System.getProperty(REACTIVE_URL));
+        config.put("quarkus.datasource.username", System.getProperty(DB_USER));
+        config.put("quarkus.datasource.password", System.getProperty(DB_PASSWORD));
+        config.put("mp.jwt.verify.publickey.location",
+                Path.of(System.getProperty(KEY_DIR), DevTokens.PUBLIC_KEY_FILE).toUri().toString());
+        return config;
+    }
+
+    public String kafkaBootstrapServers() {
+        return System.getProperty(KAFKA);
+    }
+
+    public String jdbcUrl() {
+        return System.getProperty(JDBC_URL);
+    }
+
+    private static void start() {
+        try {
+            Path root = Files.createTempDirectory("service-recovery-test-");
+            Path keyDir = root.resolve("jwt");
+            DevTokens.inDirectory(keyDir);
+            System.setProperty(KEY_DIR, keyDir.toString());
+            if (useContainers()) {
+                startContainers();
+            } else {
+                startEmbedded(root);
+            }
+            TopicCatalogue.ensureTopics(System.getProperty(KAFKA), TEST_PARTITIONS);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean useContainers() {
+        String mode = System.getProperty("SR_TEST_INFRA", System.getenv().getOrDefault("SR_TEST_INFRA", "auto"));
+        return switch (mode) {
+            case "embedded" -> false;
+            case "containers" -> true;
+            // Asking Testcontainers when no engine can exist only fills the log with errors.
+            default -> (System.getenv("DOCKER_HOST") != null || Files.exists(Path.of("/var/run/docker.sock")))
+                    && DockerClientFactory.instance().isDockerAvailable();
+        };
+    }
+
+    private static void startEmbedded(Path root) {
+        // Both take seconds to boot; start them side by side.
+        CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> uncheck(() ->
+                KafkaBroker.start(root.resolve("kafka"), freePort(), freePort(), Duration.ofSeconds(60))));
+        CompletableFuture<LocalPostgres> postgres = CompletableFuture.supplyAsync(() -> uncheck(() ->
+                LocalPostgres.start(root.resolve("postgres"), freePort(), LocalPostgres.Durability.FAST_FOR_TESTS)));
+        KafkaBroker broker = kafka.join();
+        LocalPostgres database = postgres.join();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            uncheck(() -> {
+                database.close();
+                deleteRecursively(root);
+                return null;
+            });
+        }));
+        System.setProperty(KAFKA, broker.bootstrapServers());
+        System.setProperty(JDBC_URL, database.jdbcUrl());
+        System.setProperty(REACTIVE_URL, database.reactiveUrl());
+        System.setProperty(DB_USER, LocalPostgres.USER);
+        System.setProperty(DB_PASSWORD, LocalPostgres.PASSWORD);
+    }
+
+    @SuppressWarnings("resource") // stopped by Testcontainers' own reaper when the JVM ends
+    private static void startContainers() {
+        KafkaContainer kafka = new KafkaContainer("apache/kafka:4.1.1");
+        PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:17-alpine").withDatabaseName(LocalPostgres.DATABASE);
+        CompletableFuture.allOf(CompletableFuture.runAsync(kafka::start), CompletableFuture.runAsync(postgres::start)).join();
+        System.setProperty(KAFKA, kafka.getBootstrapServers());
+        System.setProperty(JDBC_URL, postgres.getJdbcUrl());
+        System.setProperty(REACTIVE_URL, postgres.getJdbcUrl().substring("jdbc:".length()));
+        System.setProperty(DB_USER, postgres.getUsername());
+        System.setProperty(DB_PASSWORD, postgres.getPassword());
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        try (var paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private interface IoSupplier<T> {
+        T get() throws IOException;
+    }
+
+    private static <T> T uncheck(IoSupplier<T> supplier) {
+        try {
+            return supplier.get();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+package org.servicerecovery.recovery;
+
+import org.servicerecovery.testing.RealInfrastructure;
+import org.servicerecovery.testing.ServiceContractTest;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
+class RecoveryEscalationContractTest extends ServiceContractTest {
+
+    @Override
+    protected String serviceName() {
+        return "recovery-escalation";
+    }
+}
