@@ -66,6 +66,7 @@ public final class KafkaBroker implements AutoCloseable {
     /** Fails fast if the broker process died instead of waiting for the whole timeout. */
     static void awaitReady(String bootstrapServers, Duration timeout, Process process) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        awaitPortOpen(bootstrapServers, deadline, process);
         try (Admin admin = Admin.create(Map.of(
                 AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000,
@@ -83,6 +84,19 @@ public final class KafkaBroker implements AutoCloseable {
                     }
                     sleep(200);
                 }
+            }
+        }
+    }
+
+    /** An admin client against a closed port logs a reconnect every few milliseconds; wait for the listener first. */
+    private static void awaitPortOpen(String bootstrapServers, long deadline, Process process) {
+        int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
+                return;
+            } catch (IOException notYet) {
+                sleep(100);
             }
         }
     }

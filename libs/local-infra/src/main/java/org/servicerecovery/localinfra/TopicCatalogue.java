@@ -25,6 +25,20 @@ public final class TopicCatalogue {
         return ensureTopics(bootstrapServers, 0);
     }
 
+    /** A topic outside the catalogue, e.g. the dead-letter topic of a test application. */
+    public static void ensureTopic(String bootstrapServers, String name, int partitions) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name)) {
+                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topic " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topic " + name, e);
+        }
+    }
+
     /** With {@code partitions} for every topic (tests use fewer to start faster), or the catalogue's when 0. */
     public static List<String> ensureTopics(String bootstrapServers, int partitions) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {

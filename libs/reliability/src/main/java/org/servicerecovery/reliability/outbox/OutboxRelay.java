@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
+import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CloudEvents;
 
 import io.agroal.api.AgroalDataSource;
@@ -37,7 +38,7 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Takes outbox rows to Kafka in commit order and deletes them once the broker acknowledged (idempotent producer,
- * {@code acks=all}). One replica relays at a time (a PostgreSQL advisory lock held on its listening connection, released
+ * {@code acks=all}), in CloudEvents binary mode. One replica relays at a time (a PostgreSQL advisory lock held on its listening connection, released
  * by PostgreSQL if that replica dies), which keeps per-key order without coordination. A crash between the broker's
  * acknowledgement and the delete re-sends those events: consumers are idempotent.
  */
@@ -166,11 +167,7 @@ public class OutboxRelay {
                         while (rows.next()) {
                             ids.add(rows.getLong(1));
                             createdAtMillis.add(rows.getLong(5));
-                            ProducerRecord<String, byte[]> record = new ProducerRecord<>(rows.getString(2), rows.getString(3),
-                                    rows.getString(4).getBytes(StandardCharsets.UTF_8));
-                            record.headers().add(CloudEvents.CONTENT_TYPE_HEADER,
-                                    CloudEvents.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
-                            acks.add(producer.send(record));
+                            acks.add(producer.send(binaryModeRecord(rows.getString(2), rows.getString(3), rows.getString(4))));
                         }
                     }
                 }
@@ -195,6 +192,15 @@ public class OutboxRelay {
                 throw e;
             }
         }
+    }
+
+    /** Our topics carry CloudEvents in binary mode: attributes in ce_* headers, the data as the value. */
+    private static ProducerRecord<String, byte[]> binaryModeRecord(String topic, String key, String structuredJson) {
+        CloudEvent event = CloudEvents.fromStructuredJson(structuredJson.getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, CloudEvents.toBinaryData(event));
+        CloudEvents.toBinaryHeaders(event).forEach((name, value) ->
+                record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return record;
     }
 
     private void refreshBacklog() throws SQLException {

@@ -1,0 +1,153 @@
+package org.servicerecovery.reliability.testapp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.servicerecovery.events.Topic;
+import org.servicerecovery.reliability.timers.Timer;
+import org.servicerecovery.reliability.timers.TimerFiring;
+import org.servicerecovery.testing.TopicReader;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+
+@QuarkusTest
+@WithTestResource(value = TestappInfrastructure.class, scope = TestResourceScope.GLOBAL)
+class TimersTest {
+
+    @Inject
+    Effects effects;
+
+    @Inject
+    TimerFiring firing;
+
+    @Test
+    void aTimerFiresOnceAtItsDueTimeWithItsEffectAndEventCommittedTogether() throws Throwable {
+        String id = "t-" + UUID.randomUUID();
+        schedule(id, Instant.now().plusMillis(300), null);
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> effectsOf(id) == 1);
+        assertEquals(0, Db.count("SELECT count(*) FROM timer WHERE id = ?", id));
+        try (TopicReader reader = new TopicReader(Topic.PROMISE_EVENTS.topicName())) {
+            reader.readUntil(records -> records.stream().anyMatch(r -> ("fired-" + id).equals(TopicReader.header(r, "ce_id"))),
+                    Duration.ofSeconds(20));
+        }
+        Thread.sleep(500);
+        assertEquals(1, effectsOf(id));
+    }
+
+    @Test
+    void schedulingAgainMovesTheTimerAndCancellingStopsIt() throws Throwable {
+        String movedEarlier = "t-" + UUID.randomUUID();
+        String movedLater = "t-" + UUID.randomUUID();
+        String cancelled = "t-" + UUID.randomUUID();
+        schedule(movedEarlier, Instant.now().plusSeconds(3600), null);
+        schedule(movedLater, Instant.now().plusMillis(300), null);
+        schedule(cancelled, Instant.now().plusMillis(300), null);
+
+        schedule(movedEarlier, Instant.now().plusMillis(200), null);
+        schedule(movedLater, Instant.now().plusSeconds(3600), null);
+        assertTrue(VertxContextSupport.subscribeAndAwait(() -> effects.cancel(cancelled)));
+
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> effectsOf(movedEarlier) == 1);
+        Thread.sleep(700);
+        assertEquals(0, effectsOf(movedLater));
+        assertEquals(0, effectsOf(cancelled));
+        assertEquals(1, Db.count("SELECT count(*) FROM timer WHERE id = ?", movedLater));
+    }
+
+    @Test
+    void aFailingHandlerIsRetriedWithBackoffAndThenSucceeds() throws Throwable {
+        String id = "t-" + UUID.randomUUID();
+        schedule(id, Instant.now(), "fail-twice");
+
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> effectsOf(id) == 1);
+        Thread.sleep(300);
+        assertEquals(1, effectsOf(id));
+    }
+
+    @Test
+    void aHandlerThatKeepsFailingIsParkedAndReportedNeverDropped() throws Throwable {
+        String id = "t-" + UUID.randomUUID();
+        schedule(id, Instant.now(), "fail-always");
+
+        Awaitility.await().atMost(Duration.ofSeconds(15))
+                .until(() -> Db.count("SELECT count(*) FROM timer WHERE id = ? AND parked", id) == 1);
+        assertEquals(3, Db.count("SELECT attempts FROM timer WHERE id = ?", id));
+        assertTrue(Db.text("SELECT last_error FROM timer WHERE id = ?", id).contains("handler failure on purpose"));
+        assertEquals(0, effectsOf(id));
+    }
+
+    @Test
+    void competingFirersNeverFireATimerTwice() throws Throwable {
+        String prefix = "race-" + UUID.randomUUID();
+        Instant due = Instant.now().plusMillis(500);
+        for (int i = 0; i < 300; i++) {
+            schedule(prefix + "-" + i, due, null);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<Integer>> firers = new ArrayList<>();
+            for (int f = 0; f < 4; f++) {
+                firers.add(pool.submit(fireUntilNoneDue(due)));
+            }
+            for (Future<Integer> firer : firers) {
+                firer.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> Db.count("SELECT count(*) FROM timer WHERE id LIKE ?", prefix + "%") == 0);
+        assertEquals(300, Db.count("SELECT count(*) FROM timer_effect WHERE timer_id LIKE ?", prefix + "%"));
+        assertEquals(300, Db.count("SELECT count(DISTINCT timer_id) FROM timer_effect WHERE timer_id LIKE ?", prefix + "%"));
+    }
+
+    /** A second and third replica's firing, racing the application's own loop. */
+    private Callable<Integer> fireUntilNoneDue(Instant due) {
+        return () -> {
+            while (Instant.now().isBefore(due)) {
+                Thread.sleep(5);
+            }
+            int total = 0;
+            List<Timer> fired;
+            do {
+                fired = await(() -> firing.fireDue(Instant.now(), 20));
+                total += fired.size();
+            } while (!fired.isEmpty());
+            return total;
+        };
+    }
+
+    private static <T> T await(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(work);
+        } catch (Throwable e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void schedule(String id, Instant due, String payload) throws Throwable {
+        VertxContextSupport.subscribeAndAwait(() -> effects.schedule(id, due, payload));
+    }
+
+    private static long effectsOf(String id) {
+        return Db.count("SELECT count(*) FROM timer_effect WHERE timer_id = ?", id);
+    }
+}

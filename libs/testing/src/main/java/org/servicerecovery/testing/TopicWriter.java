@@ -1,0 +1,46 @@
+package org.servicerecovery.testing;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.events.CloudEvents;
+
+/** A plain Kafka producer, as a CRM or another service would use one. */
+public final class TopicWriter implements AutoCloseable {
+
+    private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers(),
+            ProducerConfig.ACKS_CONFIG, "all"),
+            new StringSerializer(), new ByteArraySerializer());
+
+    /** Sends in CloudEvents binary mode, keyed by the event's subject, and waits for the acknowledgement. */
+    public void sendBinary(String topic, CloudEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.subject(), CloudEvents.toBinaryData(event));
+        CloudEvents.toBinaryHeaders(event).forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        send(record);
+    }
+
+    public void sendRaw(String topic, String key, byte[] value) {
+        send(new ProducerRecord<>(topic, key, value));
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
+        try {
+            producer.send(record).get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send to " + record.topic(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}
