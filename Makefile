@@ -4,7 +4,7 @@ ROLE ?= agent
 SUB ?= alice
 TEAM ?= blue
 
-.PHONY: build run stop test token clean images
+.PHONY: build run stop test token clean bench
 
 build: ## compile and package every module, tests skipped
 	$(MVNW) -q package -DskipTests
@@ -24,3 +24,7 @@ token: ## make token ROLE=agent SUB=alice TEAM=blue
 
 clean: stop
 	$(MVNW) -q clean
+
+bench: ## measure the system next to same-run Kafka and PostgreSQL baselines; writes target/bench/report.md
+	$(MVNW) -q package -DskipTests
+	java -cp "deploy/bench/target/classes:$$(cat deploy/bench/target/runtime-classpath.txt)" org.servicerecovery.bench.Bench

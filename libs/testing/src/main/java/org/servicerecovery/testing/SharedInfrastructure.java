@@ -22,7 +22,8 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
  * One Kafka and one PostgreSQL per test JVM. Quarkus may load test classes and test resources in different class
  * loaders, so the endpoints are published as system properties, which every loader sees, instead of static fields.
  * Mode: system property or environment {@code SR_TEST_INFRA} = {@code auto} (default: containers when Docker answers),
- * {@code embedded} or {@code containers}.
+ * {@code embedded} or {@code containers}. Benchmarks set {@code sr.infra.durable=true} to measure with production
+ * durability (fsync, synchronous commit).
  */
 public final class SharedInfrastructure {
 
@@ -97,7 +98,8 @@ public final class SharedInfrastructure {
         CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> uncheck(() ->
                 KafkaBroker.start(root.resolve("kafka"), freePort(), freePort(), Duration.ofSeconds(60))));
         CompletableFuture<LocalPostgres> postgres = CompletableFuture.supplyAsync(() -> uncheck(() ->
-                LocalPostgres.start(root.resolve("postgres"), freePort(), LocalPostgres.Durability.FAST_FOR_TESTS)));
+                LocalPostgres.start(root.resolve("postgres"), freePort(), Boolean.getBoolean("sr.infra.durable")
+                        ? LocalPostgres.Durability.DURABLE : LocalPostgres.Durability.FAST_FOR_TESTS)));
         KafkaBroker broker = kafka.join();
         LocalPostgres database = postgres.join();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -47,8 +47,8 @@ public class TimerFiring {
 
     @WithTransaction
     public Uni<List<Timer>> fireDue(Instant now, int limit) {
-        return Panache.getSession().chain(session -> claimDue(session, now, limit)
-                .chain(timers -> fireInOrder(session, timers).replaceWith(timers)));
+        return Panache.getSession().chain(session -> claimAndDeleteDue(session, now, limit)
+                .chain(timers -> fireInOrder(timers).replaceWith(timers)));
     }
 
     /** Backs off exponentially (1 s, 2 s, 4 s … at most 5 min); after {@code maxAttempts} the timer is parked. */
@@ -70,33 +70,38 @@ public class TimerFiring {
                 .replaceWith(park);
     }
 
-    private Uni<List<Timer>> claimDue(Mutiny.Session session, Instant now, int limit) {
+    /**
+     * Claims and deletes in one statement; a handler's failure rolls the delete back with everything else. Deleting
+     * before the handlers run also lets a handler schedule a timer with the same id (a recurring reminder).
+     */
+    private Uni<List<Timer>> claimAndDeleteDue(Mutiny.Session session, Instant now, int limit) {
         return session.createNativeQuery("""
-                        SELECT id, kind, owner_id, (extract(epoch FROM due_at) * 1000000)::bigint, payload, attempts
-                        FROM timer WHERE NOT parked AND due_at <= :now
-                        ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED""", Object[].class)
+                        DELETE FROM timer WHERE id IN (
+                            SELECT id FROM timer WHERE NOT parked AND due_at <= :now
+                            ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+                        RETURNING id, kind, owner_id, (extract(epoch FROM due_at) * 1000000)::bigint, payload, attempts""",
+                        Object[].class)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .setParameter("limit", limit)
                 .getResultList()
-                .map(rows -> rows.stream().map(TimerFiring::toTimer).toList());
+                .map(rows -> rows.stream().map(TimerFiring::toTimer)
+                        .sorted(java.util.Comparator.comparing(Timer::dueAt)).toList());
     }
 
-    private Uni<Void> fireInOrder(Mutiny.Session session, List<Timer> timers) {
+    private Uni<Void> fireInOrder(List<Timer> timers) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Timer timer : timers) {
-            chain = chain.chain(() -> fire(session, timer));
+            chain = chain.chain(() -> fire(timer));
         }
         return chain;
     }
 
-    /** Deletes first, so a handler may schedule a timer with the same id (a recurring reminder) in the same transaction. */
-    private Uni<Void> fire(Mutiny.Session session, Timer timer) {
+    private Uni<Void> fire(Timer timer) {
         TimerHandler handler = handlers.get(timer.kind());
-        return session.createNativeQuery("DELETE FROM timer WHERE id = :id").setParameter("id", timer.id()).executeUpdate()
-                .chain(() -> handler == null
-                        ? Uni.createFrom().failure(new IllegalStateException("no handler for timer kind " + timer.kind()))
-                        : handler.onFire(timer))
-                .onFailure().transform(cause -> new HandlerFailed(timer, cause));
+        Uni<Void> effect = handler == null
+                ? Uni.createFrom().failure(new IllegalStateException("no handler for timer kind " + timer.kind()))
+                : Uni.createFrom().deferred(() -> handler.onFire(timer));
+        return effect.onFailure().transform(cause -> new HandlerFailed(timer, cause));
     }
 
     private static Timer toTimer(Object[] row) {

@@ -1,0 +1,47 @@
+package org.servicerecovery.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.servicerecovery.localinfra.TopicCatalogue;
+import org.servicerecovery.testing.QuarkusProcess;
+import org.servicerecovery.testing.SharedInfrastructure;
+
+/**
+ * `make bench`: starts a fresh Kafka and PostgreSQL (durable settings), measures their raw rates as baselines, then
+ * the system's figures on the same box in the same run, and writes target/bench/report.md.
+ */
+public final class Bench {
+
+    private static final Path OUT = Path.of("target", "bench");
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("sr.infra.durable", "true");
+        System.setProperty("SR_TEST_INFRA", "embedded");
+        SharedInfrastructure infrastructure = SharedInfrastructure.get();
+        String kafka = infrastructure.kafkaBootstrapServers();
+        Db db = new Db(infrastructure.jdbcUrl(), null);
+        Report report = new Report();
+        System.out.println("service-recovery benchmark: baselines");
+        Baselines.Figures baseline = Baselines.measure(kafka, db, report);
+
+        System.out.println("reliability core (libs/reliability in a one-service test application)");
+        TopicCatalogue.ensureTopic(kafka, "reliability-testapp.dlq", 1);
+        try (QuarkusProcess service = QuarkusProcess.start(Path.of("libs/reliability-testapp/target/quarkus-app/quarkus-run.jar"),
+                OUT.resolve("reliability-testapp.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
+            Db schema = db.on("reliability_testapp");
+            OutboxBench.run(schema, kafka, report, baseline);
+            TimerBench.run(schema, report);
+            report.add("memory", "reliability test application RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+        }
+        String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version()
+                + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+        report.write(OUT.resolve("report.md"), machine);
+        System.out.println("report: " + OUT.resolve("report.md").toAbsolutePath());
+        System.exit(0);
+    }
+}

@@ -1,0 +1,49 @@
+package org.servicerecovery.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The figures of one `make bench` run, each beside its goal or the same-run baseline it should be read against. */
+final class Report {
+
+    record Row(String section, String figure, String value, String reference) {
+    }
+
+    private final List<Row> rows = new ArrayList<>();
+
+    void add(String section, String figure, String value, String reference) {
+        rows.add(new Row(section, figure, value, reference));
+        System.out.printf("  %-12s %-48s %18s   %s%n", section, figure, value, reference);
+    }
+
+    String markdown(String machine) {
+        StringBuilder out = new StringBuilder()
+                .append("# service-recovery benchmark\n\n")
+                .append("Run at ").append(Instant.now()).append(" on ").append(machine).append(".\n\n")
+                .append("| area | figure | measured | goal / baseline (same run) |\n|---|---|---:|---|\n");
+        rows.forEach(row -> out.append("| ").append(row.section()).append(" | ").append(row.figure()).append(" | ")
+                .append(row.value()).append(" | ").append(row.reference()).append(" |\n"));
+        return out.toString();
+    }
+
+    void write(Path file, String machine) throws IOException {
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, markdown(machine));
+    }
+
+    static String perSecond(double value) {
+        return String.format("%,.0f /s", value);
+    }
+
+    static String millis(double value) {
+        return String.format("%,.1f ms", value);
+    }
+
+    static String mebibytes(long bytes) {
+        return String.format("%,d MiB", bytes / (1024 * 1024));
+    }
+}
