@@ -96,7 +96,7 @@ spec:
             - name: JWT_PUBLIC_KEY_LOCATION
               value: {{ include "sr.jwtKeyLocation" $root | quote }}
             {{- if $w.kafka }}
-            {{- include "sr.kafkaEnv" $root | nindent 12 }}
+            {{- include "sr.kafkaEnv" $root | trim | nindent 12 }}
             {{- end }}
             {{- if $w.database }}
             - name: DB_JDBC_URL
@@ -135,7 +135,7 @@ spec:
               value: /config/scoring/weights.yaml
             {{- end }}
             {{- if eq $component "console" }}
-            {{- include "sr.consoleEnv" (dict "root" $root "w" $w) | nindent 12 }}
+            {{- include "sr.consoleEnv" (dict "root" $root "w" $w) | trim | nindent 12 }}
             {{- end }}
             {{- range $name, $value := $w.env }}
             - name: {{ $name }}
