@@ -312,4 +312,39 @@ class ChartTest {
         Exception e = assertThrows(Exception.class, () -> Chart.render(Map.of("kafka.securityProtocol", "SASL_SSL")));
         assertTrue(e.getMessage().contains("kafka.sasl.jaasConfigSecret.name is required"), e.getMessage());
     }
+
+    @Test
+    void readmeDocumentsEveryValue() throws IOException {
+        Map<String, Object> values = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
+                .readValue(Chart.DIR.resolve("values.yaml").toFile(), Map.class);
+        Set<String> paths = new java.util.TreeSet<>();
+        collectValuePaths(values, "", paths);
+        assertTrue(paths.size() > 80, paths.toString());
+        String readme = Files.readString(Chart.DIR.resolve("README.md"));
+        List<String> missing = paths.stream().filter(path -> !readme.contains("| `" + path + "` |")).toList();
+        assertTrue(missing.isEmpty(), "values missing from the chart README: " + missing);
+    }
+
+    /** Values whose content is free-form (maps handed to Kubernetes as they are) count as one value. */
+    private static final Set<String> OPAQUE = Set.of("resources", "env", "extraEnvFrom", "nodeSelector", "tolerations",
+            "affinity", "podSecurityContext", "securityContext", "commonLabels", "podAnnotations", "annotations", "labels",
+            "alertLabels", "config", "ingressControllerNamespaceSelector", "prometheusNamespaceSelector", "intakeFrom",
+            "recoveryPolicies", "imagePullSecrets");
+
+    @SuppressWarnings("unchecked")
+    private static void collectValuePaths(Object node, String path, Set<String> paths) {
+        String key = path.substring(path.lastIndexOf('.') + 1);
+        if (node instanceof Map<?, ?> map && !map.isEmpty() && !OPAQUE.contains(key)) {
+            ((Map<String, Object>) map).forEach((k, v) -> collectValuePaths(v, path.isEmpty() ? k : path + "." + k, paths));
+            return;
+        }
+        String[] parts = path.split("\\.");
+        if (parts[0].equals("workloads") && parts.length > 2 && !parts[2].equals("oidc")) {
+            parts[1] = "<name>";
+        }
+        if (parts[0].equals("kafkaTopics") && parts.length > 2 && parts[1].equals("topics")) {
+            parts[2] = "<topic>";
+        }
+        paths.add(String.join(".", parts));
+    }
 }
