@@ -314,6 +314,17 @@ class ChartTest {
     }
 
     @Test
+    void notesListTheSecretsAndWarnAboutReplicasBeyondPartitions() {
+        String notes = Chart.helm().install().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+                .withValuesFile(Chart.PRODUCTION_VALUES).set("workloads.intake.autoscaling.maxReplicas", "8")
+                .dryRun().clientOnly().call().getOutput();
+        assertTrue(notes.contains("sr-db-app (keys username, password)"), notes);
+        assertTrue(notes.contains("service-recovery (key sasl.jaas.config)"), notes);
+        assertTrue(notes.contains("WARNING: intake may run 8 replicas but crm.events has 6 partitions"), notes);
+        assertFalse(notes.contains("WARNING: promise-tracking"), notes);
+    }
+
+    @Test
     void readmeDocumentsEveryValue() throws IOException {
         Map<String, Object> values = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper()
                 .readValue(Chart.DIR.resolve("values.yaml").toFile(), Map.class);
