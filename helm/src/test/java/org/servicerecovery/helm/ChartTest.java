@@ -197,6 +197,10 @@ class ChartTest {
         Manifests fixed = Chart.render(Map.of("workloads.intake.autoscaling.enabled", "false", "workloads.intake.replicaCount", "3"));
         assertTrue(fixed.find("HorizontalPodAutoscaler", Workload.INTAKE.resourceName()).isEmpty());
         assertEquals(3, (Integer) at(fixed.get("Deployment", Workload.INTAKE.resourceName()), "spec.replicas"));
+        assertTrue(fixed.find("PodDisruptionBudget", Workload.INTAKE.resourceName()).isPresent());
+        Manifests single = Chart.render(Map.of("workloads.intake.autoscaling.enabled", "false", "workloads.intake.replicaCount", "1"));
+        assertTrue(single.find("PodDisruptionBudget", Workload.INTAKE.resourceName()).isEmpty(),
+                "a budget on one replica would block node drains");
     }
 
     @ParameterizedTest
