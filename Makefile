@@ -3,8 +3,12 @@ MVNW := ./mvnw -B -ntp
 ROLE ?= agent
 SUB ?= alice
 TEAM ?= blue
+# make images: where the images go (the Helm chart's image.registry / image.repository / image.tag)
+IMAGE_REGISTRY ?= registry.example.com
+IMAGE_GROUP ?= service-recovery
+IMAGE_TAG ?= $(shell sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
 
-.PHONY: build run stop test token clean bench
+.PHONY: build run stop test token clean bench images helm-lint
 
 build: ## compile and package every module, tests skipped
 	$(MVNW) -q package -DskipTests
@@ -28,3 +32,12 @@ clean: stop
 bench: ## measure the system next to same-run Kafka and PostgreSQL baselines; writes target/bench/report.md
 	$(MVNW) -q package -DskipTests
 	java -cp "deploy/bench/target/classes:$$(cat deploy/bench/target/runtime-classpath.txt)" org.servicerecovery.bench.Bench
+
+images: ## build and push the five service images with Jib (needs a reachable base-image registry and push rights; not part of `make test`)
+	$(MVNW) package -DskipTests -Pimages -Dquarkus.container-image.build=true -Dquarkus.container-image.push=true \
+		-Dimages.registry=$(IMAGE_REGISTRY) -Dimages.group=$(IMAGE_GROUP) -Dimages.tag=$(IMAGE_TAG) \
+		-Dquarkus.container-image.registry=$(IMAGE_REGISTRY) -Dquarkus.container-image.group=$(IMAGE_GROUP) \
+		-Dquarkus.container-image.tag=$(IMAGE_TAG)
+
+helm-lint: ## lint and render the Helm chart (helm/service-recovery) with the embedded Helm; no helm binary needed
+	$(MVNW) -q verify -pl helm
