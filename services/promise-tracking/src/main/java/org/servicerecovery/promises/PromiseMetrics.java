@@ -15,6 +15,7 @@ import org.servicerecovery.events.domain.PromiseMissed;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -36,6 +37,7 @@ public class PromiseMetrics {
     private final Pool pool;
     private final Vertx vertx;
     private final Duration refresh;
+    private long recountTimer;
 
     public PromiseMetrics(MeterRegistry registry, Pool pool, Vertx vertx, PromisesConfig config) {
         this.missed = Counter.builder("promises.missed").description("promises that passed their due time unfulfilled")
@@ -52,7 +54,12 @@ public class PromiseMetrics {
 
     void start(@Observes StartupEvent startup) {
         recount();
-        vertx.setPeriodic(refresh.toMillis(), ignored -> recount());
+        recountTimer = vertx.setPeriodic(refresh.toMillis(), ignored -> recount());
+    }
+
+    /** Before the connection pool closes. */
+    void stop(@Observes ShutdownEvent shutdown) {
+        vertx.cancelTimer(recountTimer);
     }
 
     public void count(List<CustomerEvent> events) {
