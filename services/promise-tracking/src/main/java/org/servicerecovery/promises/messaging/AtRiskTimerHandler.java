@@ -1,0 +1,30 @@
+package org.servicerecovery.promises.messaging;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.servicerecovery.promises.persistence.PromiseTimers;
+import org.servicerecovery.reliability.timers.Timer;
+import org.servicerecovery.reliability.timers.TimerHandler;
+
+import io.smallrye.mutiny.Uni;
+
+/** The warning before a deadline: promise.at-risk, if the promise is still pending. */
+@ApplicationScoped
+public class AtRiskTimerHandler implements TimerHandler {
+
+    private final PromiseLifecycle lifecycle;
+
+    public AtRiskTimerHandler(PromiseLifecycle lifecycle) {
+        this.lifecycle = lifecycle;
+    }
+
+    @Override
+    public String kind() {
+        return PromiseTimers.AT_RISK;
+    }
+
+    @Override
+    public Uni<Void> onFire(Timer timer) {
+        return lifecycle.atRiskReached(timer.ownerId()).replaceWithVoid();
+    }
+}

@@ -1,0 +1,205 @@
+package org.servicerecovery.promises;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.testing.RealInfrastructure;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The whole path on a real broker and database: CRM events on intake.events in, promise.events out, timers fired by
+ * the application's own timer loop when the test clock passes their time.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
+class PromiseLifecycleTest {
+
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    @Inject
+    TestClock clock;
+
+    @Test
+    void fulfilledBeforeTheDueTimeIsKeptAndNeverMissed() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Crm.send(crm.made(now, now.plus(HOUR)));
+        awaitState(crm, "PENDING");
+        assertEquals(2, timersOf(crm));
+
+        clock.advance(Duration.ofMinutes(10));
+        Crm.send(crm.fulfilled(clock.instant()));
+        awaitState(crm, "KEPT");
+        assertEquals(0, timersOf(crm));
+
+        clock.advance(Duration.ofHours(2));
+        assertEquals(List.of("promise.kept"), crm.promiseEvents(1));
+        assertEquals(0, history(crm, "missed"));
+    }
+
+    @Test
+    void passingTheDueTimeWarnsFirstThenReportsOneMissWithItsLateness() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Crm.send(crm.made(now, now.plus(HOUR)));
+        awaitState(crm, "PENDING");
+
+        // standard tier: 80 % of the hour is 48 min, 15 min lead is 45 min; the earlier one warns
+        clock.advance(Duration.ofMinutes(44));
+        sleep(300);
+        assertEquals(0, history(crm, "at-risk"));
+        clock.advance(Duration.ofMinutes(2));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "at-risk") == 1);
+
+        clock.advance(Duration.ofMinutes(15));
+        awaitState(crm, "MISSED");
+        assertEquals(List.of("promise.at-risk", "promise.missed"), crm.promiseEvents(2));
+        assertEquals(1, history(crm, "missed"));
+        long lateness = Db.count("SELECT (extract(epoch FROM missed_at - due_at) * 1000)::bigint FROM promise WHERE id = ?",
+                crm.commitment);
+        assertEquals(Duration.ofMinutes(1).toMillis(), lateness);
+        assertEquals(0, timersOf(crm));
+    }
+
+    @Test
+    void fulfilmentAfterTheMissIsFulfilledLateWithItsLateness() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Instant due = now.plus(HOUR);
+        Crm.send(crm.made(now, due));
+        awaitState(crm, "PENDING");
+        clock.advance(Duration.ofMinutes(61));
+        awaitState(crm, "MISSED");
+
+        clock.advance(Duration.ofMinutes(30));
+        Crm.send(crm.fulfilled(due.plus(Duration.ofMinutes(25))));
+        awaitState(crm, "FULFILLED_LATE");
+        // the clock jumped past the warning and the due time at once: a warning after the deadline is not sent
+        assertEquals(List.of("promise.missed", "promise.fulfilled-late"), crm.promiseEvents(2));
+        assertTrue(Db.text("SELECT detail FROM promise_history WHERE promise_id = ? AND kind = 'fulfilled-late'",
+                crm.commitment).contains("PT25M late"));
+    }
+
+    @Test
+    void anAgreedRescheduleBeforeTheDueTimeMovesItAndKeepsTheHistory() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Instant newDue = now.plus(Duration.ofHours(3));
+        Crm.send(crm.made(now, now.plus(HOUR)), crm.rescheduled(newDue, true));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "rescheduled") == 1);
+        assertEquals("PENDING", state(crm));
+
+        clock.advance(Duration.ofMinutes(90));
+        sleep(300);
+        assertEquals("PENDING", state(crm));
+        clock.advance(Duration.ofMinutes(91));
+        awaitState(crm, "MISSED");
+        assertEquals(List.of("promise.rescheduled", "promise.missed"), crm.promiseEvents(2));
+        assertEquals(newDue.toEpochMilli(), Db.count(
+                "SELECT (extract(epoch FROM due_at) * 1000)::bigint FROM promise WHERE id = ?", crm.commitment));
+        assertEquals(List.of("made", "rescheduled", "missed"), historyKinds(crm));
+    }
+
+    @Test
+    void aRescheduleWithoutTheCustomersAgreementCountsAsMissedFirst() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Crm.send(crm.made(now, now.plus(HOUR)), crm.rescheduled(now.plus(Duration.ofHours(5)), false));
+        awaitState(crm, "MISSED");
+        assertEquals(List.of("promise.missed", "promise.rescheduled"), crm.promiseEvents(2));
+        assertEquals(0, timersOf(crm));
+
+        clock.advance(Duration.ofHours(6));
+        sleep(300);
+        assertEquals(1, history(crm, "missed"));
+    }
+
+    @Test
+    void aCancelledPromiseStopsItsTimersAndLaterEventsAreOnlyRecorded() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Crm.send(crm.made(now, now.plus(HOUR)), crm.cancelled());
+        awaitState(crm, "CANCELLED");
+        assertEquals(0, timersOf(crm));
+
+        clock.advance(Duration.ofHours(2));
+        Crm.send(crm.fulfilled(clock.instant()));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "ignored") == 1);
+        assertEquals("CANCELLED", state(crm));
+        assertEquals(List.of("promise.cancelled"), crm.promiseEvents(1));
+    }
+
+    @Test
+    void aFulfilmentThatArrivesBeforeItsCommitmentIsAppliedWhenTheCommitmentArrives() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Crm.send(crm.fulfilled(now.plus(Duration.ofMinutes(5))));
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "received-early") == 1);
+        assertEquals(1, Db.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
+
+        Crm.send(crm.made(now, now.plus(HOUR)));
+        awaitState(crm, "KEPT");
+        assertEquals(0, Db.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
+        assertEquals(0, timersOf(crm));
+        assertEquals(List.of("received-early", "made", "kept"), historyKinds(crm));
+        assertEquals(List.of("promise.kept"), crm.promiseEvents(1));
+    }
+
+    @Test
+    void redeliveredEventsChangeNothingAndARepeatedCommitmentIsOnlyRecorded() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        CloudEvent made = crm.made(now, now.plus(HOUR));
+        CloudEvent fulfilled = crm.fulfilled(now.plus(Duration.ofMinutes(1)));
+        CloudEvent resent = crm.made(now, now.plus(Duration.ofHours(9)));
+        Crm.send(made, made, fulfilled, made, fulfilled, resent);
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "ignored") == 1);
+        assertEquals(List.of("made", "kept", "ignored"), historyKinds(crm));
+        assertEquals("KEPT", state(crm));
+        assertEquals(List.of("promise.kept"), crm.promiseEvents(1));
+        assertEquals(3, Db.count("SELECT count(*) FROM processed_event WHERE event_id IN (?, ?, ?)",
+                made.id(), fulfilled.id(), resent.id()));
+    }
+
+    static void awaitState(Crm crm, String state) {
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> state.equals(state(crm)));
+    }
+
+    static String state(Crm crm) {
+        return Db.text("SELECT state FROM promise WHERE id = ?", crm.commitment);
+    }
+
+    static long history(Crm crm, String kind) {
+        return Db.count("SELECT count(*) FROM promise_history WHERE promise_id = ? AND kind = ?", crm.commitment, kind);
+    }
+
+    static List<String> historyKinds(Crm crm) {
+        String kinds = Db.text("SELECT string_agg(kind, ',' ORDER BY id) FROM promise_history WHERE promise_id = ?",
+                crm.commitment);
+        return List.of(kinds.split(","));
+    }
+
+    static long timersOf(Crm crm) {
+        return Db.count("SELECT count(*) FROM timer WHERE owner_id = ?", crm.commitment);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
