@@ -22,12 +22,20 @@ public final class JsonPointers {
         return pointer.toString();
     }
 
-    /** Skips the method and parameter nodes Bean Validation puts in front of a body's own properties. */
+    /**
+     * Skips the method and parameter nodes Bean Validation puts in front of a body's own properties; a violation of a
+     * query or path parameter itself is named by the parameter ({@code /from}).
+     */
     public static String ofPropertyPath(Path path) {
         StringBuilder pointer = new StringBuilder();
+        String parameter = null;
         for (Path.Node node : path) {
-            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.PARAMETER
-                    || node.getKind() == ElementKind.CONSTRUCTOR || node.getKind() == ElementKind.RETURN_VALUE) {
+            if (node.getKind() == ElementKind.PARAMETER) {
+                parameter = node.getName();
+                continue;
+            }
+            if (node.getKind() == ElementKind.METHOD || node.getKind() == ElementKind.CONSTRUCTOR
+                    || node.getKind() == ElementKind.RETURN_VALUE) {
                 continue;
             }
             if (node.getIndex() != null) {
@@ -37,7 +45,7 @@ public final class JsonPointers {
                 pointer.append('/').append(escape(node.getName()));
             }
         }
-        return pointer.toString();
+        return pointer.isEmpty() && parameter != null ? "/" + escape(parameter) : pointer.toString();
     }
 
     static String escape(String token) {

@@ -1,0 +1,75 @@
+package org.servicerecovery.loyalty.messaging;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.events.CustomerEvent;
+import org.servicerecovery.events.EventData;
+import org.servicerecovery.events.crm.ComplaintFiled;
+import org.servicerecovery.events.crm.CustomerUpserted;
+import org.servicerecovery.events.crm.FeedbackReceived;
+import org.servicerecovery.events.domain.PromiseFulfilledLate;
+import org.servicerecovery.events.domain.PromiseKept;
+import org.servicerecovery.events.domain.PromiseMissed;
+import org.servicerecovery.events.domain.RecoveryCaseOpened;
+import org.servicerecovery.events.domain.RecoveryCaseResolved;
+import org.servicerecovery.events.domain.RecoveryEscalated;
+import org.servicerecovery.events.domain.RecoveryStepCompleted;
+import org.servicerecovery.loyalty.domain.Fact;
+
+/** The part of an event that matters to the score, timed when it happened in the world; empty for other events. */
+final class FactMapper {
+
+    private FactMapper() {
+    }
+
+    static Optional<Fact> toFact(CloudEvent event, CustomerEvent data) {
+        String id = event.id();
+        if (data instanceof CustomerUpserted customer) {
+            return Optional.of(new Fact.Profile(id, eventTime(event), customer.tier(), customer.accountTeam()));
+        }
+        if (data instanceof ComplaintFiled complaint) {
+            return Optional.of(new Fact.Complaint(id, complaint.occurredAt().toInstant(), complaint.complaintId(), complaint.severity()));
+        }
+        if (data instanceof PromiseKept kept) {
+            return Optional.of(new Fact.PromiseKept(id, kept.fulfilledAt().toInstant(), kept.promiseId()));
+        }
+        if (data instanceof PromiseMissed missed) {
+            return Optional.of(new Fact.PromiseMissed(id, missed.detectedAt().toInstant(), missed.promiseId()));
+        }
+        if (data instanceof PromiseFulfilledLate late) {
+            return Optional.of(new Fact.PromiseFulfilledLate(id, late.fulfilledAt().toInstant(), late.promiseId()));
+        }
+        if (data instanceof FeedbackReceived feedback) {
+            int answers = (int) Stream.of(feedback.improveOneThing(), feedback.additionalValue(), feedback.bestExperience())
+                    .filter(answer -> answer != null && !answer.isBlank()).count();
+            return Optional.of(new Fact.Feedback(id, feedback.receivedAt().toInstant(), feedback.rating(), answers));
+        }
+        if (data instanceof RecoveryCaseOpened opened) {
+            return Optional.of(new Fact.CaseOpened(id, opened.openedAt().toInstant(), opened.caseId(), opened.triggerRef()));
+        }
+        if (data instanceof RecoveryStepCompleted step) {
+            return Optional.of(new Fact.StepCompleted(id, step.completedAt().toInstant(), step.caseId(), step.kind(), step.onTime()));
+        }
+        if (data instanceof RecoveryEscalated escalated) {
+            return Optional.of(new Fact.CaseEscalated(id, escalated.escalatedAt().toInstant(), escalated.caseId()));
+        }
+        if (data instanceof RecoveryCaseResolved resolved) {
+            return Optional.of(new Fact.CaseResolved(id, resolved.resolvedAt().toInstant(), resolved.caseId(),
+                    resolved.stepsOnTime(), resolved.stepsTotal()));
+        }
+        return Optional.empty();
+    }
+
+    /** A profile has no business time of its own: the CRM's event time, which CloudEvents makes optional. */
+    private static Instant eventTime(CloudEvent event) {
+        return Optional.ofNullable(event.time()).map(OffsetDateTime::toInstant).orElse(Instant.EPOCH);
+    }
+
+    static CustomerEvent data(CloudEvent event) {
+        return EventData.read(event);
+    }
+}

@@ -1,0 +1,131 @@
+package org.servicerecovery.loyalty.messaging;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.events.EventData;
+import org.servicerecovery.events.Topic;
+import org.servicerecovery.events.domain.LoyaltyBand;
+import org.servicerecovery.events.domain.LoyaltyScoreChanged;
+import org.servicerecovery.loyalty.domain.Contribution;
+import org.servicerecovery.loyalty.domain.Fact;
+import org.servicerecovery.loyalty.domain.History;
+import org.servicerecovery.loyalty.domain.Score;
+import org.servicerecovery.loyalty.domain.ScoringEngine;
+import org.servicerecovery.loyalty.persistence.CustomerScore;
+import org.servicerecovery.loyalty.persistence.LoyaltyStore;
+import org.servicerecovery.reliability.inbox.ProcessedEvents;
+import org.servicerecovery.reliability.outbox.Outbox;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Applies one event to its customer's score in one transaction: the fact, the recomputed score, its history line and,
+ * when the change matters to a CRM, a {@code loyalty.score-changed} event.
+ */
+@ApplicationScoped
+public class Scoring {
+
+    static final String CONSUMER = "loyalty-scoring";
+    private static final String SOURCE = "urn:service-recovery:loyalty-scoring";
+    private static final ObjectMapper JSON = EventData.newObjectMapper();
+
+    private final LoyaltyStore store;
+    private final ScoringEngine engine;
+    private final ProcessedEvents processed;
+    private final Outbox outbox;
+    private final Clock clock;
+
+    public Scoring(LoyaltyStore store, ScoringEngine engine, ProcessedEvents processed, Outbox outbox, Clock clock) {
+        this.store = store;
+        this.engine = engine;
+        this.processed = processed;
+        this.outbox = outbox;
+        this.clock = clock;
+    }
+
+    @WithTransaction
+    public Uni<Boolean> apply(CloudEvent event) {
+        return processed.once(CONSUMER, event, () -> {
+            Optional<Fact> fact = FactMapper.toFact(event, FactMapper.data(event));
+            if (fact.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            String customerId = event.subject();
+            return store.addFact(customerId, event.source(), fact.get())
+                    .chain(added -> added ? rescore(customerId, event.id()) : Uni.createFrom().voidItem());
+        });
+    }
+
+    /** Recomputes every score from the stored facts, e.g. after the weights changed. */
+    @WithTransaction
+    public Uni<Integer> rebuild(List<String> customerIds) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String customerId : customerIds) {
+            chain = chain.chain(() -> rescore(customerId, null));
+        }
+        return chain.replaceWith(customerIds.size());
+    }
+
+    private Uni<Void> rescore(String customerId, String causeEventId) {
+        return store.facts(customerId).chain(facts -> {
+            List<Fact> history = History.canonical(facts);
+            Score score = engine.score(history);
+            Profile profile = Profile.latest(history);
+            return store.score(customerId).chain(previous -> {
+                if (previous.isPresent() && sameScore(previous.get(), score)) {
+                    return Uni.createFrom().voidItem();
+                }
+                return store.save(customerId, profile.team(), profile.tier(), score, causeEventId)
+                        .chain(() -> notifyIfSignificant(customerId, previous, score));
+            });
+        });
+    }
+
+    private Uni<Void> notifyIfSignificant(String customerId, Optional<CustomerScore> previous, Score score) {
+        int before = previous.map(CustomerScore::score).orElse(engine.weights().baseline());
+        LoyaltyBand previousBand = Score.band(before);
+        if (previousBand == score.band() && Math.abs(score.value() - before) < engine.weights().changeThreshold()) {
+            return Uni.createFrom().voidItem();
+        }
+        OffsetDateTime now = OffsetDateTime.now(clock);
+        List<String> reasons = score.contributions().stream()
+                .filter(contribution -> contribution.points() != 0 && !contribution.factor().equals("baseline"))
+                .map(contribution -> contribution.factor() + " " + signed(contribution.points()))
+                .toList();
+        LoyaltyScoreChanged changed = new LoyaltyScoreChanged(customerId, before, score.value(), previousBand, score.band(),
+                now, reasons);
+        String id = customerId + ":" + score.asOf().toEpochMilli() + ":" + score.value();
+        return outbox.publish(Topic.LOYALTY_EVENTS, EventData.wrap(id, SOURCE, now, changed));
+    }
+
+    private static boolean sameScore(CustomerScore stored, Score score) {
+        return stored.score() == score.value() && stored.weightsVersion() == score.weightsVersion()
+                && stored.contributions().equals(score.contributions()) && stored.asOf().equals(score.asOf());
+    }
+
+    private static String signed(int points) {
+        return points > 0 ? "+" + points : Integer.toString(points);
+    }
+
+    /** The customer's latest profile: team for access control and lists, tier for display. */
+    private record Profile(String team, String tier) {
+        static Profile latest(List<Fact> history) {
+            Profile profile = new Profile(null, null);
+            for (Fact fact : history) {
+                if (fact instanceof Fact.Profile p) {
+                    profile = new Profile(p.team(), JSON.convertValue(p.tier(), String.class));
+                }
+            }
+            return profile;
+        }
+    }
+}

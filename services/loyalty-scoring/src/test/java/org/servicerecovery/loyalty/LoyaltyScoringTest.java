@@ -1,0 +1,137 @@
+package org.servicerecovery.loyalty;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.events.CustomerEvent;
+import org.servicerecovery.events.EventData;
+import org.servicerecovery.events.Topic;
+import org.servicerecovery.events.crm.ContactChannel;
+import org.servicerecovery.events.crm.CustomerUpserted;
+import org.servicerecovery.events.crm.FeedbackReceived;
+import org.servicerecovery.events.crm.Severity;
+import org.servicerecovery.events.crm.Tier;
+import org.servicerecovery.events.domain.PromiseMissed;
+import org.servicerecovery.events.domain.RecoveryCaseOpened;
+import org.servicerecovery.events.domain.RecoveryCaseResolved;
+import org.servicerecovery.events.domain.RecoveryStepCompleted;
+import org.servicerecovery.events.domain.RecoveryTrigger;
+import org.servicerecovery.events.domain.StepKind;
+import org.servicerecovery.testing.RealInfrastructure;
+import org.servicerecovery.testing.TestTokens;
+import org.servicerecovery.testing.TopicReader;
+import org.servicerecovery.testing.TopicWriter;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+/** From events on the three topics to an explained score, as an agent and a CRM see it. */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
+class LoyaltyScoringTest {
+
+    private static final OffsetDateTime T0 = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+
+    @Test
+    void aMissedPromiseRecoveredFastAndCompletelyLiftsTheScoreAboveWhereItWasAndSaysWhy() {
+        String customer = "cust-" + UUID.randomUUID();
+        int before;
+        try (TopicWriter writer = new TopicWriter()) {
+            writer.sendBinary(Topic.INTAKE_EVENTS.topicName(), event(new CustomerUpserted(customer, "Ada", null, null, Tier.GOLD,
+                    "Europe/Berlin", "de-DE", ContactChannel.EMAIL, "blue"), T0));
+            before = awaitScore(customer, TestTokens.agent("alice", "blue")).getInt("score");
+
+            writer.sendBinary(Topic.PROMISE_EVENTS.topicName(), event(new PromiseMissed(customer, "p-" + customer, "alice", "blue",
+                    "call back before noon", T0.plusMinutes(1), T0.plusMinutes(1), 0), T0.plusMinutes(1)));
+            String caseId = "case-" + customer;
+            writer.sendBinary(Topic.RECOVERY_EVENTS.topicName(), event(new RecoveryCaseOpened(customer, caseId, RecoveryTrigger.MISSED_PROMISE,
+                    "p-" + customer, "blue", Severity.MEDIUM, false, "default", 1, T0.plusMinutes(2)), T0.plusMinutes(2)));
+            for (StepKind kind : List.of(StepKind.APOLOGY, StepKind.REMEDY, StepKind.FOLLOW_UP)) {
+                writer.sendBinary(Topic.RECOVERY_EVENTS.topicName(), event(new RecoveryStepCompleted(customer, caseId, kind.name(),
+                        kind, T0.plusMinutes(30), T0.plusMinutes(3 + kind.ordinal()), true), T0.plusMinutes(3 + kind.ordinal())));
+            }
+            writer.sendBinary(Topic.RECOVERY_EVENTS.topicName(), event(new RecoveryCaseResolved(customer, caseId, T0.plusMinutes(10),
+                    T0.plusMinutes(2), 3, 3), T0.plusMinutes(10)));
+            CloudEvent feedback = event(new FeedbackReceived(customer, caseId, 9, "call when you say", "a voucher", "the apology",
+                    T0.plusMinutes(11)), T0.plusMinutes(11));
+            writer.sendBinary(Topic.INTAKE_EVENTS.topicName(), feedback);
+            writer.sendBinary(Topic.INTAKE_EVENTS.topicName(), feedback);
+        }
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.agent("alice", "blue"))
+                .get("/api/v1/customers/{id}/loyalty", customer).then().statusCode(200)
+                .body("factors.factor", hasItem("feedback")));
+        JsonPath loyalty = given().auth().oauth2(TestTokens.agent("alice", "blue"))
+                .get("/api/v1/customers/{id}/loyalty", customer).then().statusCode(200)
+                .body("score", greaterThan(before))
+                .body("factors.factor", hasItem("recovery-paradox"))
+                .body("band", is("neutral"))
+                .extract().jsonPath();
+        assertEquals(loyalty.getInt("score"), loyalty.getList("factors.points", Integer.class).stream().mapToInt(Integer::intValue).sum());
+        assertEquals(1, loyalty.getList("factors.findAll { it.factor == 'feedback' }.eventIds.flatten()").size(),
+                "the duplicate feedback changed nothing");
+
+        try (TopicReader reader = new TopicReader(Topic.LOYALTY_EVENTS.topicName())) {
+            reader.readUntil(records -> records.stream().anyMatch(r -> customer.equals(r.key())), Duration.ofSeconds(20));
+        }
+
+        given().auth().oauth2(TestTokens.agent("rita", "red")).get("/api/v1/customers/{id}/loyalty", customer).then().statusCode(404);
+        given().auth().oauth2(TestTokens.crm()).get("/api/v1/customers/{id}/loyalty", customer).then().statusCode(403);
+        given().get("/api/v1/customers/{id}/loyalty", customer).then().statusCode(401);
+
+        given().auth().oauth2(TestTokens.supervisor("sam", "blue")).queryParam("band", "neutral").get("/api/v1/customers")
+                .then().statusCode(200).body("items.customerId", hasItem(customer));
+        given().auth().oauth2(TestTokens.supervisor("sam", "blue")).queryParam("team", "red").get("/api/v1/customers")
+                .then().statusCode(403).contentType("application/problem+json");
+
+        String from = T0.minusDays(1).toInstant().toString();
+        String to = T0.plusDays(1).toInstant().toString();
+        JsonPath paradox = given().auth().oauth2(TestTokens.supervisor("sam", "blue")).queryParam("from", from).queryParam("to", to)
+                .get("/api/v1/reports/recovery-paradox").then().statusCode(200)
+                .body("recoveries", greaterThanOrEqualTo(1)).extract().jsonPath();
+        assertTrue(paradox.getList("cases.findAll { it.customerId == '" + customer + "' }.endedAbove", Boolean.class).contains(true));
+        given().auth().oauth2(TestTokens.agent("alice", "blue")).queryParam("from", from).queryParam("to", to)
+                .get("/api/v1/reports/recovery-paradox").then().statusCode(403);
+        given().auth().oauth2(TestTokens.admin()).queryParam("from", from).queryParam("to", to)
+                .get("/api/v1/reports/perception-gap").then().statusCode(200).body("rows.team", hasItem("blue"));
+
+        int scoreBeforeRebuild = loyalty.getInt("score");
+        given().auth().oauth2(TestTokens.supervisor("sam", "blue")).post("/api/v1/admin/rebuild").then().statusCode(403);
+        given().auth().oauth2(TestTokens.admin()).post("/api/v1/admin/rebuild").then().statusCode(200)
+                .body("customers", greaterThanOrEqualTo(1));
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/customers/{id}/loyalty", customer).then().statusCode(200)
+                .body("score", is(scoreBeforeRebuild));
+    }
+
+    @Test
+    void badReportParametersAreNamed() {
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/reports/perception-gap").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.pointer", hasItem("/from"));
+    }
+
+    private static JsonPath awaitScore(String customer, String token) {
+        return Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> given().auth().oauth2(token)
+                .get("/api/v1/customers/{id}/loyalty", customer).then().extract(), response -> response.statusCode() == 200)
+                .jsonPath();
+    }
+
+    private static CloudEvent event(CustomerEvent data, OffsetDateTime time) {
+        return EventData.wrap(UUID.randomUUID().toString(), "urn:test:loyalty", time, data);
+    }
+}
