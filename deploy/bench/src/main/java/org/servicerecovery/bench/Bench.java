@@ -38,6 +38,12 @@ public final class Bench {
             TimerBench.run(schema, report);
             report.add("memory", "reliability test application RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
         }
+        System.out.println("loyalty-scoring");
+        try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/loyalty-scoring/target/quarkus-app/quarkus-run.jar"),
+                OUT.resolve("loyalty-scoring.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
+            LoyaltyBench.run(db.on("loyalty_scoring"), kafka, report, service);
+            report.add("memory", "loyalty-scoring RSS after the rebuild", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+        }
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version()
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
         report.write(OUT.resolve("report.md"), machine);

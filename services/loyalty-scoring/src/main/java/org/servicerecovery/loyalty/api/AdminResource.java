@@ -18,10 +18,11 @@ import io.smallrye.mutiny.Uni;
 @RolesAllowed(Roles.ADMIN)
 public class AdminResource {
 
-    public record Rebuilt(int customers, long millis) {
+    /** {@code customers} rescored, {@code changed} of them got a different score. */
+    public record Rebuilt(int customers, int changed, long millis) {
     }
 
-    private static final int CUSTOMERS_PER_TRANSACTION = 200;
+    private static final int CUSTOMERS_PER_TRANSACTION = 500;
 
     private final LoyaltyStore store;
     private final Scoring scoring;
@@ -31,17 +32,19 @@ public class AdminResource {
         this.scoring = scoring;
     }
 
-    /** Recomputes every score from the stored history (after a weights change), a few hundred customers per transaction. */
+    /** Recomputes every score from the stored history (after a weights change), a page of customers per transaction. */
     @POST
     @WithSession
     public Uni<Rebuilt> rebuild() {
         long start = System.nanoTime();
-        return rebuildFrom("", 0).map(customers -> new Rebuilt(customers, (System.nanoTime() - start) / 1_000_000));
+        return rebuildFrom("", new Rebuilt(0, 0, 0))
+                .map(done -> new Rebuilt(done.customers(), done.changed(), (System.nanoTime() - start) / 1_000_000));
     }
 
-    private Uni<Integer> rebuildFrom(String after, int done) {
+    private Uni<Rebuilt> rebuildFrom(String after, Rebuilt done) {
         return store.customersWithFacts(after, CUSTOMERS_PER_TRANSACTION).chain(customers -> customers.isEmpty()
                 ? Uni.createFrom().item(done)
-                : scoring.rebuild(customers).chain(count -> rebuildFrom(customers.get(customers.size() - 1), done + count)));
+                : scoring.rebuild(customers).chain(changed -> rebuildFrom(customers.get(customers.size() - 1),
+                        new Rebuilt(done.customers() + customers.size(), done.changed() + changed, 0))));
     }
 }

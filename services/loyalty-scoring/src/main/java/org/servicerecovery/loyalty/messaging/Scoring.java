@@ -2,6 +2,7 @@ package org.servicerecovery.loyalty.messaging;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -65,29 +66,54 @@ public class Scoring {
         });
     }
 
-    /** Recomputes every score from the stored facts, e.g. after the weights changed. */
+    /**
+     * Recomputes the scores of one page of customers (ids in ascending order) from their stored facts, e.g. after the
+     * weights changed: two reads and two writes for the whole page. Returns how many scores changed.
+     */
     @WithTransaction
     public Uni<Integer> rebuild(List<String> customerIds) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String customerId : customerIds) {
-            chain = chain.chain(() -> rescore(customerId, null));
-        }
-        return chain.replaceWith(customerIds.size());
+        String first = customerIds.get(0);
+        String last = customerIds.get(customerIds.size() - 1);
+        return store.factsOfCustomers(first, last).chain(facts -> store.scoresOfCustomers(first, last).chain(stored -> {
+            List<LoyaltyStore.Rescored> changed = new ArrayList<>();
+            List<Uni<Void>> notifications = new ArrayList<>();
+            for (String customerId : customerIds) {
+                Rescored rescored = rescore(facts.getOrDefault(customerId, List.of()));
+                Optional<CustomerScore> previous = Optional.ofNullable(stored.get(customerId));
+                if (previous.isEmpty() || !sameScore(previous.get(), rescored.score())) {
+                    changed.add(new LoyaltyStore.Rescored(customerId, rescored.profile().team(), rescored.profile().tier(),
+                            rescored.score(), null));
+                    notifications.add(notifyIfSignificant(customerId, previous, rescored.score()));
+                }
+            }
+            return store.saveAll(changed).chain(() -> inSequence(notifications)).replaceWith(changed.size());
+        }));
     }
 
     private Uni<Void> rescore(String customerId, String causeEventId) {
         return store.facts(customerId).chain(facts -> {
-            List<Fact> history = History.canonical(facts);
-            Score score = engine.score(history);
-            Profile profile = Profile.latest(history);
+            Rescored rescored = rescore(facts);
             return store.score(customerId).chain(previous -> {
-                if (previous.isPresent() && sameScore(previous.get(), score)) {
+                if (previous.isPresent() && sameScore(previous.get(), rescored.score())) {
                     return Uni.createFrom().voidItem();
                 }
-                return store.save(customerId, profile.team(), profile.tier(), score, causeEventId)
-                        .chain(() -> notifyIfSignificant(customerId, previous, score));
+                return store.save(customerId, rescored.profile().team(), rescored.profile().tier(), rescored.score(), causeEventId)
+                        .chain(() -> notifyIfSignificant(customerId, previous, rescored.score()));
             });
         });
+    }
+
+    private Rescored rescore(List<Fact> facts) {
+        List<Fact> history = History.canonical(facts);
+        return new Rescored(engine.score(history), Profile.latest(history));
+    }
+
+    private static Uni<Void> inSequence(List<Uni<Void>> steps) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Uni<Void> step : steps) {
+            chain = chain.chain(() -> step);
+        }
+        return chain;
     }
 
     private Uni<Void> notifyIfSignificant(String customerId, Optional<CustomerScore> previous, Score score) {
@@ -114,6 +140,9 @@ public class Scoring {
 
     private static String signed(int points) {
         return points > 0 ? "+" + points : Integer.toString(points);
+    }
+
+    private record Rescored(Score score, Profile profile) {
     }
 
     /** The customer's latest profile: team for access control and lists, tier for display. */

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -32,6 +35,10 @@ public class LoyaltyStore {
     };
 
     public record HistoryPoint(Instant asOf, int score, String band) {
+    }
+
+    /** A newly computed score to store; {@code causeEventId} is null for a rebuild. */
+    public record Rescored(String customerId, String team, String tier, Score score, String causeEventId) {
     }
 
     public record FactRow(String customerId, String team, Fact fact) {
@@ -75,6 +82,31 @@ public class LoyaltyStore {
                         FactCodec.decode((String) row[2], (String) row[3]))).toList());
     }
 
+    /** The facts of every customer whose id lies in [first, last], by customer: one query for a rebuild page. */
+    public Uni<Map<String, List<Fact>>> factsOfCustomers(String first, String last) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT customer_id, kind, fact::text FROM customer_fact
+                        WHERE customer_id >= :first AND customer_id <= :last""", Object[].class)
+                .setParameter("first", first)
+                .setParameter("last", last)
+                .getResultList())
+                .map(rows -> rows.stream().collect(Collectors.groupingBy(row -> (String) row[0],
+                        Collectors.mapping(row -> FactCodec.decode((String) row[1], (String) row[2]), Collectors.toList()))));
+    }
+
+    /** The stored scores of every customer whose id lies in [first, last]. */
+    public Uni<Map<String, CustomerScore>> scoresOfCustomers(String first, String last) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT customer_id, team, tier, score, band, contributions::text, weights_version,
+                               (extract(epoch FROM as_of) * 1000)::bigint
+                        FROM customer_score WHERE customer_id >= :first AND customer_id <= :last""", Object[].class)
+                .setParameter("first", first)
+                .setParameter("last", last)
+                .getResultList())
+                .map(rows -> rows.stream().map(LoyaltyStore::toScore)
+                        .collect(Collectors.toMap(CustomerScore::customerId, Function.identity())));
+    }
+
     public Uni<List<String>> customersWithFacts(String afterCustomerId, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT DISTINCT customer_id FROM customer_fact WHERE customer_id > :after
@@ -111,32 +143,50 @@ public class LoyaltyStore {
     }
 
     public Uni<Void> save(String customerId, String team, String tier, Score score, String causeEventId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        INSERT INTO customer_score (customer_id, team, tier, score, band, contributions, weights_version, as_of)
-                        VALUES (:customer, :team, :tier, :score, :band, cast(cast(:contributions AS text) AS jsonb), :version, :asOf)
-                        ON CONFLICT (customer_id) DO UPDATE SET team = excluded.team, tier = excluded.tier,
-                            score = excluded.score, band = excluded.band, contributions = excluded.contributions,
-                            weights_version = excluded.weights_version, as_of = excluded.as_of,
-                            updated_at = clock_timestamp()""")
-                .setParameter("customer", customerId)
-                .setParameter("team", team)
-                .setParameter("tier", tier)
-                .setParameter("score", score.value())
-                .setParameter("band", bandName(score))
-                .setParameter("contributions", json(score.contributions()))
-                .setParameter("version", score.weightsVersion())
-                .setParameter("asOf", utc(score.asOf()))
-                .executeUpdate()
-                .chain(() -> session.createNativeQuery("""
-                                INSERT INTO score_history (customer_id, as_of, score, band, cause_event_id)
-                                VALUES (:customer, :asOf, :score, :band, :cause)""")
-                        .setParameter("customer", customerId)
-                        .setParameter("asOf", utc(score.asOf()))
-                        .setParameter("score", score.value())
-                        .setParameter("band", bandName(score))
-                        .setParameter("cause", causeEventId)
-                        .executeUpdate()))
-                .replaceWithVoid();
+        return saveAll(List.of(new Rescored(customerId, team, tier, score, causeEventId)));
+    }
+
+    /**
+     * Upserts the scores and appends their history lines, each in one multi-row statement: a rebuild writes thousands
+     * of customers, and one round trip per row would make it take minutes.
+     */
+    public Uni<Void> saveAll(List<Rescored> rescored) {
+        if (rescored.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        StringBuilder scores = new StringBuilder("""
+                INSERT INTO customer_score (customer_id, team, tier, score, band, contributions, weights_version, as_of) VALUES """);
+        StringBuilder history = new StringBuilder("INSERT INTO score_history (customer_id, as_of, score, band, cause_event_id) VALUES ");
+        for (int i = 0; i < rescored.size(); i++) {
+            String separator = i == 0 ? "" : ", ";
+            scores.append(separator).append("(:customer%1$d, :team%1$d, :tier%1$d, :score%1$d, :band%1$d, cast(cast(:contributions%1$d AS text) AS jsonb), :version%1$d, :asOf%1$d)".formatted(i));
+            history.append(separator).append("(:customer%1$d, :asOf%1$d, :score%1$d, :band%1$d, :cause%1$d)".formatted(i));
+        }
+        scores.append("""
+                 ON CONFLICT (customer_id) DO UPDATE SET team = excluded.team, tier = excluded.tier,
+                    score = excluded.score, band = excluded.band, contributions = excluded.contributions,
+                    weights_version = excluded.weights_version, as_of = excluded.as_of, updated_at = clock_timestamp()""");
+        return Panache.getSession().chain(session -> {
+            var upsert = session.createNativeQuery(scores.toString());
+            var append = session.createNativeQuery(history.toString());
+            for (int i = 0; i < rescored.size(); i++) {
+                Rescored row = rescored.get(i);
+                upsert.setParameter("customer" + i, row.customerId())
+                        .setParameter("team" + i, row.team())
+                        .setParameter("tier" + i, row.tier())
+                        .setParameter("score" + i, row.score().value())
+                        .setParameter("band" + i, bandName(row.score()))
+                        .setParameter("contributions" + i, json(row.score().contributions()))
+                        .setParameter("version" + i, row.score().weightsVersion())
+                        .setParameter("asOf" + i, utc(row.score().asOf()));
+                append.setParameter("customer" + i, row.customerId())
+                        .setParameter("asOf" + i, utc(row.score().asOf()))
+                        .setParameter("score" + i, row.score().value())
+                        .setParameter("band" + i, bandName(row.score()))
+                        .setParameter("cause" + i, row.causeEventId());
+            }
+            return upsert.executeUpdate().chain(append::executeUpdate);
+        }).replaceWithVoid();
     }
 
     public Uni<List<HistoryPoint>> history(String customerId) {
