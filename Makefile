@@ -1,6 +1,8 @@
 # service-recovery: the commands a newcomer needs. Everything runs on 127.0.0.1.
 MVNW := ./mvnw -B -ntp
 ROLE ?= agent
+# make bench BENCH="loyalty": only some sections (the same-run baselines always run)
+BENCH ?=
 SUB ?= alice
 TEAM ?= blue
 # make images: where the images go (the Helm chart's image.registry / image.repository / image.tag)
@@ -31,7 +33,7 @@ clean: stop
 
 bench: ## measure the system next to same-run Kafka and PostgreSQL baselines; writes target/bench/report.md
 	$(MVNW) -q package -DskipTests
-	java -cp "deploy/bench/target/classes:$$(cat deploy/bench/target/runtime-classpath.txt)" org.servicerecovery.bench.Bench
+	java -cp "deploy/bench/target/classes:$$(cat deploy/bench/target/runtime-classpath.txt)" org.servicerecovery.bench.Bench $(BENCH)
 
 images: ## build and push the five service images with Jib (needs a reachable base-image registry and push rights; not part of `make test`)
 	$(MVNW) package -DskipTests -Pimages -Dquarkus.container-image.build=true -Dquarkus.container-image.push=true \

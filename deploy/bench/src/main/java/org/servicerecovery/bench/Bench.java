@@ -2,6 +2,7 @@ package org.servicerecovery.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.servicerecovery.localinfra.TopicCatalogue;
@@ -16,10 +17,14 @@ public final class Bench {
 
     private static final Path OUT = Path.of("target", "bench");
 
+    /** Sections to run, all by default; e.g. {@code make bench BENCH=loyalty} (the baselines always run). */
+    private static final List<String> SECTIONS = List.of("reliability", "loyalty");
+
     private Bench() {
     }
 
     public static void main(String[] args) throws Exception {
+        List<String> selected = args.length == 0 ? SECTIONS : List.of(args);
         System.setProperty("sr.infra.durable", "true");
         System.setProperty("SR_TEST_INFRA", "embedded");
         SharedInfrastructure infrastructure = SharedInfrastructure.get();
@@ -29,20 +34,24 @@ public final class Bench {
         System.out.println("service-recovery benchmark: baselines");
         Baselines.Figures baseline = Baselines.measure(kafka, db, report);
 
-        System.out.println("reliability core (libs/reliability in a one-service test application)");
-        TopicCatalogue.ensureTopic(kafka, "reliability-testapp.dlq", 1);
-        try (QuarkusProcess service = QuarkusProcess.start(Path.of("libs/reliability-testapp/target/quarkus-app/quarkus-run.jar"),
-                OUT.resolve("reliability-testapp.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
-            Db schema = db.on("reliability_testapp");
-            OutboxBench.run(schema, kafka, report, baseline);
-            TimerBench.run(schema, report);
-            report.add("memory", "reliability test application RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+        if (selected.contains("reliability")) {
+            System.out.println("reliability core (libs/reliability in a one-service test application)");
+            TopicCatalogue.ensureTopic(kafka, "reliability-testapp.dlq", 1);
+            try (QuarkusProcess service = QuarkusProcess.start(Path.of("libs/reliability-testapp/target/quarkus-app/quarkus-run.jar"),
+                    OUT.resolve("reliability-testapp.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
+                Db schema = db.on("reliability_testapp");
+                OutboxBench.run(schema, kafka, report, baseline);
+                TimerBench.run(schema, report);
+                report.add("memory", "reliability test application RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+            }
         }
-        System.out.println("loyalty-scoring");
-        try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/loyalty-scoring/target/quarkus-app/quarkus-run.jar"),
-                OUT.resolve("loyalty-scoring.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
-            LoyaltyBench.run(db.on("loyalty_scoring"), kafka, report, service);
-            report.add("memory", "loyalty-scoring RSS after the rebuild", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+        if (selected.contains("loyalty")) {
+            System.out.println("loyalty-scoring");
+            try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/loyalty-scoring/target/quarkus-app/quarkus-run.jar"),
+                    OUT.resolve("loyalty-scoring.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
+                LoyaltyBench.run(db.on("loyalty_scoring"), kafka, report, service);
+                report.add("memory", "loyalty-scoring RSS after the rebuild", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+            }
         }
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version()
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -76,7 +77,7 @@ class LoyaltyScoringTest {
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().auth().oauth2(TestTokens.agent("alice", "blue"))
                 .get("/api/v1/customers/{id}/loyalty", customer).then().statusCode(200)
-                .body("factors.factor", hasItem("feedback")));
+                .body("factors.factor", hasItems("promises-missed", "recovery-paradox", "feedback")));
         JsonPath loyalty = given().auth().oauth2(TestTokens.agent("alice", "blue"))
                 .get("/api/v1/customers/{id}/loyalty", customer).then().statusCode(200)
                 .body("score", greaterThan(before))

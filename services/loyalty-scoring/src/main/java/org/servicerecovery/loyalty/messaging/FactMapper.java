@@ -3,11 +3,14 @@ package org.servicerecovery.loyalty.messaging;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventData;
+import org.servicerecovery.events.EventType;
 import org.servicerecovery.events.crm.ComplaintFiled;
 import org.servicerecovery.events.crm.CustomerUpserted;
 import org.servicerecovery.events.crm.FeedbackReceived;
@@ -23,7 +26,18 @@ import org.servicerecovery.loyalty.domain.Fact;
 /** The part of an event that matters to the score, timed when it happened in the world; empty for other events. */
 final class FactMapper {
 
+    private static final Set<String> SCORED = Stream.of(CustomerUpserted.class, ComplaintFiled.class, PromiseKept.class,
+                    PromiseMissed.class, PromiseFulfilledLate.class, FeedbackReceived.class, RecoveryCaseOpened.class,
+                    RecoveryStepCompleted.class, RecoveryEscalated.class, RecoveryCaseResolved.class)
+            .map(dataClass -> EventType.of(dataClass).type())
+            .collect(Collectors.toUnmodifiableSet());
+
     private FactMapper() {
+    }
+
+    /** Whether the event's type is one the score is computed from. */
+    static boolean scores(CloudEvent event) {
+        return SCORED.contains(event.type());
     }
 
     static Optional<Fact> toFact(CloudEvent event, CustomerEvent data) {

@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -56,12 +58,17 @@ public class Scoring {
     @WithTransaction
     public Uni<Boolean> apply(CloudEvent event) {
         return processed.once(CONSUMER, event, () -> {
+            // types we do not score (and types newer than this service) are acknowledged, not dead-lettered
+            if (!FactMapper.scores(event)) {
+                return Uni.createFrom().voidItem();
+            }
             Optional<Fact> fact = FactMapper.toFact(event, FactMapper.data(event));
             if (fact.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
             String customerId = event.subject();
-            return store.addFact(customerId, event.source(), fact.get())
+            return store.lockCustomer(customerId)
+                    .chain(() -> store.addFact(customerId, event.source(), fact.get()))
                     .chain(added -> added ? rescore(customerId, event.id()) : Uni.createFrom().voidItem());
         });
     }
@@ -74,20 +81,24 @@ public class Scoring {
     public Uni<Integer> rebuild(List<String> customerIds) {
         String first = customerIds.get(0);
         String last = customerIds.get(customerIds.size() - 1);
-        return store.factsOfCustomers(first, last).chain(facts -> store.scoresOfCustomers(first, last).chain(stored -> {
-            List<LoyaltyStore.Rescored> changed = new ArrayList<>();
-            List<Uni<Void>> notifications = new ArrayList<>();
-            for (String customerId : customerIds) {
-                Rescored rescored = rescore(facts.getOrDefault(customerId, List.of()));
-                Optional<CustomerScore> previous = Optional.ofNullable(stored.get(customerId));
-                if (previous.isEmpty() || !sameScore(previous.get(), rescored.score())) {
-                    changed.add(new LoyaltyStore.Rescored(customerId, rescored.profile().team(), rescored.profile().tier(),
-                            rescored.score(), null));
-                    notifications.add(notifyIfSignificant(customerId, previous, rescored.score()));
-                }
+        return store.lockCustomers(first, last)
+                .chain(() -> store.factsOfCustomers(first, last))
+                .chain(facts -> store.scoresOfCustomers(first, last).chain(stored -> rescorePage(customerIds, facts, stored)));
+    }
+
+    private Uni<Integer> rescorePage(List<String> customerIds, Map<String, List<Fact>> facts, Map<String, CustomerScore> stored) {
+        List<LoyaltyStore.Rescored> changed = new ArrayList<>();
+        List<Uni<Void>> notifications = new ArrayList<>();
+        for (String customerId : customerIds) {
+            Rescored rescored = rescore(facts.getOrDefault(customerId, List.of()));
+            Optional<CustomerScore> previous = Optional.ofNullable(stored.get(customerId));
+            if (previous.isEmpty() || !sameScore(previous.get(), rescored.score())) {
+                changed.add(new LoyaltyStore.Rescored(customerId, rescored.profile().team(), rescored.profile().tier(),
+                        rescored.score(), null));
+                notifications.add(notifyIfSignificant(customerId, previous, rescored.score(), null));
             }
-            return store.saveAll(changed).chain(() -> inSequence(notifications)).replaceWith(changed.size());
-        }));
+        }
+        return store.saveAll(changed).chain(() -> inSequence(notifications)).replaceWith(changed.size());
     }
 
     private Uni<Void> rescore(String customerId, String causeEventId) {
@@ -98,7 +109,7 @@ public class Scoring {
                     return Uni.createFrom().voidItem();
                 }
                 return store.save(customerId, rescored.profile().team(), rescored.profile().tier(), rescored.score(), causeEventId)
-                        .chain(() -> notifyIfSignificant(customerId, previous, rescored.score()));
+                        .chain(() -> notifyIfSignificant(customerId, previous, rescored.score(), causeEventId));
             });
         });
     }
@@ -116,7 +127,8 @@ public class Scoring {
         return chain;
     }
 
-    private Uni<Void> notifyIfSignificant(String customerId, Optional<CustomerScore> previous, Score score) {
+    /** {@code causeEventId}: the event that moved the score, null in a rebuild. */
+    private Uni<Void> notifyIfSignificant(String customerId, Optional<CustomerScore> previous, Score score, String causeEventId) {
         int before = previous.map(CustomerScore::score).orElse(engine.weights().baseline());
         LoyaltyBand previousBand = Score.band(before);
         if (previousBand == score.band() && Math.abs(score.value() - before) < engine.weights().changeThreshold()) {
@@ -129,7 +141,8 @@ public class Scoring {
                 .toList();
         LoyaltyScoreChanged changed = new LoyaltyScoreChanged(customerId, before, score.value(), previousBand, score.band(),
                 now, reasons);
-        String id = customerId + ":" + score.asOf().toEpochMilli() + ":" + score.value();
+        // one change per cause; a rebuild's changes have no cause event, so they get a fresh id
+        String id = causeEventId == null ? UUID.randomUUID().toString() : customerId + ":" + causeEventId;
         return outbox.publish(Topic.LOYALTY_EVENTS, EventData.wrap(id, SOURCE, now, changed));
     }
 

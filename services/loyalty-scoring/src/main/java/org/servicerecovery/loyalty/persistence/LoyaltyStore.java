@@ -44,6 +44,31 @@ public class LoyaltyStore {
     public record FactRow(String customerId, String team, Fact fact) {
     }
 
+    /**
+     * Holds the customer until the transaction ends. A customer's events arrive on three topics, possibly at different
+     * consumers or replicas; without this, two transactions could each add a fact, each see only its own, and the
+     * later commit would store a score missing the other's fact.
+     */
+    public Uni<Void> lockCustomer(String customerId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(:customer, 0))) AS locked", Integer.class)
+                .setParameter("customer", customerId)
+                .getSingleResult())
+                .replaceWithVoid();
+    }
+
+    /** Holds every customer with facts in [first, last], in id order so that two rebuilds cannot deadlock. */
+    public Uni<Void> lockCustomers(String first, String last) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT count(pg_advisory_xact_lock(hashtextextended(customer_id, 0)))::int FROM (
+                            SELECT DISTINCT customer_id FROM customer_fact
+                            WHERE customer_id >= :first AND customer_id <= :last ORDER BY customer_id) AS page""", Integer.class)
+                .setParameter("first", first)
+                .setParameter("last", last)
+                .getSingleResult())
+                .replaceWithVoid();
+    }
+
     /** False if the fact was stored before (the same event from the same source). */
     public Uni<Boolean> addFact(String customerId, String source, Fact fact) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
