@@ -148,7 +148,9 @@ public class Scoring {
 
     private static boolean sameScore(CustomerScore stored, Score score) {
         return stored.score() == score.value() && stored.weightsVersion() == score.weightsVersion()
-                && stored.contributions().equals(score.contributions()) && stored.asOf().equals(score.asOf());
+                && stored.contributions().equals(score.contributions())
+                // stored to the millisecond
+                && stored.asOf().toEpochMilli() == score.asOf().toEpochMilli();
     }
 
     private static String signed(int points) {

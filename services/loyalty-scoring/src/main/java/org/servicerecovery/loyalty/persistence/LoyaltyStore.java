@@ -123,7 +123,7 @@ public class LoyaltyStore {
     public Uni<Map<String, CustomerScore>> scoresOfCustomers(String first, String last) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT customer_id, team, tier, score, band, contributions::text, weights_version,
-                               (extract(epoch FROM as_of) * 1000)::bigint
+                               floor(extract(epoch FROM as_of) * 1000)::bigint
                         FROM customer_score WHERE customer_id >= :first AND customer_id <= :last""", Object[].class)
                 .setParameter("first", first)
                 .setParameter("last", last)
@@ -144,7 +144,7 @@ public class LoyaltyStore {
     public Uni<Optional<CustomerScore>> score(String customerId) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT customer_id, team, tier, score, band, contributions::text, weights_version,
-                               (extract(epoch FROM as_of) * 1000)::bigint
+                               floor(extract(epoch FROM as_of) * 1000)::bigint
                         FROM customer_score WHERE customer_id = :customer""", Object[].class)
                 .setParameter("customer", customerId)
                 .getResultList())
@@ -155,7 +155,7 @@ public class LoyaltyStore {
     public Uni<List<CustomerScore>> scores(String band, String team, int page, int size) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT customer_id, team, tier, score, band, contributions::text, weights_version,
-                               (extract(epoch FROM as_of) * 1000)::bigint
+                               floor(extract(epoch FROM as_of) * 1000)::bigint
                         FROM customer_score
                         WHERE (cast(:band AS text) IS NULL OR band = :band) AND (cast(:team AS text) IS NULL OR team = :team)
                         ORDER BY score, customer_id LIMIT :size OFFSET :offset""", Object[].class)
@@ -216,7 +216,7 @@ public class LoyaltyStore {
 
     public Uni<List<HistoryPoint>> history(String customerId) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT (extract(epoch FROM as_of) * 1000)::bigint, score, band FROM score_history
+                        SELECT floor(extract(epoch FROM as_of) * 1000)::bigint, score, band FROM score_history
                         WHERE customer_id = :customer ORDER BY seq""", Object[].class)
                 .setParameter("customer", customerId)
                 .getResultList())
