@@ -75,9 +75,24 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                     + "\",\"body\":" + (body.isEmpty() ? "null" : body) + "}");
             return;
         }
+        if (exchange.getRequestMethod().equals("POST")) {
+            accept(exchange, path, new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            return;
+        }
         String json = canned(path);
         respond(exchange, json == null ? 404 : 200, json == null ? "application/problem+json" : "application/json",
                 json == null ? "{\"title\":\"Not Found\",\"status\":404,\"detail\":\"No " + path + " that you may see.\"}" : json);
+    }
+
+    /** Case actions succeed; a policy containing "invalid" is refused the way a validating service would. */
+    private static void accept(HttpExchange exchange, String path, String body) throws IOException {
+        if (path.equals("/api/v1/policies") && body.contains("invalid")) {
+            respond(exchange, 400, "application/problem+json", "{\"title\":\"Invalid policy\",\"status\":400,"
+                    + "\"detail\":\"1 field(s) are invalid.\",\"errors\":[{\"pointer\":\"/steps/0/due\","
+                    + "\"detail\":\"line 3: must be an ISO-8601 duration\"}]}");
+        } else {
+            respond(exchange, path.equals("/api/v1/policies") ? 201 : 200, "application/json", "{}");
+        }
     }
 
     private static String canned(String path) {
