@@ -63,6 +63,22 @@ function tick() {
   });
 }
 
+// Services send UTC instants; agents read their own local time.
+function localTimes(root) {
+  root.querySelectorAll('time[datetime]:not(.countdown)').forEach((el) => {
+    const at = Date.parse(el.getAttribute('datetime'));
+    if (!Number.isNaN(at)) el.textContent = new Date(at).toLocaleString();
+  });
+}
+
+// Soonest deadline first, whatever order the services listed cases and steps in.
+function sortByDue(root) {
+  const due = (item) => { const at = Date.parse(item.dataset.due); return Number.isNaN(at) ? Infinity : at; };
+  root.querySelectorAll('ol[data-sort-by-due]').forEach((list) => {
+    [...list.children].sort((a, b) => due(a) - due(b)).forEach((item) => list.append(item));
+  });
+}
+
 // --- live region --------------------------------------------------------------------------------------------------
 function editing(region) {
   const active = document.activeElement;
@@ -84,6 +100,8 @@ async function refresh(region, force) {
     region.innerHTML = '<p class="notice" role="alert">Your role does not give access to this page.</p>';
   } else if (answer.ok) {
     region.innerHTML = await answer.text();
+    sortByDue(region);
+    localTimes(region);
     if (status.lastError) { status(''); status.lastError = false; }
   } else {
     status(`Could not refresh (${answer.status}); retrying.`);
