@@ -80,10 +80,21 @@ function sortByDue(root) {
 }
 
 // --- live region --------------------------------------------------------------------------------------------------
+// A poll does not replace the region while the user is typing in it (caret and selection would jump).
 function editing(region) {
   const active = document.activeElement;
-  return (active && region.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName))
-    || region.querySelector('form[data-dirty]') !== null;
+  return active && region.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+}
+
+// New content, but what the user typed into forms not sent yet survives it.
+function replaceKeepingEdits(region, html) {
+  const kept = [...region.querySelectorAll('form[data-dirty]')]
+    .flatMap((form) => [...form.elements].filter((field) => field.id).map((field) => [field.id, field.value]));
+  region.innerHTML = html;
+  for (const [id, value] of kept) {
+    const field = document.getElementById(id);
+    if (field && field.form) { field.value = value; field.form.dataset.dirty = 'true'; }
+  }
 }
 
 async function refresh(region, force) {
@@ -99,7 +110,7 @@ async function refresh(region, force) {
   if (answer.status === 403) {
     region.innerHTML = '<p class="notice" role="alert">Your role does not give access to this page.</p>';
   } else if (answer.ok) {
-    region.innerHTML = await answer.text();
+    replaceKeepingEdits(region, await answer.text());
     sortByDue(region);
     localTimes(region);
     if (status.lastError) { status(''); status.lastError = false; }
@@ -166,8 +177,8 @@ async function submit(form, region) {
       return;
     }
     delete form.dataset.dirty;
-    status(form.dataset.after || 'Done.');
     await refresh(region, true);
+    status(form.dataset.after || 'Done.');
   } catch (e) {
     showProblem(form, { title: 'Network error', detail: String(e) }, 0);
   } finally {

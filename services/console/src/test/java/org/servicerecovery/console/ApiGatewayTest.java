@@ -44,10 +44,10 @@ class ApiGatewayTest {
 
     @Test
     void aServiceThatDoesNotAnswerInTimeIsA504NamingIt() {
-        given().auth().oauth2(TestTokens.supervisor("sam", "blue")).when().get("/api/v1/reports/sla?groupBy=team")
+        given().auth().oauth2(TestTokens.supervisor("sam", "blue")).when().get("/api/v1/reports/perception-gap")
                 .then().statusCode(504).contentType("application/problem+json")
-                .body("status", is(504)).body("service", is("recovery-escalation"))
-                .body("detail", containsString("recovery-escalation did not answer in time"));
+                .body("status", is(504)).body("service", is("loyalty-scoring"))
+                .body("detail", containsString("loyalty-scoring did not answer in time"));
     }
 
     @Test

@@ -18,9 +18,9 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Stands in for promise-tracking, recovery-escalation and loyalty-scoring (one small HTTP server on loopback) and
- * leaves intake down (a closed port). It answers canned JSON for the pages, echoes what it received on
- * {@code /api/v1/promises/echo…}, refuses calls without a token like the real services, and is slow on
- * {@code /api/v1/reports/sla} to provoke the gateway's timeout.
+ * leaves intake down (a closed port). It answers canned JSON in the services' shapes for the pages, echoes what it
+ * received on {@code /api/v1/promises/echo…}, refuses calls without a token like the real services, and is slow on
+ * {@code /api/v1/reports/perception-gap} to provoke the gateway's timeout.
  */
 public class FakeServices implements QuarkusTestResourceLifecycleManager {
 
@@ -65,7 +65,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                     "{\"title\":\"Unauthorized\",\"status\":401,\"detail\":\"A valid bearer token is required.\"}");
             return;
         }
-        if (path.equals("/api/v1/reports/sla")) {
+        if (path.equals("/api/v1/reports/perception-gap")) {
             sleep();
         }
         if (path.startsWith("/api/v1/promises/echo")) {
@@ -107,8 +107,13 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                  "remedies":[],"answers":null}
                 """.formatted(CASE_ID, CUSTOMER_ID, now.minusSeconds(600), now.minusSeconds(60), now.plusSeconds(300),
                 now.plusSeconds(14_400));
+        String summary = """
+                {"id":"%s","customerId":"%s","team":"blue","assignee":"alice","severity":"high","state":"OPEN",
+                 "trigger":"complaint","triggerRef":"cmp-9","repeat":false,"escalation":"supervisor","openedAt":"%s",
+                 "nextDeadline":"%s","overdue":false,"currentStep":"apology","policyVersion":3}
+                """.formatted(CASE_ID, CUSTOMER_ID, now.minusSeconds(600), now.plusSeconds(300));
         return switch (path) {
-            case "/api/v1/cases" -> "{\"items\":[" + openCase + "],\"page\":0,\"size\":100,\"total\":1}";
+            case "/api/v1/cases" -> "{\"items\":[" + summary + "],\"page\":0,\"size\":100,\"total\":1}";
             case "/api/v1/cases/" + CASE_ID -> openCase;
             case "/api/v1/cases/" + CASE_ID + "/timeline" ->
                     "[{\"at\":\"%s\",\"type\":\"case-opened\",\"actor\":\"system\",\"detail\":\"from complaint cmp-9\"}]"
@@ -123,15 +128,18 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                      {"factor":"promise-kept","points":14,"eventIds":["e1"]}],
                      "history":[{"asOf":"%s","score":50,"band":"neutral"},{"asOf":"%s","score":64,"band":"neutral"}]}
                     """.formatted(CUSTOMER_ID, now, now.minusSeconds(86_400), now);
-            case "/api/v1/escalations" -> "[{\"caseId\":\"" + CASE_ID + "\",\"level\":\"SUPERVISOR\",\"team\":\"blue\","
-                    + "\"severity\":\"HIGH\",\"reason\":\"apology overdue\"}]";
+            case "/api/v1/escalations" -> "[" + summary + "]";
+            case "/api/v1/reports/sla" -> "{\"groupBy\":\"team\",\"groups\":[{\"key\":\"blue\",\"cases\":5,"
+                    + "\"apologyMinutesP50\":12,\"apologyMinutesP90\":41,\"stepsFinished\":10,\"stepsOnTime\":8,"
+                    + "\"shareOnTime\":0.8,\"escalated\":1,\"openOverdue\":0,\"remedyCost\":120.50,\"handlingHours\":3.5}]}";
             case "/api/v1/promises/stats" -> "{\"groupBy\":\"team\",\"groups\":[{\"key\":\"blue\",\"made\":4,\"kept\":3,"
                     + "\"missed\":1,\"keptOnTimeRate\":0.75}]}";
             case "/api/v1/reports/perception-gap" -> "{\"rows\":[{\"team\":\"blue\",\"keptOnTimeRate\":0.75,"
                     + "\"stepsOnTimeRate\":0.5,\"averageRating\":7.5,\"promoterShare\":0.4,\"detractorShare\":0.2,\"gap\":0.1}]}";
             case "/api/v1/reports/recovery-paradox" ->
                     "{\"recoveries\":4,\"endedAbove\":1,\"endedAboveShare\":0.25,\"doubleDeviations\":2,\"cases\":[]}";
-            case "/api/v1/policies" -> "[{\"id\":\"default\",\"version\":3,\"yaml\":\"name: default\\nsteps: []\\n\"}]";
+            case "/api/v1/policies" -> "[{\"version\":3,\"policyId\":\"default\",\"publishedAt\":\"" + now
+                    + "\",\"publishedBy\":\"admin\",\"yaml\":\"id: default\\nrules: []\\n\"}]";
             default -> null;
         };
     }

@@ -1,12 +1,15 @@
 package org.servicerecovery.console.gateway;
 
+import java.util.Locale;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+import org.servicerecovery.servicekit.Problem;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.vertx.core.MultiMap;
@@ -51,7 +54,7 @@ public class ApiGateway {
         }
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         request.headers().forEach(header -> {
-            if (REQUEST_HEADERS.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+            if (REQUEST_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                 headers.add(header.getKey(), header.getValue());
             }
         });
@@ -60,7 +63,7 @@ public class ApiGateway {
                 .subscribe().with(answer -> {
                     var response = ctx.response().setStatusCode(answer.statusCode());
                     answer.headers().forEach(header -> {
-                        if (RESPONSE_HEADERS.contains(header.getKey().toLowerCase(java.util.Locale.ROOT))) {
+                        if (RESPONSE_HEADERS.contains(header.getKey().toLowerCase(Locale.ROOT))) {
                             response.headers().add(header.getKey(), header.getValue());
                         }
                     });
@@ -78,9 +81,9 @@ public class ApiGateway {
     private void respond(RoutingContext ctx, GatewayProblem problem) {
         try {
             ctx.response().setStatusCode(problem.status())
-                    .putHeader(HttpHeaders.CONTENT_TYPE, GatewayProblem.MEDIA_TYPE)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
                     .end(json.writeValueAsString(problem));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             ctx.fail(e);
         }
     }

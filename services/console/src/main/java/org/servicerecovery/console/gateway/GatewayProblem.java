@@ -13,7 +13,6 @@ import io.netty.channel.ConnectTimeoutException;
  */
 public record GatewayProblem(URI type, String title, int status, String detail, String instance, String service) {
 
-    public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_BASE = "https://service-recovery.org/problems/";
 
     public static GatewayProblem of(Route route, Throwable failure, String instance) {

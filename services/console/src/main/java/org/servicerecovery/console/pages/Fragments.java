@@ -85,7 +85,8 @@ public class Fragments {
         return Uni.combine().all().unis(
                         get("/api/v1/customers/" + customerId + "/loyalty"),
                         get("/api/v1/promises?customer=" + customerId + "&sort=-dueAt&size=50"),
-                        get("/api/v1/cases?customer=" + customerId + "&size=50"))
+                        // recovery-escalation has no customer filter: the template keeps this customer's cases.
+                        get("/api/v1/cases?size=500"))
                 .with((loyalty, promises, cases) -> customer.data("id", id).data("loyalty", loyalty)
                         .data("trend", TrendChart.of(loyalty.data())).data("promises", promises).data("cases", cases));
     }
