@@ -33,7 +33,8 @@ function signInPage() {
     if (!answer.ok) { status('Sign-in failed (' + answer.status + ').'); return; }
     sessionStorage.setItem(TOKEN_KEY, (await answer.json()).token);
     const next = new URLSearchParams(location.search).get('next');
-    location.assign(next && next.startsWith('/') && !next.startsWith('//') ? next : '/queue');
+    // Only a path of this console: "//host" and "/\host" would leave it.
+    location.assign(next && /^\/(?![\/\\])/.test(next) ? next : '/queue');
   }));
 }
 

@@ -21,6 +21,11 @@ class ApiGatewayTest {
                 .body("method", is("GET"))
                 .body("uri", is("/api/v1/promises/echo/p-1?state=PENDING&size=5"))
                 .body("authorization", is("Bearer " + token));
+        // Dot segments are resolved before routing: what the console checks is what the service gets.
+        given().auth().oauth2(token).urlEncodingEnabled(false).when().get("/api/v1/promises/other/../echo/p-2")
+                .then().statusCode(200).body("uri", is("/api/v1/promises/echo/p-2"));
+        given().auth().oauth2(token).urlEncodingEnabled(false).when().get("/api/v1/promises/../cases")
+                .then().statusCode(200).body("items[0].id", is(FakeServices.CASE_ID));
         given().auth().oauth2(token).contentType("application/json").body("{\"note\":\"grüß\"}")
                 .when().post("/api/v1/promises/echo")
                 .then().statusCode(200).body("method", is("POST")).body("body.note", is("grüß"));

@@ -47,7 +47,9 @@ public class ApiGateway {
 
     private void forward(RoutingContext ctx) {
         var request = ctx.request();
-        var route = Route.of(request.path(), client.backends()).orElse(null);
+        // Route and forward the normalised path: what is checked is exactly what the service receives ("/.." and all).
+        String path = ctx.normalizedPath();
+        var route = Route.of(path, client.backends()).orElse(null);
         if (route == null) {
             ctx.next();
             return;
@@ -59,7 +61,8 @@ public class ApiGateway {
             }
         });
         request.body().onFailure(ctx::fail).onSuccess(body -> client
-                .send(route, request.method(), request.uri(), headers, Buffer.newInstance(body))
+                .send(route, request.method(), request.query() == null ? path : path + "?" + request.query(), headers,
+                        Buffer.newInstance(body))
                 .subscribe().with(answer -> {
                     var response = ctx.response().setStatusCode(answer.statusCode());
                     answer.headers().forEach(header -> {
@@ -70,9 +73,8 @@ public class ApiGateway {
                     Buffer payload = answer.body();
                     response.end(payload == null ? io.vertx.core.buffer.Buffer.buffer() : payload.getDelegate());
                 }, failure -> {
-                    LOG.warnf("%s %s: %s unreachable: %s", request.method(), request.path(), route.service(),
-                            failure.toString());
-                    respond(ctx, GatewayProblem.of(route, failure, request.path()));
+                    LOG.warnf("%s %s: %s unreachable: %s", request.method(), path, route.service(), failure.toString());
+                    respond(ctx, GatewayProblem.of(route, failure, path));
                 }));
         // Quarkus hands requests to routes paused, so that a body handler can attach first; ours is attached now.
         request.resume();
