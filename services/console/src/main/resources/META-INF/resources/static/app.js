@@ -209,7 +209,8 @@ function livePage() {
   });
   region.addEventListener('input', (event) => { const form = event.target.form; if (form) form.dataset.dirty = 'true'; });
   refresh(region, true);
-  setInterval(() => { if (!document.hidden) refresh(region, false); }, Number(region.dataset.poll || 5) * 1000);
+  const poll = Number(region.dataset.poll);
+  if (poll > 0) setInterval(() => { if (!document.hidden) refresh(region, false); }, poll * 1000);
   setInterval(tick, 1000);
 }
 

@@ -37,34 +37,38 @@ public class Pages {
     @GET
     @Path("queue")
     public TemplateInstance queue() {
-        return frame("queue", "My queue", "/ui/queue");
+        return frame("queue", "My queue", "/ui/queue", 5);
     }
 
     @GET
     @Path("cases/{id}")
     public TemplateInstance recoveryCase(@PathParam("id") String id) {
-        return frame("case", "Case " + id, "/ui/cases/" + id);
+        return frame("case", "Case " + id, "/ui/cases/" + id, 5);
     }
 
     @GET
     @Path("customers/{id}")
     public TemplateInstance customer(@PathParam("id") String id) {
-        return frame("customer", "Customer " + id, "/ui/customers/" + id);
+        return frame("customer", "Customer " + id, "/ui/customers/" + id, 15);
     }
 
     @GET
     @Path("supervisor")
     public TemplateInstance supervisor() {
-        return frame("supervisor", "Supervisor dashboard", "/ui/supervisor");
+        return frame("supervisor", "Supervisor dashboard", "/ui/supervisor", 15);
     }
 
     @GET
     @Path("policies")
     public TemplateInstance policies() {
-        return frame("policies", "Recovery policies", "/ui/policies");
+        return frame("policies", "Recovery policies", "/ui/policies", 0);
     }
 
-    private TemplateInstance frame(String name, String title, String fragment) {
-        return page.data("name", name).data("title", title).data("fragment", fragment);
+    /**
+     * {@code pollSeconds}: how often the live region is fetched again; deadlines need seconds, reports minutes at most
+     * (each dashboard refresh asks five services), policy versions change only when an admin publishes (0: never).
+     */
+    private TemplateInstance frame(String name, String title, String fragment, int pollSeconds) {
+        return page.data("name", name).data("title", title).data("fragment", fragment).data("poll", pollSeconds);
     }
 }
