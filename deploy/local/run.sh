@@ -54,7 +54,10 @@ for entry in "${SERVICES[@]}"; do
   alive "$pid_file" && continue
   jar="$ROOT/services/$service/target/quarkus-app/quarkus-run.jar"
   [[ -f "$jar" ]] || fail "$jar missing: build first (make build)"
-  nohup java -Xmx256m -XX:+UseSerialGC -jar "$jar" >>"$DATA/logs/$service.log" 2>&1 &
+  # Local sign-in: only the console gets the private key, so only it can sign demo users' tokens (docs/console.md).
+  signin_key=""
+  [[ $service == console ]] && signin_key="$DATA/jwt/private.pem"
+  CONSOLE_SIGNIN_PRIVATE_KEY=$signin_key nohup java -Xmx256m -XX:+UseSerialGC -jar "$jar" >>"$DATA/logs/$service.log" 2>&1 &
   echo $! >"$pid_file"
 done
 
@@ -73,7 +76,7 @@ TOKEN=$(java -cp "$CP" org.servicerecovery.localinfra.LocalInfra token "$DATA/jw
 cat <<MSG
 
 service-recovery is running.
-  Console:  http://127.0.0.1:8080/
+  Console:  http://127.0.0.1:8080/   (sign in as alice or rita (agents, teams blue/red), sam (supervisor) or admin)
   Kafka:    $KAFKA_BOOTSTRAP_SERVERS      PostgreSQL: $DB_JDBC_URL
   Logs:     $DATA/logs/       Stop: make stop
   Agent token (alice, team blue):

@@ -9,6 +9,8 @@ import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
+// Global like the infrastructure, so every test class of the module shares one running console.
+@WithTestResource(value = FakeServices.class, scope = TestResourceScope.GLOBAL)
 class ConsoleContractTest extends ServiceContractTest {
 
     @Override

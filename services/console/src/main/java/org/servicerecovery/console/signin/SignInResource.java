@@ -1,0 +1,51 @@
+package org.servicerecovery.console.signin;
+
+import java.util.List;
+
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+
+/**
+ * Local runs only: pick a demo user, get their token. With no local key configured the page says so and
+ * {@code POST /signin/{user}} answers 404, so a deployment cannot hand out tokens by accident.
+ */
+@Path("/signin")
+@PermitAll
+public class SignInResource {
+
+    public record SignedIn(String user, String role, String team, String token) {
+    }
+
+    private final LocalTokenIssuer issuer;
+    private final Template signin;
+
+    public SignInResource(LocalTokenIssuer issuer, @Location("signin.html") Template signin) {
+        this.issuer = issuer;
+        this.signin = signin;
+    }
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public TemplateInstance page() {
+        return signin.data("enabled", issuer.enabled()).data("users", issuer.enabled() ? DemoUser.ALL : List.of());
+    }
+
+    @POST
+    @Path("/{user}")
+    @Produces(MediaType.APPLICATION_JSON)
+    public SignedIn signIn(@PathParam("user") String name) {
+        DemoUser user = DemoUser.named(name).orElseThrow(() -> new NotFoundException("No demo user " + name + "."));
+        String token = issuer.token(user).orElseThrow(() -> new NotFoundException("Local sign-in is off."));
+        return new SignedIn(user.name(), user.role(), user.team(), token);
+    }
+}
