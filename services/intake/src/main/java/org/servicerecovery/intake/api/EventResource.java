@@ -23,7 +23,12 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.servicerecovery.events.CloudEvents;
+import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.InvalidCloudEventException;
 import org.servicerecovery.intake.Intake;
 import org.servicerecovery.intake.IntakeMetrics;
@@ -52,6 +57,7 @@ import io.smallrye.mutiny.Uni;
 public class EventResource {
 
     private static final String TRACEPARENT = "traceparent";
+    private static final ObjectMapper MAPPER = EventData.newObjectMapper();
 
     private final EventValidator validator;
     private final Intake intake;
@@ -133,8 +139,16 @@ public class EventResource {
         return store.find(source, id).map(found -> found
                 .map(event -> new StoredEventView(event.source(), event.id(), event.type(), event.customerId(),
                         event.channel(), event.receivedAt(),
-                        event.awaitingPublication() ? "awaiting-publication" : "published", event.raw()))
+                        event.awaitingPublication() ? "awaiting-publication" : "published", json(event.raw())))
                 .orElseThrow(() -> new NotFoundException("No event " + id + " from " + source + " was accepted.")));
+    }
+
+    private static JsonNode json(String raw) {
+        try {
+            return MAPPER.readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the database returned invalid JSONB", e);
+        }
     }
 
     private Optional<Response> rateLimited() {

@@ -4,7 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonRawValue;
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.servicerecovery.servicekit.Problem.FieldError;
 
@@ -27,6 +27,6 @@ final class EventViews {
      * {@code awaiting-publication} before.
      */
     record StoredEventView(String source, String id, String type, String customerId, String channel,
-            OffsetDateTime receivedAt, String status, @JsonRawValue String event) {
+            OffsetDateTime receivedAt, String status, JsonNode event) {
     }
 }
