@@ -47,11 +47,13 @@ public class InboundStore {
     /** The keys that were new (and are now stored and published); the others were duplicates. At least one event. */
     @WithTransaction
     public Uni<Set<Key>> accept(List<Accepted> events, Ingress ingress, OffsetDateTime now) {
+        // The raw JSON goes in as text and is cast: bound straight to a jsonb parameter, the reactive client would
+        // store the Java string as a JSON string scalar.
         StringBuilder sql = new StringBuilder(
                 "INSERT INTO inbound_event (source, event_id, event_type, customer_id, channel, received_at, raw) VALUES ");
         for (int i = 0; i < events.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("(:s").append(i).append(", :i").append(i).append(", :t").append(i)
-                    .append(", :c").append(i).append(", :channel, :now, CAST(:r").append(i).append(" AS jsonb))");
+                    .append(", :c").append(i).append(", :channel, :now, CAST(CAST(:r").append(i).append(" AS text) AS jsonb))");
         }
         sql.append(" ON CONFLICT (source, event_id) DO NOTHING RETURNING source, event_id");
         return Panache.getSession().chain(session -> {
