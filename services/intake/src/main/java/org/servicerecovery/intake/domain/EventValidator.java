@@ -53,12 +53,10 @@ public final class EventValidator {
 
     private final DataRules dataRules;
     private final Limits limits;
-    private final int maxEventBytes;
 
     public EventValidator(DataRules dataRules, Limits limits) {
         this.dataRules = dataRules;
         this.limits = limits;
-        this.maxEventBytes = limits.eventBytes();
     }
 
     /**
@@ -105,7 +103,7 @@ public final class EventValidator {
 
     /** An {@code application/cloudevents+json} document: a REST body, a batch member or a structured-mode record. */
     public Verdict structured(byte[] json, String base) {
-        if (json.length > maxEventBytes) {
+        if (json.length > limits.eventBytes()) {
             return tooLarge(base, json.length);
         }
         List<Problem> problems = new ArrayList<>();
@@ -138,7 +136,7 @@ public final class EventValidator {
     public Verdict binary(Map<String, byte[]> headers, byte[] value) {
         int size = (value == null ? 0 : value.length)
                 + headers.entrySet().stream().mapToInt(h -> h.getKey().length() + length(h.getValue())).sum();
-        if (size > maxEventBytes) {
+        if (size > limits.eventBytes()) {
             return tooLarge("", size);
         }
         List<Problem> problems = new ArrayList<>();
@@ -218,7 +216,7 @@ public final class EventValidator {
 
     private Verdict tooLarge(String base, int size) {
         return new Verdict.Invalid(List.of(new Problem(base, "is " + size + " bytes; an event may be at most "
-                + maxEventBytes + " bytes")), null, true);
+                + limits.eventBytes() + " bytes")), null, true);
     }
 
     private static Optional<Problem> notUtf8(byte[] bytes, String pointer) {
