@@ -63,17 +63,19 @@ public class EventResource {
     private final Intake intake;
     private final IntakeMetrics metrics;
     private final InboundStore store;
+    private final GroupCommit groupCommit;
     private final RateLimiter limiter;
     private final JsonWebToken token;
     private final UriInfo uri;
     private final Clock clock;
 
     public EventResource(EventValidator validator, Intake intake, IntakeMetrics metrics, InboundStore store,
-            RateLimiter limiter, JsonWebToken token, UriInfo uri, Clock clock) {
+            GroupCommit groupCommit, RateLimiter limiter, JsonWebToken token, UriInfo uri, Clock clock) {
         this.validator = validator;
         this.intake = intake;
         this.metrics = metrics;
         this.store = store;
+        this.groupCommit = groupCommit;
         this.limiter = limiter;
         this.token = token;
         this.uri = uri;
@@ -96,9 +98,9 @@ public class EventResource {
                     : problem("invalid-event", "Invalid CloudEvent", 400, invalid.problems()));
         }
         Verdict.Valid valid = (Verdict.Valid) verdict;
-        return intake.take(List.of(verdict), Collections.singletonList(traceparent), Ingress.REST, now())
-                .map(outcomes -> Response.accepted(new EventResult(null, valid.event().source(), valid.event().id(),
-                        status(outcomes.get(0)), null)).build());
+        return groupCommit.take(valid, traceparent)
+                .map(outcome -> Response.accepted(new EventResult(null, valid.event().source(), valid.event().id(),
+                        status(outcome), null)).build());
     }
 
     @POST
