@@ -1,7 +1,6 @@
 package org.servicerecovery.intake.api;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -92,7 +91,7 @@ public class EventResource {
         }
         Verdict verdict = validator.structured(body, "");
         if (verdict instanceof Verdict.Invalid invalid) {
-            metrics.count(Outcome.REJECTED, invalid.type(), Ingress.REST, 1);
+            metrics.count(Outcome.REJECTED, invalid.type(), Ingress.REST);
             return Uni.createFrom().item(invalid.tooLarge()
                     ? problem("too-large", "Payload Too Large", 413, invalid.problems())
                     : problem("invalid-event", "Invalid CloudEvent", 400, invalid.problems()));

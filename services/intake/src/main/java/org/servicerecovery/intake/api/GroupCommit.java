@@ -61,8 +61,12 @@ public class GroupCommit {
         }
     }
 
+    /** Requests still queued are answered with a failure (a 500 the CRM retries) rather than left hanging. */
     void stop(@Observes ShutdownEvent shutdown) {
         lanes.shutdownNow();
+        List<Pending> left = new ArrayList<>();
+        queue.drainTo(left);
+        left.forEach(pending -> pending.answer().fail(new IllegalStateException("intake is shutting down")));
     }
 
     /** Completes with accepted or duplicate once the event's transaction committed. */

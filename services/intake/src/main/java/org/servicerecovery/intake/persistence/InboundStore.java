@@ -107,16 +107,6 @@ public class InboundStore {
                 .setParameter("id", id)
                 .getResultList())
                 .map(rows -> rows.stream().findFirst().map(row -> new StoredEvent(source, id, (String) row[0],
-                        (String) row[1], (String) row[2], toOffsetDateTime(row[3]), (String) row[4], (Boolean) row[5])));
-    }
-
-    private static OffsetDateTime toOffsetDateTime(Object value) {
-        if (value instanceof OffsetDateTime time) {
-            return time;
-        }
-        if (value instanceof java.time.Instant instant) {
-            return instant.atOffset(java.time.ZoneOffset.UTC);
-        }
-        return ((java.sql.Timestamp) value).toInstant().atOffset(java.time.ZoneOffset.UTC);
+                        (String) row[1], (String) row[2], (OffsetDateTime) row[3], (String) row[4], (Boolean) row[5])));
     }
 }
