@@ -119,10 +119,10 @@ public final class RecoveryRules {
         }
         Work work = new Work(recoveryCase, false);
         boolean edited = (subject != null && !subject.equals(step.subject())) || (body != null && !body.equals(step.body()));
+        work.log(now, "message-approved", actor, (edited ? "edited and sent " : "sent ") + name(step.kind()));
         work.request(step.message(step.outreachId(), OutreachState.AWAITING_APPROVAL,
                 subject != null ? subject : step.subject(), body != null ? body : step.body()),
                 messages.render(step.kind(), recoveryCase).locale(), now);
-        work.log(now, "message-approved", actor, (edited ? "edited and sent " : "sent ") + name(step.kind()));
         return work.done();
     }
 
