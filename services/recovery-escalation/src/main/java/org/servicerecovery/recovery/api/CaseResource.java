@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -43,7 +42,6 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/api/v1/cases")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.AGENT, Roles.SUPERVISOR, Roles.ADMIN})
 public class CaseResource {
 
