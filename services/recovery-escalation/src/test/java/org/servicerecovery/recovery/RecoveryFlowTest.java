@@ -68,7 +68,8 @@ class RecoveryFlowTest {
         Crm.send(Topic.INTAKE_EVENTS, crm.delivered(apology.outreachId(), clock.instant()));
         await().atMost(Duration.ofSeconds(20)).until(() -> Db.count(
                 "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-completed'", caseId) == 1);
-        assertEquals(List.of("recovery.case-opened", "recovery.step-completed"), crm.types(Topic.RECOVERY_EVENTS, 2));
+        assertEquals(List.of("recovery.case-opened", "recovery.step-started", "recovery.step-completed",
+                "recovery.step-started"), crm.types(Topic.RECOVERY_EVENTS, 4));
     }
 
     @Test
@@ -89,11 +90,12 @@ class RecoveryFlowTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> "MANAGER".equals(
                 Db.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
 
-        List<ConsumerRecord<String, byte[]>> records = crm.records(Topic.RECOVERY_EVENTS, 3);
-        assertEquals(List.of("recovery.case-opened", "recovery.escalated", "recovery.escalated"),
+        List<ConsumerRecord<String, byte[]>> records = crm.records(Topic.RECOVERY_EVENTS, 6);
+        assertEquals(List.of("recovery.case-opened", "recovery.step-started", "recovery.step-warned",
+                        "recovery.step-overdue", "recovery.escalated", "recovery.escalated"),
                 records.stream().map(r -> TopicReader.header(r, "ce_type")).toList());
-        assertEquals(EscalationLevel.MANAGER, Crm.data(records.get(2), RecoveryEscalated.class).level());
-        assertEquals("manager:blue", Crm.data(records.get(2), RecoveryEscalated.class).escalatedTo());
+        assertEquals(EscalationLevel.MANAGER, Crm.data(records.get(5), RecoveryEscalated.class).level());
+        assertEquals("manager:blue", Crm.data(records.get(5), RecoveryEscalated.class).escalatedTo());
         assertEquals(1, Db.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-warned'", caseId));
     }
 
