@@ -3,6 +3,7 @@ package org.servicerecovery.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 
 import org.servicerecovery.localinfra.TopicCatalogue;
 import org.servicerecovery.testing.QuarkusProcess;
@@ -10,7 +11,8 @@ import org.servicerecovery.testing.SharedInfrastructure;
 
 /**
  * `make bench`: starts a fresh Kafka and PostgreSQL (durable settings), measures their raw rates as baselines, then
- * the system's figures on the same box in the same run, and writes target/bench/report.md.
+ * the system's figures on the same box in the same run, and writes target/bench/report.md. Arguments name the sections
+ * to run (default: all).
  */
 public final class Bench {
 
@@ -29,14 +31,26 @@ public final class Bench {
         System.out.println("service-recovery benchmark: baselines");
         Baselines.Figures baseline = Baselines.measure(kafka, db, report);
 
-        System.out.println("reliability core (libs/reliability in a one-service test application)");
-        TopicCatalogue.ensureTopic(kafka, "reliability-testapp.dlq", 1);
-        try (QuarkusProcess service = QuarkusProcess.start(Path.of("libs/reliability-testapp/target/quarkus-app/quarkus-run.jar"),
-                OUT.resolve("reliability-testapp.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
-            Db schema = db.on("reliability_testapp");
-            OutboxBench.run(schema, kafka, report, baseline);
-            TimerBench.run(schema, report);
-            report.add("memory", "reliability test application RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+        // Sections can be named (`reliability`, `recovery`) to measure one part again without the others.
+        Set<String> sections = args.length == 0 ? Set.of("reliability", "recovery") : Set.of(args);
+        if (sections.contains("reliability")) {
+            System.out.println("reliability core (libs/reliability in a one-service test application)");
+            TopicCatalogue.ensureTopic(kafka, "reliability-testapp.dlq", 1);
+            try (QuarkusProcess service = QuarkusProcess.start(Path.of("libs/reliability-testapp/target/quarkus-app/quarkus-run.jar"),
+                    OUT.resolve("reliability-testapp.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
+                Db schema = db.on("reliability_testapp");
+                OutboxBench.run(schema, kafka, report, baseline);
+                TimerBench.run(schema, report);
+                report.add("memory", "reliability test application RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+            }
+        }
+        if (sections.contains("recovery")) {
+            System.out.println("recovery-escalation (complaint in -> case opened, apology scheduled)");
+            try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/recovery-escalation/target/quarkus-app/quarkus-run.jar"),
+                    OUT.resolve("recovery-escalation.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
+                RecoveryBench.run(kafka, report);
+                report.add("memory", "recovery-escalation RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+            }
         }
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version()
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
