@@ -34,10 +34,10 @@ spec:
         prometheus.io/scrape: "true"
         prometheus.io/path: /q/metrics
         prometheus.io/port: {{ $w.port | quote }}
-        {{- if eq $component "recovery-escalation" }}
-        checksum/recovery-policies: {{ toYaml $v.recoveryPolicies | sha256sum }}
+        {{- if and (eq $component "recovery-escalation") $v.recoveryPolicy }}
+        checksum/recovery-policy: {{ $v.recoveryPolicy | sha256sum }}
         {{- end }}
-        {{- if eq $component "loyalty-scoring" }}
+        {{- if and (eq $component "loyalty-scoring") $v.scoringWeights }}
         checksum/scoring-weights: {{ $v.scoringWeights | sha256sum }}
         {{- end }}
         {{- with $v.podAnnotations }}
@@ -126,11 +126,11 @@ spec:
             - name: QUARKUS_OTEL_TRACES_SAMPLER_ARG
               value: {{ $v.tracing.samplerRatio | quote }}
             {{- end }}
-            {{- if eq $component "recovery-escalation" }}
-            - name: RECOVERY_POLICIES_DIR
-              value: /config/policies
+            {{- if and (eq $component "recovery-escalation") $v.recoveryPolicy }}
+            - name: RECOVERY_POLICY_FILE
+              value: /config/policies/policy.yaml
             {{- end }}
-            {{- if eq $component "loyalty-scoring" }}
+            {{- if and (eq $component "loyalty-scoring") $v.scoringWeights }}
             - name: SCORING_WEIGHTS_FILE
               value: /config/scoring/weights.yaml
             {{- end }}
@@ -182,12 +182,12 @@ spec:
               mountPath: /etc/service-recovery/kafka-client
               readOnly: true
             {{- end }}
-            {{- if eq $component "recovery-escalation" }}
-            - name: recovery-policies
+            {{- if and (eq $component "recovery-escalation") $v.recoveryPolicy }}
+            - name: recovery-policy
               mountPath: /config/policies
               readOnly: true
             {{- end }}
-            {{- if eq $component "loyalty-scoring" }}
+            {{- if and (eq $component "loyalty-scoring") $v.scoringWeights }}
             - name: scoring-weights
               mountPath: /config/scoring
               readOnly: true
@@ -214,12 +214,12 @@ spec:
             secretName: {{ $v.kafka.tls.clientSecret.name }}
             items: [{key: {{ $v.kafka.tls.clientSecret.keystoreKey | quote }}, path: client.p12}]
         {{- end }}
-        {{- if eq $component "recovery-escalation" }}
-        - name: recovery-policies
+        {{- if and (eq $component "recovery-escalation") $v.recoveryPolicy }}
+        - name: recovery-policy
           configMap:
-            name: {{ include "sr.fullname" $root }}-recovery-policies
+            name: {{ include "sr.fullname" $root }}-recovery-policy
         {{- end }}
-        {{- if eq $component "loyalty-scoring" }}
+        {{- if and (eq $component "loyalty-scoring") $v.scoringWeights }}
         - name: scoring-weights
           configMap:
             name: {{ include "sr.fullname" $root }}-scoring-weights

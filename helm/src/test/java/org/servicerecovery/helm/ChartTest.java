@@ -165,17 +165,23 @@ class ChartTest {
     }
 
     @Test
-    void policiesAndWeightsAreMountedFromConfigMaps() {
-        Map<String, Object> policies = defaults.get("ConfigMap", "sr-service-recovery-recovery-policies");
-        assertTrue(((Map<?, ?>) policies.get("data")).containsKey("default.yaml"));
-        Map<String, Object> weights = defaults.get("ConfigMap", "sr-service-recovery-scoring-weights");
-        assertTrue(((String) entry(weights, "data", "weights.yaml")).contains("weights:"));
-        assertMount(Workload.RECOVERY_ESCALATION, "/config/policies", "RECOVERY_POLICIES_DIR");
-        assertMount(Workload.LOYALTY_SCORING, "/config/scoring", "SCORING_WEIGHTS_FILE");
+    void policyAndWeightsAreTheShippedOnesUnlessSetAndThenMountedFromConfigMaps() {
+        assertTrue(defaults.find("ConfigMap", "sr-service-recovery-recovery-policy").isEmpty());
+        assertTrue(defaults.find("ConfigMap", "sr-service-recovery-scoring-weights").isEmpty());
+        assertNull(env(defaults.get("Deployment", Workload.RECOVERY_ESCALATION.resourceName())).get("RECOVERY_POLICY_FILE"));
+        assertNull(env(defaults.get("Deployment", Workload.LOYALTY_SCORING.resourceName())).get("SCORING_WEIGHTS_FILE"));
+
+        Manifests custom = Chart.render(Map.of("recoveryPolicy", "id: default", "scoringWeights", "version: 2"));
+        Map<String, Object> policy = custom.get("ConfigMap", "sr-service-recovery-recovery-policy");
+        assertTrue(((String) entry(policy, "data", "policy.yaml")).contains("id: default"));
+        Map<String, Object> weights = custom.get("ConfigMap", "sr-service-recovery-scoring-weights");
+        assertTrue(((String) entry(weights, "data", "weights.yaml")).contains("version: 2"));
+        assertMount(custom, Workload.RECOVERY_ESCALATION, "/config/policies", "RECOVERY_POLICY_FILE");
+        assertMount(custom, Workload.LOYALTY_SCORING, "/config/scoring", "SCORING_WEIGHTS_FILE");
     }
 
-    private static void assertMount(Workload w, String path, String envName) {
-        Map<String, Object> deployment = defaults.get("Deployment", w.resourceName());
+    private static void assertMount(Manifests manifests, Workload w, String path, String envName) {
+        Map<String, Object> deployment = manifests.get("Deployment", w.resourceName());
         List<Map<String, Object>> mounts = at(container(deployment), "volumeMounts");
         assertTrue(mounts.stream().anyMatch(m -> path.equals(m.get("mountPath")) && Boolean.TRUE.equals(m.get("readOnly"))),
                 w.component + " mounts " + path);
@@ -344,7 +350,7 @@ class ChartTest {
     private static final Set<String> OPAQUE = Set.of("resources", "env", "extraEnvFrom", "nodeSelector", "tolerations",
             "affinity", "podSecurityContext", "securityContext", "commonLabels", "podAnnotations", "annotations", "labels",
             "alertLabels", "config", "ingressControllerNamespaceSelector", "prometheusNamespaceSelector", "intakeFrom",
-            "recoveryPolicies", "imagePullSecrets");
+            "recoveryPolicy", "imagePullSecrets");
 
     @SuppressWarnings("unchecked")
     private static void collectValuePaths(Object node, String path, Set<String> paths) {
