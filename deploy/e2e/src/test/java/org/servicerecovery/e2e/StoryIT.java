@@ -121,12 +121,14 @@ class StoryIT {
             assertEquals("CRITICAL", repeat.getString("severity").toUpperCase());
 
             // 4. nobody apologises in time: the step goes overdue and the case is in the supervisor's escalation queue,
-            // while an agent of another team cannot even see that it exists
+            // while an agent of another team cannot even see that it exists (nor can that team's supervisor)
             await(() -> Optional.of(recovery(SAM).get("/api/v1/escalations").then().statusCode(200).extract().jsonPath())
                     .filter(queue -> queue.getList("id").contains(repeatId)
                             && queue.getList("findAll { it.id == '" + repeatId + "' }.overdue").contains(true)));
             recovery(RITA).get("/api/v1/cases/{id}", repeatId).then().statusCode(404);
-            recovery(RITA).get("/api/v1/escalations").then().statusCode(200).body("id", not(hasItem(repeatId)));
+            recovery(RITA).get("/api/v1/escalations").then().statusCode(403);
+            recovery(TestTokens.supervisor("rhea", "red")).get("/api/v1/escalations").then().statusCode(200)
+                    .body("id", not(hasItem(repeatId)));
 
             recovery(SAM).body(Map.of("note", "resolved by phone")).post("/api/v1/cases/{id}/resolve", repeatId)
                     .then().statusCode(200).body("state", is("RESOLVED"));
