@@ -40,6 +40,14 @@ public class ProblemMappers {
                 "Your role does not allow this operation.", List.of()), uri);
     }
 
+    /** Every parameter or field that {@link QueryParams} found unusable, named by its pointer. */
+    @ServerExceptionMapper
+    public Response invalid(InvalidParameters e, UriInfo uri) {
+        return respond(Problem.of("validation", "Invalid request", 400,
+                e.getMessage() + ": " + String.join(", ", e.errors().stream().map(Problem.FieldError::pointer).toList()),
+                e.errors()), uri);
+    }
+
     @ServerExceptionMapper
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()

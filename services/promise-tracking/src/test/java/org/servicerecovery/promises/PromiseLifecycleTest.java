@@ -67,7 +67,7 @@ class PromiseLifecycleTest {
         awaitState(crm, "MISSED");
         assertEquals(List.of("promise.at-risk", "promise.missed"), crm.promiseEvents(2));
         assertEquals(1, history(crm, "missed"));
-        long lateness = Db.count("SELECT (extract(epoch FROM missed_at - due_at) * 1000)::bigint FROM promise WHERE id = ?",
+        long lateness = Db.SCHEMA.count("SELECT (extract(epoch FROM missed_at - due_at) * 1000)::bigint FROM promise WHERE id = ?",
                 crm.commitment);
         assertEquals(Duration.ofMinutes(1).toMillis(), lateness);
         assertEquals(0, timersOf(crm));
@@ -88,7 +88,7 @@ class PromiseLifecycleTest {
         awaitState(crm, "FULFILLED_LATE");
         // the clock jumped past the warning and the due time at once: a warning after the deadline is not sent
         assertEquals(List.of("promise.missed", "promise.fulfilled-late"), crm.promiseEvents(2));
-        assertTrue(Db.text("SELECT detail FROM promise_history WHERE promise_id = ? AND kind = 'fulfilled-late'",
+        assertTrue(Db.SCHEMA.text("SELECT detail FROM promise_history WHERE promise_id = ? AND kind = 'fulfilled-late'",
                 crm.commitment).contains("PT25M late"));
     }
 
@@ -107,7 +107,7 @@ class PromiseLifecycleTest {
         clock.advance(Duration.ofMinutes(91));
         awaitState(crm, "MISSED");
         assertEquals(List.of("promise.rescheduled", "promise.missed"), crm.promiseEvents(2));
-        assertEquals(newDue.toEpochMilli(), Db.count(
+        assertEquals(newDue.toEpochMilli(), Db.SCHEMA.count(
                 "SELECT floor(extract(epoch FROM due_at) * 1000)::bigint FROM promise WHERE id = ?", crm.commitment));
         assertEquals(List.of("made", "rescheduled", "missed"), historyKinds(crm));
     }
@@ -147,11 +147,11 @@ class PromiseLifecycleTest {
         Instant now = clock.instant();
         Crm.send(crm.fulfilled(now.plus(Duration.ofMinutes(5))));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "received-early") == 1);
-        assertEquals(1, Db.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
 
         Crm.send(crm.made(now, now.plus(HOUR)));
         awaitState(crm, "KEPT");
-        assertEquals(0, Db.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
+        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
         assertEquals(0, timersOf(crm));
         assertEquals(List.of("received-early", "made", "kept"), historyKinds(crm));
         assertEquals(List.of("promise.kept"), crm.promiseEvents(1));
@@ -169,7 +169,7 @@ class PromiseLifecycleTest {
         assertEquals(List.of("made", "kept", "ignored"), historyKinds(crm));
         assertEquals("KEPT", state(crm));
         assertEquals(List.of("promise.kept"), crm.promiseEvents(1));
-        assertEquals(3, Db.count("SELECT count(*) FROM processed_event WHERE event_id IN (?, ?, ?)",
+        assertEquals(3, Db.SCHEMA.count("SELECT count(*) FROM processed_event WHERE event_id IN (?, ?, ?)",
                 made.id(), fulfilled.id(), resent.id()));
     }
 
@@ -178,21 +178,21 @@ class PromiseLifecycleTest {
     }
 
     static String state(Crm crm) {
-        return Db.text("SELECT state FROM promise WHERE id = ?", crm.commitment);
+        return Db.SCHEMA.text("SELECT state FROM promise WHERE id = ?", crm.commitment);
     }
 
     static long history(Crm crm, String kind) {
-        return Db.count("SELECT count(*) FROM promise_history WHERE promise_id = ? AND kind = ?", crm.commitment, kind);
+        return Db.SCHEMA.count("SELECT count(*) FROM promise_history WHERE promise_id = ? AND kind = ?", crm.commitment, kind);
     }
 
     static List<String> historyKinds(Crm crm) {
-        String kinds = Db.text("SELECT string_agg(kind, ',' ORDER BY id) FROM promise_history WHERE promise_id = ?",
+        String kinds = Db.SCHEMA.text("SELECT string_agg(kind, ',' ORDER BY id) FROM promise_history WHERE promise_id = ?",
                 crm.commitment);
         return List.of(kinds.split(","));
     }
 
     static long timersOf(Crm crm) {
-        return Db.count("SELECT count(*) FROM timer WHERE owner_id = ?", crm.commitment);
+        return Db.SCHEMA.count("SELECT count(*) FROM timer WHERE owner_id = ?", crm.commitment);
     }
 
     static void sleep(long millis) {

@@ -60,7 +60,7 @@ class OperationsTest {
 
         clock.advance(Duration.ofMinutes(16)); // the critical apology's 15 minutes are over
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "SUPERVISOR".equals(
-                Db.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
+                Db.SCHEMA.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> metric("steps_overdue") >= 1);
         assertTrue(metric("escalations_total") >= escalationsBefore + 1);
     }

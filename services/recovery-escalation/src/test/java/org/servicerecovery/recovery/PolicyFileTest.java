@@ -71,9 +71,9 @@ class PolicyFileTest {
         Crm.send(Topic.INTAKE_EVENTS, crm.upserted("Fay", "en", ContactChannel.EMAIL, "file"),
                 crm.complaint(Severity.HIGH, "wrong size", now));
         String caseId = RecoveryFlowTest.awaitCase(crm);
-        Instant due = Db.instant("SELECT next_deadline FROM recovery_case WHERE id = ?", caseId);
+        Instant due = Db.SCHEMA.instant("SELECT next_deadline FROM recovery_case WHERE id = ?", caseId);
         assertEquals(now.plus(Duration.ofMinutes(30)).getEpochSecond(), due.getEpochSecond(), 2.0);
         assertEquals(String.valueOf(newest.get("version")),
-                Db.text("SELECT policy_version FROM recovery_case WHERE id = ?", caseId));
+                Db.SCHEMA.text("SELECT policy_version FROM recovery_case WHERE id = ?", caseId));
     }
 }

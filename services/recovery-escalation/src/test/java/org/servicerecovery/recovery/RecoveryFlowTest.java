@@ -50,10 +50,10 @@ class RecoveryFlowTest {
                 crm.complaint(Severity.HIGH, "das Paket kam beschädigt an", now));
         String caseId = awaitCase(crm);
 
-        assertEquals("red", Db.text("SELECT team FROM recovery_case WHERE id = ?", caseId));
-        Instant due = Db.instant("SELECT next_deadline FROM recovery_case WHERE id = ?", caseId);
+        assertEquals("red", Db.SCHEMA.text("SELECT team FROM recovery_case WHERE id = ?", caseId));
+        Instant due = Db.SCHEMA.instant("SELECT next_deadline FROM recovery_case WHERE id = ?", caseId);
         assertEquals(clock.instant().plus(Duration.ofHours(1)).getEpochSecond(), due.getEpochSecond(), 2.0);
-        assertEquals(2, Db.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId)); // warning and deadline
+        assertEquals(2, Db.SCHEMA.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId)); // warning and deadline
 
         RecoveryCaseOpened opened = Crm.data(crm.records(Topic.RECOVERY_EVENTS, 1).get(0), RecoveryCaseOpened.class);
         assertEquals(caseId, opened.caseId());
@@ -69,7 +69,7 @@ class RecoveryFlowTest {
 
         // the CRM delivered it: the apology is done and the remedy's clock runs
         Crm.send(Topic.INTAKE_EVENTS, crm.delivered(apology.outreachId(), clock.instant()));
-        await().atMost(Duration.ofSeconds(20)).until(() -> Db.count(
+        await().atMost(Duration.ofSeconds(20)).until(() -> Db.SCHEMA.count(
                 "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-completed'", caseId) == 1);
         assertEquals(List.of("recovery.case-opened", "recovery.step-started", "recovery.step-completed",
                 "recovery.step-started"), crm.types(Topic.RECOVERY_EVENTS, 4));
@@ -81,17 +81,17 @@ class RecoveryFlowTest {
         Instant now = clock.instant();
         Crm.send(Topic.PROMISE_EVENTS, crm.missed("blue", "call back about the refund", now.minusSeconds(60), now));
         String caseId = awaitCase(crm);
-        assertEquals("blue", Db.text("SELECT team FROM recovery_case WHERE id = ?", caseId));
-        assertEquals("HIGH", Db.text("SELECT severity FROM recovery_case WHERE id = ?", caseId));
+        assertEquals("blue", Db.SCHEMA.text("SELECT team FROM recovery_case WHERE id = ?", caseId));
+        assertEquals("HIGH", Db.SCHEMA.text("SELECT severity FROM recovery_case WHERE id = ?", caseId));
 
         // the apology (1 h) is not sent by anyone: at the deadline the supervisor, an hour later the manager
         clock.advance(Duration.ofMinutes(61));
         await().atMost(Duration.ofSeconds(20)).until(() -> "SUPERVISOR".equals(
-                Db.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
-        assertEquals("t", Db.text("SELECT overdue FROM recovery_case WHERE id = ?", caseId));
+                Db.SCHEMA.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
+        assertEquals("t", Db.SCHEMA.text("SELECT overdue FROM recovery_case WHERE id = ?", caseId));
         clock.advance(Duration.ofMinutes(60));
         await().atMost(Duration.ofSeconds(20)).until(() -> "MANAGER".equals(
-                Db.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
+                Db.SCHEMA.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
 
         List<ConsumerRecord<String, byte[]>> records = crm.records(Topic.RECOVERY_EVENTS, 6);
         assertEquals(List.of("recovery.case-opened", "recovery.step-started", "recovery.step-warned",
@@ -99,7 +99,7 @@ class RecoveryFlowTest {
                 records.stream().map(r -> TopicReader.header(r, "ce_type")).toList());
         assertEquals(EscalationLevel.MANAGER, Crm.data(records.get(5), RecoveryEscalated.class).level());
         assertEquals("manager:blue", Crm.data(records.get(5), RecoveryEscalated.class).escalatedTo());
-        assertEquals(1, Db.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-warned'", caseId));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-warned'", caseId));
     }
 
     @Test
@@ -108,14 +108,14 @@ class RecoveryFlowTest {
         Crm.send(Topic.INTAKE_EVENTS, crm.upserted("Dora", "fr", ContactChannel.EMAIL, "loop"),
                 crm.feedback(null, 4, null, null, null, clock.instant()));
         String caseId = awaitCase(crm);
-        assertEquals("DETRACTOR_FEEDBACK", Db.text("SELECT trigger FROM recovery_case WHERE id = ?", caseId));
-        assertEquals("MEDIUM", Db.text("SELECT severity FROM recovery_case WHERE id = ?", caseId));
+        assertEquals("DETRACTOR_FEEDBACK", Db.SCHEMA.text("SELECT trigger FROM recovery_case WHERE id = ?", caseId));
+        assertEquals("MEDIUM", Db.SCHEMA.text("SELECT severity FROM recovery_case WHERE id = ?", caseId));
         OutreachRequested apology = Crm.data(crm.records(Topic.OUTREACH_REQUESTS, 1).get(0), OutreachRequested.class);
         assertEquals("en", apology.locale()); // no French templates: English
         assertTrue(apology.body().contains("you rated us 4 out of 10"), apology.body());
 
         Crm.send(Topic.INTAKE_EVENTS, crm.delivered(apology.outreachId(), clock.instant()));
-        await().atMost(Duration.ofSeconds(20)).until(() -> Db.count(
+        await().atMost(Duration.ofSeconds(20)).until(() -> Db.SCHEMA.count(
                 "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-completed'", caseId) == 1);
         given().auth().oauth2(TestTokens.agent("lou", "loop")).contentType("application/json")
                 .body("{\"type\":\"credit\",\"value\":25.50,\"note\":\"next order\"}")
@@ -128,14 +128,14 @@ class RecoveryFlowTest {
         Crm.send(Topic.INTAKE_EVENTS, crm.feedback(caseId, 8, "answer faster", "a free upgrade", "the technician",
                 clock.instant()));
         await().atMost(Duration.ofSeconds(20)).until(() -> "RESOLVED".equals(
-                Db.text("SELECT state FROM recovery_case WHERE id = ?", caseId)));
-        assertEquals(1, Db.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
+                Db.SCHEMA.text("SELECT state FROM recovery_case WHERE id = ?", caseId)));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
         assertTrue(crm.types(Topic.RECOVERY_EVENTS, 8).contains("recovery.case-resolved"));
     }
 
     static String awaitCase(Crm crm) {
         await().atMost(Duration.ofSeconds(20)).until(() ->
-                Db.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer) == 1);
-        return Db.text("SELECT id FROM recovery_case WHERE customer_id = ?", crm.customer);
+                Db.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer) == 1);
+        return Db.SCHEMA.text("SELECT id FROM recovery_case WHERE customer_id = ?", crm.customer);
     }
 }

@@ -56,11 +56,11 @@ class RestartTest {
         var complaint = crm.complaint(Severity.HIGH, "the invoice was wrong twice", now);
         Crm.send(Topic.INTAKE_EVENTS, crm.upserted("Ute", "en", ContactChannel.EMAIL, "restart"), complaint);
         String caseId = RecoveryFlowTest.awaitCase(crm);
-        assertEquals(2, Db.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId));
+        assertEquals(2, Db.SCHEMA.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId));
 
         clock.advance(Duration.ofHours(3)); // past the apology's deadline and the manager's rung
         Thread.sleep(300);
-        assertEquals(null, Db.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId));
+        assertEquals(null, Db.SCHEMA.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId));
 
         for (int restart = 0; restart < 2; restart++) {
             while (!VertxContextSupport.subscribeAndAwait(() -> firing.fireDue(clock.instant(), 100)).isEmpty()) {
@@ -70,13 +70,13 @@ class RestartTest {
         // redelivered after the restart; the customer update behind it (same key, same partition) shows it was read
         Crm.send(Topic.INTAKE_EVENTS, complaint, crm.upserted("Ute B.", "en", ContactChannel.EMAIL, "restart"));
         await().atMost(Duration.ofSeconds(20)).until(() -> "Ute B.".equals(
-                Db.text("SELECT name FROM customer WHERE customer_id = ?", crm.customer)));
+                Db.SCHEMA.text("SELECT name FROM customer WHERE customer_id = ?", crm.customer)));
 
-        assertEquals("MANAGER", Db.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId));
-        assertEquals(1, Db.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-warned'", caseId));
-        assertEquals(1, Db.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-overdue'", caseId));
-        assertEquals(0, Db.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId));
-        assertEquals(1, Db.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
+        assertEquals("MANAGER", Db.SCHEMA.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-warned'", caseId));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-overdue'", caseId));
+        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
         assertEquals(List.of("recovery.case-opened", "recovery.step-started", "recovery.step-warned",
                 "recovery.step-overdue", "recovery.escalated", "recovery.escalated"), crm.types(Topic.RECOVERY_EVENTS, 6));
         assertEquals(1, crm.records(Topic.OUTREACH_REQUESTS, 1).size());

@@ -21,9 +21,10 @@ import org.servicerecovery.promises.api.PromiseViews.Stats;
 import org.servicerecovery.promises.api.PromiseViews.StatsGroup;
 import org.servicerecovery.promises.domain.PromiseState;
 import org.servicerecovery.promises.persistence.PromiseFilter;
-import org.servicerecovery.promises.persistence.PromiseQueries;
 import org.servicerecovery.promises.persistence.PromiseQueries.GroupBy;
+import org.servicerecovery.promises.persistence.PromiseQueries;
 import org.servicerecovery.promises.persistence.Viewer;
+import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
 
 import io.smallrye.mutiny.Uni;

@@ -32,6 +32,7 @@ import org.servicerecovery.recovery.domain.TimelineEntry;
 import org.servicerecovery.recovery.persistence.CaseFilter;
 import org.servicerecovery.recovery.persistence.CaseQueries;
 import org.servicerecovery.recovery.persistence.Viewer;
+import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
 
 import io.smallrye.mutiny.Uni;

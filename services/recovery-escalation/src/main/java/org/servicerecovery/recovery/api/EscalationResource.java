@@ -12,6 +12,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.servicerecovery.recovery.api.CaseViews.CaseSummary;
 import org.servicerecovery.recovery.persistence.CaseQueries;
+import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
 
 import io.smallrye.mutiny.Uni;

@@ -13,13 +13,6 @@ import org.servicerecovery.servicekit.Problem;
 /** The service's own errors as problem+json, next to service-kit's generic ones. */
 public class RecoveryProblems {
 
-    @ServerExceptionMapper
-    public Response invalid(InvalidParameters e, UriInfo uri) {
-        return respond(Problem.of("validation", "Invalid request", 400,
-                e.getMessage() + ": " + String.join(", ", e.errors().stream().map(Problem.FieldError::pointer).toList()),
-                e.errors()), uri);
-    }
-
     /** 409 whose detail names the state the case is in, e.g. "Cannot resume: the case is open." */
     @ServerExceptionMapper
     public Response illegalTransition(TransitionException e, UriInfo uri) {

@@ -15,6 +15,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.servicerecovery.recovery.api.CaseViews.SlaView;
 import org.servicerecovery.recovery.domain.SlaReport;
 import org.servicerecovery.recovery.persistence.CaseQueries;
+import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
 
 import io.smallrye.mutiny.Uni;

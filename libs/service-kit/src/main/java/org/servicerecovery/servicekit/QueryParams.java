@@ -1,4 +1,4 @@
-package org.servicerecovery.promises.api;
+package org.servicerecovery.servicekit;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -14,11 +14,11 @@ import org.servicerecovery.servicekit.Problem;
  * Parses query parameters, collecting every problem so that one response names all bad parameters. Call
  * {@link #check()} once everything is parsed.
  */
-final class QueryParams {
+public final class QueryParams {
 
     private final List<Problem.FieldError> errors = new ArrayList<>();
 
-    Instant instant(String name, String value) {
+    public Instant instant(String name, String value) {
         if (value == null || value.isBlank()) {
             return null;
         }
@@ -30,7 +30,7 @@ final class QueryParams {
         }
     }
 
-    Instant requiredInstant(String name, String value) {
+    public Instant requiredInstant(String name, String value) {
         if (value == null || value.isBlank()) {
             errors.add(new Problem.FieldError(name, "is required"));
             return null;
@@ -39,7 +39,7 @@ final class QueryParams {
     }
 
     /** Accepts the constant's name in any case, with - for _ (fulfilled-late). */
-    <E extends Enum<E>> E oneOf(String name, String value, Class<E> type, E fallback) {
+    public <E extends Enum<E>> E oneOf(String name, String value, Class<E> type, E fallback) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
@@ -54,7 +54,7 @@ final class QueryParams {
         return fallback;
     }
 
-    int integer(String name, String value, int fallback, int min, int max) {
+    public int integer(String name, String value, int fallback, int min, int max) {
         if (value == null || value.isBlank()) {
             return fallback;
         }
@@ -70,13 +70,13 @@ final class QueryParams {
         return fallback;
     }
 
-    void require(boolean condition, String name, String detail) {
+    public void require(boolean condition, String name, String detail) {
         if (!condition) {
             errors.add(new Problem.FieldError(name, detail));
         }
     }
 
-    void check() {
+    public void check() {
         if (!errors.isEmpty()) {
             throw new InvalidParameters(errors);
         }

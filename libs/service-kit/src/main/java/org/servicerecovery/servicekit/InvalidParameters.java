@@ -1,16 +1,16 @@
-package org.servicerecovery.promises.api;
+package org.servicerecovery.servicekit;
 
 import java.util.List;
 
 import org.servicerecovery.servicekit.Problem;
 
-/** Query parameters that cannot be used; each error's pointer is the parameter's name. */
+/** Query parameters or body fields that cannot be used; each error names its parameter or JSON pointer. */
 public class InvalidParameters extends RuntimeException {
 
     private final List<Problem.FieldError> errors;
 
     public InvalidParameters(List<Problem.FieldError> errors) {
-        super(errors.size() + " query parameter(s) are invalid");
+        super(errors.size() + " parameter(s) are invalid");
         this.errors = List.copyOf(errors);
     }
 
