@@ -105,7 +105,7 @@ class RestIntakeTest {
         post(event, STRUCTURED).statusCode(202);
         crm.publishedUpTo(id);
         String path = "/api/v1/events/" + URLEncoder.encode(Crm.SOURCE, StandardCharsets.UTF_8) + "/" + id;
-        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() ->
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).untilAsserted(() ->
                 given().urlEncodingEnabled(false).auth().oauth2(TestTokens.admin()).get(path).then().statusCode(200)
                         .body("status", is("published")).body("type", is("feedback.received"))
                         .body("channel", is("rest")).body("customerId", is(crm.customer))

@@ -30,7 +30,7 @@ class RetentionTest {
         String old = insert(Duration.ofDays(31));
         String recent = insert(Duration.ofDays(29));
 
-        retention.purge().await().atMost(Duration.ofSeconds(10));
+        retention.purge().await().atMost(Duration.ofSeconds(30));
 
         assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", old));
         assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", recent));

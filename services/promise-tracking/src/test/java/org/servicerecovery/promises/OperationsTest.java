@@ -63,7 +63,7 @@ class OperationsTest {
         Instant now = clock.instant();
         Crm.send(crm.made(now, now.plus(Duration.ofMinutes(30))));
         PromiseLifecycleTest.awaitState(crm, "PENDING");
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> metric("promises_pending ") >= 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("promises_pending ") >= 1);
         double missedBefore = metric("promises_missed_total ");
 
         clock.advance(Duration.ofMinutes(31));

@@ -61,7 +61,7 @@ class PromiseLifecycleTest {
         sleep(300);
         assertEquals(0, history(crm, "at-risk"));
         clock.advance(Duration.ofMinutes(2));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "at-risk") == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> history(crm, "at-risk") == 1);
 
         clock.advance(Duration.ofMinutes(15));
         awaitState(crm, "MISSED");
@@ -98,7 +98,7 @@ class PromiseLifecycleTest {
         Instant now = clock.instant();
         Instant newDue = now.plus(Duration.ofHours(3));
         Crm.send(crm.made(now, now.plus(HOUR)), crm.rescheduled(newDue, true));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "rescheduled") == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> history(crm, "rescheduled") == 1);
         assertEquals("PENDING", state(crm));
 
         clock.advance(Duration.ofMinutes(90));
@@ -136,7 +136,7 @@ class PromiseLifecycleTest {
 
         clock.advance(Duration.ofHours(2));
         Crm.send(crm.fulfilled(clock.instant()));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "ignored") == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> history(crm, "ignored") == 1);
         assertEquals("CANCELLED", state(crm));
         assertEquals(List.of("promise.cancelled"), crm.promiseEvents(1));
     }
@@ -146,7 +146,7 @@ class PromiseLifecycleTest {
         Crm crm = new Crm();
         Instant now = clock.instant();
         Crm.send(crm.fulfilled(now.plus(Duration.ofMinutes(5))));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "received-early") == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> history(crm, "received-early") == 1);
         assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
 
         Crm.send(crm.made(now, now.plus(HOUR)));
@@ -165,7 +165,7 @@ class PromiseLifecycleTest {
         CloudEvent fulfilled = crm.fulfilled(now.plus(Duration.ofMinutes(1)));
         CloudEvent resent = crm.made(now, now.plus(Duration.ofHours(9)));
         Crm.send(made, made, fulfilled, made, fulfilled, resent);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> history(crm, "ignored") == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> history(crm, "ignored") == 1);
         assertEquals(List.of("made", "kept", "ignored"), historyKinds(crm));
         assertEquals("KEPT", state(crm));
         assertEquals(List.of("promise.kept"), crm.promiseEvents(1));
@@ -174,7 +174,7 @@ class PromiseLifecycleTest {
     }
 
     static void awaitState(Crm crm, String state) {
-        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> state.equals(state(crm)));
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> state.equals(state(crm)));
     }
 
     static String state(Crm crm) {

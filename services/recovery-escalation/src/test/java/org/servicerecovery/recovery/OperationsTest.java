@@ -56,12 +56,12 @@ class OperationsTest {
         Crm.send(Topic.INTAKE_EVENTS, crm.upserted("Olga", "en", ContactChannel.EMAIL, "ops"),
                 crm.complaint(Severity.CRITICAL, "outage", now));
         String caseId = RecoveryFlowTest.awaitCase(crm);
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> metric("cases_open{severity=\"critical\"") >= 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("cases_open{severity=\"critical\"") >= 1);
 
         clock.advance(Duration.ofMinutes(16)); // the critical apology's 15 minutes are over
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "SUPERVISOR".equals(
                 Db.SCHEMA.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> metric("steps_overdue") >= 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("steps_overdue") >= 1);
         assertTrue(metric("escalations_total") >= escalationsBefore + 1);
     }
 

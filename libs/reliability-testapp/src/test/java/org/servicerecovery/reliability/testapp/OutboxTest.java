@@ -36,7 +36,7 @@ class OutboxTest {
                     .stream().filter(r -> customer.equals(r.key())).map(r -> TopicReader.header(r, "ce_id")).toList();
             assertEquals(java.util.stream.IntStream.range(0, 50).mapToObj(i -> customer + "-" + i).toList(), ids);
         }
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> Db.count("SELECT count(*) FROM outbox WHERE message_key = ?", customer) == 0);
     }
 

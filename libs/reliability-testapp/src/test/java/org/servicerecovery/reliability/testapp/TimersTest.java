@@ -42,7 +42,7 @@ class TimersTest {
         String id = "t-" + UUID.randomUUID();
         schedule(id, Instant.now().plusMillis(300), null);
 
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> effectsOf(id) == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> effectsOf(id) == 1);
         assertEquals(0, Db.count("SELECT count(*) FROM timer WHERE id = ?", id));
         try (TopicReader reader = new TopicReader(Topic.PROMISE_EVENTS.topicName())) {
             reader.readUntil(records -> records.stream().anyMatch(r -> ("fired-" + id).equals(TopicReader.header(r, "ce_id"))),
@@ -65,7 +65,7 @@ class TimersTest {
         schedule(movedLater, Instant.now().plusSeconds(3600), null);
         assertTrue(VertxContextSupport.subscribeAndAwait(() -> effects.cancel(cancelled)));
 
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> effectsOf(movedEarlier) == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> effectsOf(movedEarlier) == 1);
         Thread.sleep(700);
         assertEquals(0, effectsOf(movedLater));
         assertEquals(0, effectsOf(cancelled));
@@ -113,7 +113,7 @@ class TimersTest {
         } finally {
             pool.shutdown();
         }
-        Awaitility.await().atMost(Duration.ofSeconds(10))
+        Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> Db.count("SELECT count(*) FROM timer WHERE id LIKE ?", prefix + "%") == 0);
         assertEquals(300, Db.count("SELECT count(*) FROM timer_effect WHERE timer_id LIKE ?", prefix + "%"));
         assertEquals(300, Db.count("SELECT count(DISTINCT timer_id) FROM timer_effect WHERE timer_id LIKE ?", prefix + "%"));
