@@ -30,8 +30,10 @@ final class RunningSystem {
     private static final Path SERVICES = Path.of(System.getProperty("services.dir", "../../services"));
     private static final Path LOGS = Path.of("target", "e2e-logs");
     private static RunningSystem instance;
+    private static Map<Service, Map<String, String>> startedWith;
 
     private final Map<Service, QuarkusProcess> processes;
+    private QuarkusProcess console;
 
     private RunningSystem(Map<Service, QuarkusProcess> processes) {
         this.processes = processes;
@@ -44,8 +46,14 @@ final class RunningSystem {
         return instance;
     }
 
-    /** {@code overrides}: extra configuration per service, e.g. a policy directory with short windows. */
+    /**
+     * {@code overrides}: extra configuration per service, e.g. a policy directory with short windows. Test classes that
+     * ask for the same configuration share one running system.
+     */
     static synchronized RunningSystem start(Map<Service, Map<String, String>> overrides) {
+        if (instance != null && overrides.equals(startedWith)) {
+            return instance;
+        }
         SharedInfrastructure.get();
         Map<Service, QuarkusProcess> started = new EnumMap<>(Service.class);
         for (Service service : Service.values()) {
@@ -59,7 +67,30 @@ final class RunningSystem {
                         .toArray(CompletableFuture[]::new))
                 .join();
         instance = system;
+        startedWith = Map.copyOf(overrides);
         return system;
+    }
+
+    /**
+     * The console as deploy/local/run.sh starts it, in front of these services: their URLs in the four {@code *_URL}
+     * variables it reads, and local sign-in on with the test JVM's private key, whose public half every service trusts.
+     * Started on first use; returns its base URL (ending in {@code /}).
+     */
+    synchronized String console() {
+        if (console == null) {
+            Path privateKey = Path.of(System.getProperty("sr.test.jwt.key-dir"), "private.pem");
+            QuarkusProcess started = QuarkusProcess.start(SERVICES.resolve("console/target/quarkus-app/quarkus-run.jar"),
+                    LOGS.resolve("console.log"), Map.of(
+                            "INTAKE_URL", url(Service.INTAKE),
+                            "PROMISE_TRACKING_URL", url(Service.PROMISE_TRACKING),
+                            "RECOVERY_ESCALATION_URL", url(Service.RECOVERY_ESCALATION),
+                            "LOYALTY_SCORING_URL", url(Service.LOYALTY_SCORING),
+                            "CONSOLE_SIGNIN_PRIVATE_KEY", privateKey.toString()));
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+            started.awaitReady(Duration.ofSeconds(120));
+            console = started;
+        }
+        return "http://127.0.0.1:" + console.port() + "/";
     }
 
     String url(Service service) {
