@@ -22,6 +22,7 @@ import org.servicerecovery.events.DeadLetterHeaders;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.ComplaintFiled;
+import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
 import org.servicerecovery.recovery.messaging.IntakeConsumer;
@@ -57,10 +58,13 @@ class BatchTest {
         Crm other = new Crm();
         CloudEvent first = crm.complaint(Severity.LOW, "late reply", clock.instant());
         CloudEvent second = crm.complaint(Severity.LOW, "and rude", clock.instant());
-        consume(first, other.complaint(Severity.MEDIUM, "wrong item", clock.instant()), second, first);
+        consume(crm.upserted("Ida", "en", ContactChannel.EMAIL, "batch"), first,
+                other.complaint(Severity.MEDIUM, "wrong item", clock.instant()), second, first);
 
         String caseId = RecoveryFlowTest.awaitCase(crm);
         RecoveryFlowTest.awaitCase(other);
+        // the customer.upserted earlier in the batch is seen by the complaint after it
+        assertEquals("batch", Db.SCHEMA.text("SELECT team FROM recovery_case WHERE id = ?", caseId));
         // the first complaint opened the case, the second (after it) was attached to it; the copy changed nothing
         RecoveryCaseOpened opened = Crm.data(crm.records(Topic.RECOVERY_EVENTS, 1).get(0), RecoveryCaseOpened.class);
         assertEquals(ref(first), opened.triggerRef());

@@ -3,8 +3,11 @@ package org.servicerecovery.recovery.messaging;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -23,6 +26,7 @@ import org.servicerecovery.events.domain.StepKind;
 import org.servicerecovery.recovery.domain.Answers;
 import org.servicerecovery.recovery.domain.CaseState;
 import org.servicerecovery.recovery.domain.Change;
+import org.servicerecovery.recovery.domain.Customer;
 import org.servicerecovery.recovery.domain.Policy;
 import org.servicerecovery.recovery.domain.RecoveryCase;
 import org.servicerecovery.recovery.domain.RecoveryRules;
@@ -45,13 +49,18 @@ public class RecoveryLifecycle {
 
     static final String CONSUMER = "recovery-escalation";
 
-    /** What the events of one transaction share: the current policy (read once) and the changes made so far. */
+    /**
+     * What the events of one transaction share: the current policy (read once), the customers (read once, then kept
+     * up to date by the batch's customer.upserted) and the changes made so far.
+     */
     private static final class Batch {
         final Uni<Policy> current;
+        final Map<String, Customer> customers;
         final List<ChangeWriter.Staged> staged = new ArrayList<>();
 
-        Batch(Uni<Policy> current) {
+        Batch(Uni<Policy> current, Map<String, Customer> customers) {
             this.current = current;
+            this.customers = new HashMap<>(customers);
         }
     }
 
@@ -80,23 +89,28 @@ public class RecoveryLifecycle {
     @WithTransaction
     public Uni<List<CustomerEvent>> apply(List<CloudEvent> events) {
         return Uni.createFrom().item(() -> events.stream().map(EventData::read).toList())
-                .chain(data -> store.lockCustomers(data.stream().map(CustomerEvent::customerId)
-                                .filter(Objects::nonNull).collect(Collectors.toSet()))
-                        .chain(() -> firstDeliveries.of(CONSUMER, events))
-                        .chain(first -> {
-                            Batch batch = new Batch(policies.current().memoize().indefinitely());
-                            Uni<Void> chain = Uni.createFrom().voidItem();
-                            for (int i = 0; i < events.size(); i++) {
-                                if (first.get(i)) {
-                                    CloudEvent event = events.get(i);
-                                    CustomerEvent one = data.get(i);
-                                    chain = chain.chain(() -> dispatch(event, one, clock.instant(), batch));
-                                }
-                            }
-                            return chain.chain(() -> writer.writeRest(batch.staged))
-                                    .map(ignored -> batch.staged.stream()
-                                            .flatMap(staged -> staged.change().events().stream()).toList());
-                        }));
+                .chain(data -> {
+                    Set<String> customers = data.stream().map(CustomerEvent::customerId).filter(Objects::nonNull)
+                            .collect(Collectors.toSet());
+                    return store.lockCustomers(customers)
+                            .chain(() -> firstDeliveries.of(CONSUMER, events))
+                            .chain(first -> store.customers(customers).chain(known -> applyFirst(events, data, first,
+                                    new Batch(policies.current().memoize().indefinitely(), known))));
+                });
+    }
+
+    private Uni<List<CustomerEvent>> applyFirst(List<CloudEvent> events, List<CustomerEvent> data, List<Boolean> first,
+                                                Batch batch) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int i = 0; i < events.size(); i++) {
+            if (first.get(i)) {
+                CloudEvent event = events.get(i);
+                CustomerEvent one = data.get(i);
+                chain = chain.chain(() -> dispatch(event, one, clock.instant(), batch));
+            }
+        }
+        return chain.chain(() -> writer.writeRest(batch.staged)).map(ignored -> batch.staged.stream()
+                .flatMap(staged -> staged.change().events().stream()).toList());
     }
 
     /** Runs inside the transaction of the firing timer. */
@@ -118,7 +132,8 @@ public class RecoveryLifecycle {
 
     private Uni<Void> dispatch(CloudEvent event, CustomerEvent data, Instant now, Batch batch) {
         if (data instanceof CustomerUpserted customer) {
-            return store.saveCustomer(customer);
+            return store.saveCustomer(customer)
+                    .invoke(() -> batch.customers.put(customer.customerId(), CaseStore.toCustomer(customer)));
         }
         if (data instanceof ComplaintFiled complaint) {
             return open(complaint.customerId(), new Trigger(RecoveryTrigger.COMPLAINT, complaint.complaintId(),
@@ -171,10 +186,9 @@ public class RecoveryLifecycle {
     /** The customer's lock is already held (see {@link #apply(List)}). */
     private Uni<Void> open(String customerId, Trigger trigger, Instant now, Batch batch) {
         return batch.current
-                .chain(policy -> store.customer(customerId)
-                        .chain(customer -> store.latestOf(customerId)
-                                .map(latest -> rules.open(trigger, customer, latest, policy, "rc-" + UUID.randomUUID(),
-                                        now))))
+                .chain(policy -> store.latestOf(customerId).map(latest -> rules.open(trigger,
+                        batch.customers.getOrDefault(customerId, Customer.unknown(customerId)), latest, policy,
+                        "rc-" + UUID.randomUUID(), now)))
                 .chain(change -> stage(change, now, batch));
     }
 

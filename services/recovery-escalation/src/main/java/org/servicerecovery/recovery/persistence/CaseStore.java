@@ -2,13 +2,17 @@ package org.servicerecovery.recovery.persistence;
 
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.CustomerUpserted;
+import org.servicerecovery.events.crm.Tier;
 import org.servicerecovery.recovery.domain.Customer;
 import org.servicerecovery.recovery.domain.RecoveryCase;
 import org.servicerecovery.recovery.domain.TimelineEntry;
@@ -115,9 +119,34 @@ public class CaseStore {
                 .replaceWithVoid();
     }
 
-    public Uni<Customer> customer(String customerId) {
-        return CustomerEntity.<CustomerEntity>findById(customerId)
-                .map(row -> row == null ? Customer.unknown(customerId) : row.toDomain());
+    /**
+     * The customers as stored, by id; one missing from the map is unknown. Read as columns, not entities: the session
+     * would keep serving the row it first read after {@link #saveCustomer} changed it.
+     */
+    public Uni<Map<String, Customer>> customers(Collection<String> customerIds) {
+        if (customerIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT customer_id, name, tier, locale, timezone, channel, account_team FROM customer
+                        WHERE customer_id = ANY(CAST(:customers AS text[]))""", Object[].class)
+                .setParameter("customers", customerIds.toArray(String[]::new))
+                .getResultList())
+                .map(rows -> {
+                    Map<String, Customer> customers = new HashMap<>();
+                    for (Object[] row : rows) {
+                        customers.put((String) row[0], new Customer((String) row[0], (String) row[1],
+                                Tier.valueOf((String) row[2]), (String) row[3], (String) row[4],
+                                ContactChannel.valueOf((String) row[5]), (String) row[6]));
+                    }
+                    return customers;
+                });
+    }
+
+    /** The customer as {@link #saveCustomer} stores it. */
+    public static Customer toCustomer(CustomerUpserted customer) {
+        return new Customer(customer.customerId(), customer.name(), customer.tier(), customer.locale(),
+                customer.timezone(), customer.preferredChannel(), customer.accountTeam());
     }
 
     public Uni<Void> saveCustomer(CustomerUpserted customer) {
