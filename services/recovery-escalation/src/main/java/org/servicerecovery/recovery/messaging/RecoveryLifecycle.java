@@ -2,8 +2,14 @@ package org.servicerecovery.recovery.messaging;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -20,50 +26,91 @@ import org.servicerecovery.events.domain.StepKind;
 import org.servicerecovery.recovery.domain.Answers;
 import org.servicerecovery.recovery.domain.CaseState;
 import org.servicerecovery.recovery.domain.Change;
+import org.servicerecovery.recovery.domain.Customer;
+import org.servicerecovery.recovery.domain.Policy;
 import org.servicerecovery.recovery.domain.RecoveryCase;
 import org.servicerecovery.recovery.domain.RecoveryRules;
 import org.servicerecovery.recovery.domain.TimerOp;
 import org.servicerecovery.recovery.domain.Trigger;
 import org.servicerecovery.recovery.persistence.CaseStore;
+import org.servicerecovery.recovery.persistence.FirstDeliveries;
 import org.servicerecovery.recovery.persistence.PolicyCatalog;
-import org.servicerecovery.reliability.inbox.ProcessedEvents;
 
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Everything that happens to cases without an agent, each in one transaction: inbound events (once per event, via the
- * idempotent-consumer record) and fired timers (inside the timer's own transaction). Each returns the domain events it
- * committed, for the metrics.
+ * Everything that happens to cases without an agent: inbound events, a polled batch of them in one transaction (once
+ * per event, via the idempotent-consumer records), and fired timers (inside the timer's own transaction). Each returns
+ * the domain events it committed, for the metrics.
  */
 @ApplicationScoped
 public class RecoveryLifecycle {
 
     static final String CONSUMER = "recovery-escalation";
 
+    /**
+     * What the events of one transaction share: the current policy (read once), the customers (read once, then kept
+     * up to date by the batch's customer.upserted) and the changes made so far.
+     */
+    private static final class Batch {
+        final Uni<Policy> current;
+        final Map<String, Customer> customers;
+        final List<ChangeWriter.Staged> staged = new ArrayList<>();
+
+        Batch(Uni<Policy> current, Map<String, Customer> customers) {
+            this.current = current;
+            this.customers = new HashMap<>(customers);
+        }
+    }
+
     private final RecoveryRules rules;
     private final CaseStore store;
     private final PolicyCatalog policies;
     private final ChangeWriter writer;
-    private final ProcessedEvents processed;
+    private final FirstDeliveries firstDeliveries;
     private final Clock clock;
 
     RecoveryLifecycle(RecoveryRules rules, CaseStore store, PolicyCatalog policies, ChangeWriter writer,
-                      ProcessedEvents processed, Clock clock) {
+                      FirstDeliveries firstDeliveries, Clock clock) {
         this.rules = rules;
         this.store = store;
         this.policies = policies;
         this.writer = writer;
-        this.processed = processed;
+        this.firstDeliveries = firstDeliveries;
         this.clock = clock;
     }
 
-    /** An event from intake.events or promise.events; a redelivery changes nothing. */
+    /**
+     * Events from intake.events and promise.events, applied in their order; a redelivery, also a second copy in the
+     * same list, changes nothing. The customers' locks are taken first, all at once, so a batch never waits for one
+     * while holding a case another batch needs.
+     */
     @WithTransaction
-    public Uni<List<CustomerEvent>> apply(CloudEvent event) {
-        return Uni.createFrom().item(() -> EventData.read(event))
-                .chain(data -> processed.firstDelivery(CONSUMER, event)
-                        .chain(first -> first ? dispatch(event, data, clock.instant()) : Uni.createFrom().item(List.of())));
+    public Uni<List<CustomerEvent>> apply(List<CloudEvent> events) {
+        return Uni.createFrom().item(() -> events.stream().map(EventData::read).toList())
+                .chain(data -> {
+                    Set<String> customers = data.stream().map(CustomerEvent::customerId).filter(Objects::nonNull)
+                            .collect(Collectors.toSet());
+                    return store.lockCustomers(customers)
+                            .chain(() -> firstDeliveries.of(CONSUMER, events))
+                            .chain(first -> store.customers(customers).chain(known -> applyFirst(events, data, first,
+                                    new Batch(policies.current().memoize().indefinitely(), known))));
+                });
+    }
+
+    private Uni<List<CustomerEvent>> applyFirst(List<CloudEvent> events, List<CustomerEvent> data, List<Boolean> first,
+                                                Batch batch) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (int i = 0; i < events.size(); i++) {
+            if (first.get(i)) {
+                CloudEvent event = events.get(i);
+                CustomerEvent one = data.get(i);
+                chain = chain.chain(() -> dispatch(event, one, clock.instant(), batch));
+            }
+        }
+        return chain.chain(() -> writer.writeRest(batch.staged)).map(ignored -> batch.staged.stream()
+                .flatMap(staged -> staged.change().events().stream()).toList());
     }
 
     /** Runs inside the transaction of the firing timer. */
@@ -83,39 +130,40 @@ public class RecoveryLifecycle {
                 }));
     }
 
-    private Uni<List<CustomerEvent>> dispatch(CloudEvent event, CustomerEvent data, Instant now) {
+    private Uni<Void> dispatch(CloudEvent event, CustomerEvent data, Instant now, Batch batch) {
         if (data instanceof CustomerUpserted customer) {
-            return store.saveCustomer(customer).replaceWith(List.of());
+            return store.saveCustomer(customer)
+                    .invoke(() -> batch.customers.put(customer.customerId(), CaseStore.toCustomer(customer)));
         }
         if (data instanceof ComplaintFiled complaint) {
             return open(complaint.customerId(), new Trigger(RecoveryTrigger.COMPLAINT, complaint.complaintId(),
                     complaint.severity(), complaint.category(), complaint.channel(), null,
-                    "your complaint: " + complaint.summary()), now);
+                    "your complaint: " + complaint.summary()), now, batch);
         }
         if (data instanceof PromiseMissed missed) {
             return open(missed.customerId(), new Trigger(RecoveryTrigger.MISSED_PROMISE, missed.promiseId(), null, null,
                     null, missed.team(), "we promised to " + missed.description() + " by " + missed.dueAt()
-                    + " and did not keep that promise"), now);
+                    + " and did not keep that promise"), now, batch);
         }
         if (data instanceof FeedbackReceived feedback) {
-            return feedback(event, feedback, now);
+            return feedback(event, feedback, now, batch);
         }
         if (data instanceof OutreachDelivered delivered) {
             String outreachId = delivered.outreachId();
             int slash = outreachId.lastIndexOf('/');
             if (slash < 0) {
-                return Uni.createFrom().item(List.of()); // not one of ours
+                return Uni.createFrom().voidItem(); // not one of ours
             }
             return store.lockWithTimers(outreachId.substring(0, slash)).chain(found -> found.isEmpty()
-                    ? Uni.createFrom().item(List.<CustomerEvent>of())
-                    : policies.version(found.get().policyVersion()).chain(policy -> writer.write(
-                            rules.outreachDelivered(found.get(), outreachId, policy, now), now).map(Change::events)));
+                    ? Uni.createFrom().voidItem()
+                    : policies.version(found.get().policyVersion()).chain(policy -> stage(
+                            rules.outreachDelivered(found.get(), outreachId, policy, now), now, batch)));
         }
-        return Uni.createFrom().item(List.of());
+        return Uni.createFrom().voidItem();
     }
 
     /** Answers to a follow-up complete it; a detractor's rating (≤ 6 by default) is a failure of its own. */
-    private Uni<List<CustomerEvent>> feedback(CloudEvent event, FeedbackReceived feedback, Instant now) {
+    private Uni<Void> feedback(CloudEvent event, FeedbackReceived feedback, Instant now, Batch batch) {
         Uni<Boolean> answered = feedback.caseId() == null || feedback.improveOneThing() == null
                 ? Uni.createFrom().item(false)
                 : store.lockWithTimers(feedback.caseId()).chain(found -> {
@@ -123,26 +171,29 @@ public class RecoveryLifecycle {
                             .filter(step -> step.kind() == StepKind.FOLLOW_UP).isEmpty()) {
                         return Uni.createFrom().item(false);
                     }
-                    return policies.version(found.get().policyVersion()).chain(policy -> writer.write(
+                    return policies.version(found.get().policyVersion()).chain(policy -> stage(
                             rules.recordAnswers(found.get(), new Answers(feedback.improveOneThing(),
                                     feedback.additionalValue(), feedback.bestExperience()), "customer", policy, now),
-                            now)).replaceWith(true);
+                            now, batch)).replaceWith(true);
                 });
-        return answered.chain(done -> done ? Uni.createFrom().item(List.<CustomerEvent>of())
-                : policies.current().chain(policy -> feedback.rating() > policy.detractorMaxRating()
-                        ? Uni.createFrom().item(List.<CustomerEvent>of())
+        return answered.chain(done -> done ? Uni.createFrom().voidItem()
+                : batch.current.chain(policy -> feedback.rating() > policy.detractorMaxRating()
+                        ? Uni.createFrom().voidItem()
                         : open(feedback.customerId(), new Trigger(RecoveryTrigger.DETRACTOR_FEEDBACK, event.id(), null,
-                                null, null, null, "you rated us " + feedback.rating() + " out of 10"), now)));
+                                null, null, null, "you rated us " + feedback.rating() + " out of 10"), now, batch)));
     }
 
-    private Uni<List<CustomerEvent>> open(String customerId, Trigger trigger, Instant now) {
-        return store.lockCustomer(customerId)
-                .chain(() -> policies.current())
-                .chain(policy -> store.customer(customerId)
-                        .chain(customer -> store.latestOf(customerId)
-                                .map(latest -> rules.open(trigger, customer, latest, policy, "rc-" + UUID.randomUUID(),
-                                        now))))
-                .chain(change -> writer.write(change, now))
-                .map(Change::events);
+    /** The customer's lock is already held (see {@link #apply(List)}). */
+    private Uni<Void> open(String customerId, Trigger trigger, Instant now, Batch batch) {
+        return batch.current
+                .chain(policy -> store.latestOf(customerId).map(latest -> rules.open(trigger,
+                        batch.customers.getOrDefault(customerId, Customer.unknown(customerId)), latest, policy,
+                        "rc-" + UUID.randomUUID(), now)))
+                .chain(change -> stage(change, now, batch));
+    }
+
+    /** Saves the case row now, for the batch's later events; the rest is written at the end of the batch. */
+    private Uni<Void> stage(Change change, Instant now, Batch batch) {
+        return writer.stage(change, now).invoke(batch.staged::add).replaceWithVoid();
     }
 }

@@ -1,13 +1,18 @@
 package org.servicerecovery.recovery.persistence;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
+import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.CustomerUpserted;
+import org.servicerecovery.events.crm.Tier;
 import org.servicerecovery.recovery.domain.Customer;
 import org.servicerecovery.recovery.domain.RecoveryCase;
 import org.servicerecovery.recovery.domain.TimelineEntry;
@@ -19,14 +24,25 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class CaseStore {
 
+    /** A timeline entry of case {@code caseId}. */
+    public record Entry(String caseId, TimelineEntry entry) {
+    }
+
     /**
      * Serialises the failures of one customer: a complaint (intake.events) and a missed promise (promise.events) for
      * the same customer arrive on different topics, and both must see each other's case to attach or count a repeat.
+     * A batch takes the locks of all its customers at once, in the order of the lock keys, so two consumers locking
+     * overlapping customers wait for each other instead of deadlocking.
      */
-    public Uni<Void> lockCustomer(String customerId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                        "SELECT pg_advisory_xact_lock(hashtext('recovery-customer:' || :customer))")
-                .setParameter("customer", customerId)
+    public Uni<Void> lockCustomers(Collection<String> customerIds) {
+        if (customerIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT pg_advisory_xact_lock(k) FROM (
+                            SELECT DISTINCT hashtext('recovery-customer:' || c) AS k
+                            FROM unnest(CAST(:customers AS text[])) AS c ORDER BY k) AS keys""")
+                .setParameter("customers", customerIds.toArray(String[]::new))
                 .getResultList())
                 .replaceWithVoid();
     }
@@ -70,24 +86,67 @@ public class CaseStore {
                 .replaceWithVoid();
     }
 
-    public Uni<Void> addTimeline(String caseId, List<TimelineEntry> entries) {
+    /** The entries, in this order (the identity column follows the array order), with one statement. */
+    public Uni<Void> addTimeline(List<Entry> entries) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return TimelineEntity.persist(entries.stream().map(entry -> {
-            TimelineEntity row = new TimelineEntity();
-            row.caseId = caseId;
-            row.at = entry.at();
-            row.type = entry.type();
-            row.actor = entry.actor();
-            row.detail = entry.detail();
-            return row;
-        })).replaceWithVoid();
+        int size = entries.size();
+        String[] cases = new String[size];
+        String[] ats = new String[size];
+        String[] types = new String[size];
+        String[] actors = new String[size];
+        String[] details = new String[size];
+        for (int i = 0; i < size; i++) {
+            Entry e = entries.get(i);
+            cases[i] = e.caseId();
+            ats[i] = e.entry().at().toString(); // ISO-8601 with Z: read exactly whatever the session's time zone
+            types[i] = e.entry().type();
+            actors[i] = e.entry().actor();
+            details[i] = e.entry().detail();
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO case_timeline (case_id, at, type, actor, detail)
+                        SELECT c, CAST(a AS timestamptz), t, ac, d
+                        FROM unnest(CAST(:cases AS text[]), CAST(:ats AS text[]), CAST(:types AS text[]),
+                                    CAST(:actors AS text[]), CAST(:details AS text[])) AS e(c, a, t, ac, d)""")
+                .setParameter("cases", cases)
+                .setParameter("ats", ats)
+                .setParameter("types", types)
+                .setParameter("actors", actors)
+                .setParameter("details", details)
+                .executeUpdate())
+                .replaceWithVoid();
     }
 
-    public Uni<Customer> customer(String customerId) {
-        return CustomerEntity.<CustomerEntity>findById(customerId)
-                .map(row -> row == null ? Customer.unknown(customerId) : row.toDomain());
+    /**
+     * The customers as stored, by id; one missing from the map is unknown. Read as columns, not entities: the session
+     * would keep serving the row it first read after {@link #saveCustomer} changed it.
+     */
+    public Uni<Map<String, Customer>> customers(Collection<String> customerIds) {
+        if (customerIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT customer_id, name, tier, locale, timezone, channel, account_team FROM customer
+                        WHERE customer_id = ANY(CAST(:customers AS text[]))""", Object[].class)
+                .setParameter("customers", customerIds.toArray(String[]::new))
+                .getResultList())
+                .map(rows -> {
+                    Map<String, Customer> customers = new HashMap<>();
+                    for (Object[] row : rows) {
+                        customers.put((String) row[0], new Customer((String) row[0], (String) row[1],
+                                Tier.valueOf((String) row[2]), (String) row[3], (String) row[4],
+                                ContactChannel.valueOf((String) row[5]), (String) row[6]));
+                    }
+                    return customers;
+                });
+    }
+
+    /** The customer as {@link #saveCustomer} stores it. */
+    public static Customer toCustomer(CustomerUpserted customer) {
+        return new Customer(customer.customerId(), customer.name(), customer.tier(), customer.locale(),
+                customer.timezone(), customer.preferredChannel(), customer.accountTeam());
     }
 
     public Uni<Void> saveCustomer(CustomerUpserted customer) {

@@ -1,0 +1,132 @@
+package org.servicerecovery.recovery;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.events.CloudEvents;
+import org.servicerecovery.events.DeadLetterHeaders;
+import org.servicerecovery.events.EventData;
+import org.servicerecovery.events.Topic;
+import org.servicerecovery.events.crm.ComplaintFiled;
+import org.servicerecovery.events.crm.ContactChannel;
+import org.servicerecovery.events.crm.Severity;
+import org.servicerecovery.events.domain.RecoveryCaseOpened;
+import org.servicerecovery.recovery.messaging.IntakeConsumer;
+import org.servicerecovery.testing.RealInfrastructure;
+import org.servicerecovery.testing.TopicReader;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
+
+/**
+ * A polled batch handed straight to the consumer, so that its records are one batch for sure: one transaction for all,
+ * and when a record breaks it, the others still apply, in their order, and only that record is dead-lettered.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
+class BatchTest {
+
+    private static final TopicPartition PARTITION = new TopicPartition(Topic.INTAKE_EVENTS.topicName(), 0);
+
+    @Inject
+    IntakeConsumer consumer;
+
+    @Inject
+    TestClock clock;
+
+    private long offset = 1_000_000_000L + System.nanoTime() % 1_000_000;
+
+    @Test
+    void twoEventsOfOneCustomerInOneBatchApplyInOrder() throws Throwable {
+        Crm crm = new Crm();
+        Crm other = new Crm();
+        CloudEvent first = crm.complaint(Severity.LOW, "late reply", clock.instant());
+        CloudEvent second = crm.complaint(Severity.LOW, "and rude", clock.instant());
+        consume(crm.upserted("Ida", "en", ContactChannel.EMAIL, "batch"), first,
+                other.complaint(Severity.MEDIUM, "wrong item", clock.instant()), second, first);
+
+        String caseId = RecoveryFlowTest.awaitCase(crm);
+        RecoveryFlowTest.awaitCase(other);
+        // the customer.upserted earlier in the batch is seen by the complaint after it
+        assertEquals("batch", Db.SCHEMA.text("SELECT team FROM recovery_case WHERE id = ?", caseId));
+        // the first complaint opened the case, the second (after it) was attached to it; the copy changed nothing
+        RecoveryCaseOpened opened = Crm.data(crm.records(Topic.RECOVERY_EVENTS, 1).get(0), RecoveryCaseOpened.class);
+        assertEquals(ref(first), opened.triggerRef());
+        assertEquals("case-opened,failure-attached", openedThenAttached(caseId));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND detail LIKE ?",
+                caseId, "%" + ref(second) + "%"));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
+    }
+
+    @Test
+    void aPoisonRecordInTheMiddleIsDeadLetteredAloneAndTheOthersApplyInOrder() throws Throwable {
+        Crm crm = new Crm();
+        Crm other = new Crm();
+        CloudEvent first = crm.complaint(Severity.LOW, "late reply", clock.instant());
+        // PostgreSQL refuses a NUL character in text: valid JSON, valid event, but its transaction fails
+        CloudEvent poison = crm.complaint(Severity.LOW, "bad \u0000 byte", clock.instant());
+        CloudEvent second = crm.complaint(Severity.LOW, "and rude", clock.instant());
+        List<ConsumerRecord<String, byte[]>> batch = consume(first, poison, other.complaint(Severity.MEDIUM, "wrong item",
+                clock.instant()), second);
+
+        String caseId = RecoveryFlowTest.awaitCase(crm);
+        RecoveryFlowTest.awaitCase(other);
+        RecoveryCaseOpened opened = Crm.data(crm.records(Topic.RECOVERY_EVENTS, 1).get(0), RecoveryCaseOpened.class);
+        assertEquals(ref(first), opened.triggerRef());
+        assertEquals("case-opened,failure-attached", openedThenAttached(caseId));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND detail LIKE ?",
+                caseId, "%" + ref(second) + "%"));
+        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND detail LIKE ?",
+                caseId, "%" + ref(poison) + "%"));
+
+        try (TopicReader dlq = new TopicReader(Topic.RECOVERY_ESCALATION_DLQ.topicName())) {
+            var dead = dlq.readUntil(records -> records.stream().anyMatch(r -> crm.customer.equals(r.key())),
+                    Duration.ofSeconds(20)).stream().filter(r -> crm.customer.equals(r.key())).toList();
+            assertEquals(1, dead.size());
+            assertArrayEquals(batch.get(1).value(), dead.get(0).value());
+            assertEquals(Long.toString(batch.get(1).offset()), TopicReader.header(dead.get(0), DeadLetterHeaders.OFFSET));
+        }
+    }
+
+    private List<ConsumerRecord<String, byte[]>> consume(CloudEvent... events) throws Throwable {
+        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
+        for (CloudEvent event : events) {
+            ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(PARTITION.topic(), PARTITION.partition(),
+                    offset++, event.subject(), CloudEvents.toBinaryData(event));
+            CloudEvents.toBinaryHeaders(event).forEach((name, value) ->
+                    record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+            records.add(record);
+        }
+        VertxContextSupport.subscribeAndAwait(() -> consumer.consume(
+                new ConsumerRecords<>(Map.of(PARTITION, records), Map.of())));
+        return records;
+    }
+
+    private static String ref(CloudEvent complaint) {
+        return EventData.read(complaint, ComplaintFiled.class).complaintId();
+    }
+
+    private static String openedThenAttached(String caseId) {
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Db.SCHEMA.count(
+                "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'failure-attached'", caseId) == 1);
+        return Db.SCHEMA.text("""
+                SELECT string_agg(type, ',' ORDER BY id) FROM case_timeline
+                WHERE case_id = ? AND type IN ('case-opened', 'failure-attached')""", caseId);
+    }
+}
