@@ -53,6 +53,13 @@ public final class Bench {
                 report.add("memory", "loyalty-scoring RSS after the rebuild", Report.mebibytes(service.residentBytes()), "-Xmx256m");
             }
         }
+        System.out.println("intake (Kafka and REST ingest)");
+        // The per-client rate limit would cap the REST figure at the limit instead of the service's capacity.
+        try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/intake/target/quarkus-app/quarkus-run.jar"),
+                OUT.resolve("intake.log"), Map.of("intake.rate-limit.per-second", "1000000")).awaitReady(Duration.ofSeconds(90))) {
+            IntakeBench.run(kafka, service.port(), report);
+            report.add("memory", "intake RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+        }
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version()
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
         report.write(OUT.resolve("report.md"), machine);

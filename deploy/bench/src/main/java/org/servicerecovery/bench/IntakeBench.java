@@ -1,0 +1,180 @@
+package org.servicerecovery.bench;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.servicerecovery.events.CloudEvents;
+import org.servicerecovery.events.Topic;
+import org.servicerecovery.testing.TestTokens;
+
+/**
+ * The intake service end to end: CRM events on crm.events (structured mode) until intake republished them on
+ * intake.events through its outbox, and CRM events posted one per request to the REST door.
+ */
+final class IntakeBench {
+
+    private static final int BURST_EVENTS = 100_000;
+    private static final int STEADY_RATE = 3_000;
+    private static final Duration STEADY_FOR = Duration.ofSeconds(10);
+    private static final Duration REST_FOR = Duration.ofSeconds(15);
+    private static final int REST_IN_FLIGHT = 64;
+
+    private IntakeBench() {
+    }
+
+    static void run(String bootstrapServers, int port, Report report) throws Exception {
+        String burst = "burst-" + UUID.randomUUID();
+        Map<String, Long> sentAt = new ConcurrentHashMap<>();
+        CompletableFuture<Long> burstRead = CompletableFuture.supplyAsync(() -> read(bootstrapServers, burst, BURST_EVENTS, sentAt, null));
+        long start = System.nanoTime();
+        produce(bootstrapServers, burst, BURST_EVENTS, 0, sentAt);
+        double throughput = BURST_EVENTS / ((burstRead.join() - start) / 1e9);
+        report.add("intake", "Kafka ingest, 100k events, crm.events → intake.events", Report.perSecond(throughput),
+                "goal ≥ 10,000 /s");
+
+        String steady = "steady-" + UUID.randomUUID();
+        int total = (int) (STEADY_RATE * STEADY_FOR.toSeconds());
+        Histogram latency = new Histogram(3);
+        CompletableFuture<Long> steadyRead = CompletableFuture.supplyAsync(() -> read(bootstrapServers, steady, total, sentAt, latency));
+        produce(bootstrapServers, steady, total, STEADY_RATE, sentAt);
+        steadyRead.join();
+        report.add("intake", "record timestamp → published p50, 3,000 /s", Report.millis(latency.getValueAtPercentile(50)), "");
+        report.add("intake", "record timestamp → published p99, 3,000 /s", Report.millis(latency.getValueAtPercentile(99)),
+                "validation, dedup insert, outbox, relay");
+
+        rest(port, report);
+    }
+
+    /** Sends {@code total} structured events; {@code rate} > 0 paces them, 0 sends as fast as the producer can. */
+    private static void produce(String bootstrapServers, String prefix, int total, int rate, Map<String, Long> sentAt)
+            throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024), new StringSerializer(), new ByteArraySerializer())) {
+            long next = System.nanoTime();
+            long pause = rate > 0 ? 1_000_000_000L / rate * 10 : 0;
+            for (int i = 0; i < total; i++) {
+                String id = prefix + "-" + i;
+                String customer = "cust-" + (i % 997);
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.CRM_EVENTS.topicName(), null,
+                        System.currentTimeMillis(), customer, event(id, customer, i));
+                record.headers().add(CloudEvents.CONTENT_TYPE_HEADER,
+                        CloudEvents.STRUCTURED_CONTENT_TYPE.getBytes(StandardCharsets.UTF_8));
+                sentAt.put(id, record.timestamp());
+                producer.send(record);
+                if (pause > 0 && i % 10 == 9) {
+                    next += pause;
+                    long sleep = next - System.nanoTime();
+                    if (sleep > 0) {
+                        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+                    }
+                }
+            }
+            producer.flush();
+        }
+    }
+
+    /** Reads intake.events until the run's events are there; the time the last arrived. */
+    private static long read(String bootstrapServers, String prefix, int expected, Map<String, Long> sentAt,
+            Histogram latencyMillis) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topic.INTAKE_EVENTS.topicName()));
+            long seen = 0;
+            long last = 0;
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            while (seen < expected && System.nanoTime() < deadline) {
+                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    Header id = record.headers().lastHeader("ce_id");
+                    String eventId = id == null ? "" : new String(id.value(), StandardCharsets.UTF_8);
+                    if (eventId.startsWith(prefix)) {
+                        seen++;
+                        last = System.nanoTime();
+                        Long sent = sentAt.get(eventId);
+                        if (latencyMillis != null && sent != null) {
+                            // Both are record timestamps: the CRM's send and the outbox relay's publish.
+                            latencyMillis.recordValue(Math.max(0, record.timestamp() - sent));
+                        }
+                    }
+                }
+            }
+            if (seen < expected) {
+                throw new IllegalStateException("only " + seen + " of " + expected + " events reached intake.events");
+            }
+            return last;
+        }
+    }
+
+    /** One event per POST, {@value #REST_IN_FLIGHT} requests in flight, for {@link #REST_FOR}. */
+    private static void rest(int port, Report report) throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        URI uri = URI.create("http://127.0.0.1:" + port + "/api/v1/events");
+        String token = TestTokens.crm();
+        Semaphore inFlight = new Semaphore(REST_IN_FLIGHT);
+        ConcurrentHistogram latency = new ConcurrentHistogram(3);
+        AtomicLong accepted = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        String prefix = "rest-" + UUID.randomUUID();
+        long start = System.nanoTime();
+        long end = start + REST_FOR.toNanos();
+        for (int i = 0; System.nanoTime() < end; i++) {
+            inFlight.acquire();
+            long sent = System.nanoTime();
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", CloudEvents.STRUCTURED_CONTENT_TYPE)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(event(prefix + "-" + i, "cust-" + (i % 997), i))).build();
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding()).whenComplete((response, failure) -> {
+                inFlight.release();
+                latency.recordValue((System.nanoTime() - sent) / 1000);
+                if (failure == null && response.statusCode() == 202) {
+                    accepted.incrementAndGet();
+                } else {
+                    failed.incrementAndGet();
+                }
+            });
+        }
+        inFlight.tryAcquire(REST_IN_FLIGHT, 30, TimeUnit.SECONDS);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        report.add("intake", "REST POST /api/v1/events, 64 in flight", Report.perSecond(accepted.get() / seconds),
+                "goal ≥ 3,000 /s; " + failed.get() + " not 202");
+        report.add("intake", "REST request p99", Report.millis(latency.getValueAtPercentile(99) / 1000.0), "");
+    }
+
+    private static byte[] event(String id, String customer, int i) {
+        return ("{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"https://crm.bench/acme\","
+                + "\"type\":\"feedback.received\",\"subject\":\"" + customer + "\",\"time\":\"2025-06-02T09:30:00+02:00\","
+                + "\"data\":{\"customerId\":\"" + customer + "\",\"rating\":" + (i % 11)
+                + ",\"improveOneThing\":\"answer the phone sooner\",\"receivedAt\":\"2025-06-02T09:30:00+02:00\"}}")
+                .getBytes(StandardCharsets.UTF_8);
+    }
+}

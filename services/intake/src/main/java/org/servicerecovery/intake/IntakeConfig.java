@@ -1,0 +1,63 @@
+package org.servicerecovery.intake;
+
+import java.time.Duration;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import org.servicerecovery.intake.domain.DataRules;
+import org.servicerecovery.intake.domain.EventValidator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithName;
+
+/** The limits and policies of intake ({@code intake.*}); defaults are in application.properties. */
+@ConfigMapping(prefix = "intake")
+public interface IntakeConfig {
+
+    Limits limits();
+
+    @WithName("rate-limit")
+    RateLimit rateLimit();
+
+    Dedup dedup();
+
+    interface Limits {
+        /** Largest event accepted, in bytes (structured JSON, or headers plus value in binary mode). */
+        @WithName("event-bytes")
+        int eventBytes();
+
+        /** Most events in one REST batch. */
+        @WithName("batch-events")
+        int batchEvents();
+
+        /** Largest REST batch body, in bytes. */
+        @WithName("batch-bytes")
+        int batchBytes();
+    }
+
+    interface RateLimit {
+        /** Sustained REST requests per second per client; bursts of twice as many pass. */
+        @WithName("per-second")
+        int perSecond();
+    }
+
+    interface Dedup {
+        /** How long a (source, id) is remembered, and its raw event kept: a redelivery later than this is taken again. */
+        Duration retention();
+
+        @WithName("cleanup-interval")
+        Duration cleanupInterval();
+    }
+
+    final class Validation {
+
+        @Produces
+        @Singleton
+        EventValidator validator(IntakeConfig config) {
+            Limits limits = config.limits();
+            return new EventValidator(new DataRules(),
+                    new EventValidator.Limits(limits.eventBytes(), limits.batchEvents(), limits.batchBytes()));
+        }
+    }
+}
