@@ -1,0 +1,88 @@
+package org.servicerecovery.recovery;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+import org.servicerecovery.events.CustomerEvent;
+import org.servicerecovery.events.crm.Severity;
+import org.servicerecovery.events.domain.RecoveryEscalated;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+
+/**
+ * What the chart's dashboard and alerts read: cases_open{severity}, steps_overdue (gauges, recounted periodically from
+ * the database so every replica reports the same truth, also after restarts) and escalations_total.
+ */
+@ApplicationScoped
+public class RecoveryMetrics {
+
+    private static final Logger LOG = Logger.getLogger(RecoveryMetrics.class);
+
+    private final Counter escalations;
+    private final Map<Severity, AtomicLong> open = new EnumMap<>(Severity.class);
+    private final AtomicLong overdue = new AtomicLong();
+    private final Pool pool;
+    private final Vertx vertx;
+    private final RecoveryConfig config;
+    private long recountTimer;
+
+    public RecoveryMetrics(MeterRegistry registry, Pool pool, Vertx vertx, RecoveryConfig config) {
+        this.escalations = Counter.builder("escalations").description("recovery cases escalated a rung up the ladder")
+                .register(registry);
+        for (Severity severity : Severity.values()) {
+            AtomicLong count = new AtomicLong();
+            open.put(severity, count);
+            Gauge.builder("cases.open", count, AtomicLong::get).description("recovery cases not resolved")
+                    .tag("severity", severity.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+        Gauge.builder("steps.overdue", overdue, AtomicLong::get).description("running steps past their deadline")
+                .register(registry);
+        this.pool = pool;
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    void start(@Observes StartupEvent startup) {
+        recount();
+        recountTimer = vertx.setPeriodic(config.gaugesRefresh().toMillis(), ignored -> recount());
+    }
+
+    /** Before the connection pool closes. */
+    void stop(@Observes ShutdownEvent shutdown) {
+        vertx.cancelTimer(recountTimer);
+    }
+
+    public void count(List<CustomerEvent> events) {
+        events.stream().filter(RecoveryEscalated.class::isInstance).forEach(event -> escalations.increment());
+    }
+
+    private void recount() {
+        pool.query("""
+                        SELECT severity, count(*), count(*) FILTER (WHERE overdue)
+                        FROM recovery_case WHERE state <> 'RESOLVED' GROUP BY severity""").execute()
+                .subscribe().with(rows -> {
+                    Map<Severity, Long> counts = new EnumMap<>(Severity.class);
+                    long late = 0;
+                    for (Row row : rows) {
+                        counts.put(Severity.valueOf(row.getString(0)), row.getLong(1));
+                        late += row.getLong(2);
+                    }
+                    open.forEach((severity, gauge) -> gauge.set(counts.getOrDefault(severity, 0L)));
+                    overdue.set(late);
+                }, failure -> LOG.warnf("Could not count open cases: %s", failure.toString()));
+    }
+}

@@ -1,0 +1,54 @@
+package org.servicerecovery.recovery.api;
+
+import java.util.List;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.servicerecovery.recovery.persistence.PolicyCatalog;
+import org.servicerecovery.recovery.persistence.PolicyCatalog.Published;
+import org.servicerecovery.servicekit.Roles;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Recovery policy versions (admin). POST takes the YAML itself and publishes it as the next version once it validates;
+ * a version is never changed, and running cases keep the version they opened with.
+ */
+@Path("/api/v1/policies")
+@RolesAllowed(Roles.ADMIN)
+public class PolicyResource {
+
+    /** What a publish answers: the number the new version got. */
+    public record PublishedVersion(String id, int version) {
+    }
+
+    private final PolicyCatalog catalog;
+    private final JsonWebToken token;
+
+    public PolicyResource(PolicyCatalog catalog, JsonWebToken token) {
+        this.catalog = catalog;
+        this.token = token;
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<List<Published>> list() {
+        return catalog.published();
+    }
+
+    @POST
+    @Consumes({"application/yaml", "application/x-yaml", MediaType.TEXT_PLAIN})
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> publish(String yaml) {
+        return catalog.publish(yaml == null ? "" : yaml, token.getSubject())
+                .map(policy -> Response.status(201).entity(new PublishedVersion(policy.id(), policy.version())).build());
+    }
+}

@@ -1,0 +1,5 @@
+package org.servicerecovery.recovery.domain;
+
+public enum CaseState {
+    OPEN, PAUSED, RESOLVED
+}

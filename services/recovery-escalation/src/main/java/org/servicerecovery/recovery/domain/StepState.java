@@ -1,0 +1,5 @@
+package org.servicerecovery.recovery.domain;
+
+public enum StepState {
+    PENDING, ACTIVE, DONE, SKIPPED
+}

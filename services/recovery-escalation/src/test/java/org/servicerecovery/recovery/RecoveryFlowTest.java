@@ -1,0 +1,105 @@
+package org.servicerecovery.recovery;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.servicerecovery.events.Topic;
+import org.servicerecovery.events.crm.ContactChannel;
+import org.servicerecovery.events.crm.Severity;
+import org.servicerecovery.events.domain.EscalationLevel;
+import org.servicerecovery.events.domain.OutreachRequested;
+import org.servicerecovery.events.domain.RecoveryCaseOpened;
+import org.servicerecovery.events.domain.RecoveryEscalated;
+import org.servicerecovery.events.domain.RecoveryTrigger;
+import org.servicerecovery.events.domain.StepKind;
+import org.servicerecovery.testing.RealInfrastructure;
+import org.servicerecovery.testing.TopicReader;
+
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The whole path on a real broker and database: events in on intake.events and promise.events, recovery.events and
+ * outreach.requests out, timers fired by the application's own timer loop when the test clock passes their time.
+ */
+@QuarkusTest
+@WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
+class RecoveryFlowTest {
+
+    @Inject
+    TestClock clock;
+
+    @Test
+    void aComplaintOpensACaseWithItsApologyDuePerPolicyAndAsksTheCrmToSendIt() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Crm.send(Topic.INTAKE_EVENTS, crm.upserted("Bea", "de-DE", ContactChannel.SMS, "red"),
+                crm.complaint(Severity.HIGH, "das Paket kam beschädigt an", now));
+        String caseId = awaitCase(crm);
+
+        assertEquals("red", Db.text("SELECT team FROM recovery_case WHERE id = ?", caseId));
+        Instant due = Db.instant("SELECT next_deadline FROM recovery_case WHERE id = ?", caseId);
+        assertEquals(clock.instant().plus(Duration.ofHours(1)).getEpochSecond(), due.getEpochSecond(), 2.0);
+        assertEquals(2, Db.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId)); // warning and deadline
+
+        RecoveryCaseOpened opened = Crm.data(crm.records(Topic.RECOVERY_EVENTS, 1).get(0), RecoveryCaseOpened.class);
+        assertEquals(caseId, opened.caseId());
+        assertEquals(RecoveryTrigger.COMPLAINT, opened.trigger());
+        assertEquals(Severity.HIGH, opened.severity());
+
+        OutreachRequested apology = Crm.data(crm.records(Topic.OUTREACH_REQUESTS, 1).get(0), OutreachRequested.class);
+        assertEquals(StepKind.APOLOGY, apology.purpose());
+        assertEquals(ContactChannel.SMS, apology.channel());
+        assertEquals("de", apology.locale());
+        assertTrue(apology.body().contains("Guten Tag Bea"), apology.body());
+        assertTrue(apology.body().contains("das Paket kam beschädigt an"), apology.body());
+
+        // the CRM delivered it: the apology is done and the remedy's clock runs
+        Crm.send(Topic.INTAKE_EVENTS, crm.delivered(apology.outreachId(), clock.instant()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Db.count(
+                "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-completed'", caseId) == 1);
+        assertEquals(List.of("recovery.case-opened", "recovery.step-completed"), crm.types(Topic.RECOVERY_EVENTS, 2));
+    }
+
+    @Test
+    void aMissedPromiseOpensACaseForThePromisesTeamThatEscalatesWhenItStalls() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Crm.send(Topic.PROMISE_EVENTS, crm.missed("blue", "call back about the refund", now.minusSeconds(60), now));
+        String caseId = awaitCase(crm);
+        assertEquals("blue", Db.text("SELECT team FROM recovery_case WHERE id = ?", caseId));
+        assertEquals("HIGH", Db.text("SELECT severity FROM recovery_case WHERE id = ?", caseId));
+
+        // the apology (1 h) is not sent by anyone: at the deadline the supervisor, an hour later the manager
+        clock.advance(Duration.ofMinutes(61));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "SUPERVISOR".equals(
+                Db.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
+        assertEquals("t", Db.text("SELECT overdue FROM recovery_case WHERE id = ?", caseId));
+        clock.advance(Duration.ofMinutes(60));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "MANAGER".equals(
+                Db.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
+
+        List<ConsumerRecord<String, byte[]>> records = crm.records(Topic.RECOVERY_EVENTS, 3);
+        assertEquals(List.of("recovery.case-opened", "recovery.escalated", "recovery.escalated"),
+                records.stream().map(r -> TopicReader.header(r, "ce_type")).toList());
+        assertEquals(EscalationLevel.MANAGER, Crm.data(records.get(2), RecoveryEscalated.class).level());
+        assertEquals("manager:blue", Crm.data(records.get(2), RecoveryEscalated.class).escalatedTo());
+        assertEquals(1, Db.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-warned'", caseId));
+    }
+
+    static String awaitCase(Crm crm) {
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                Db.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer) == 1);
+        return Db.text("SELECT id FROM recovery_case WHERE customer_id = ?", crm.customer);
+    }
+}

@@ -1,0 +1,325 @@
+package org.servicerecovery.recovery.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.servicerecovery.events.CustomerEvent;
+import org.servicerecovery.events.crm.Channel;
+import org.servicerecovery.events.crm.ContactChannel;
+import org.servicerecovery.events.crm.Severity;
+import org.servicerecovery.events.crm.Tier;
+import org.servicerecovery.events.domain.EscalationLevel;
+import org.servicerecovery.events.domain.OutreachRequested;
+import org.servicerecovery.events.domain.RecoveryCaseOpened;
+import org.servicerecovery.events.domain.RecoveryCaseResolved;
+import org.servicerecovery.events.domain.RecoveryEscalated;
+import org.servicerecovery.events.domain.RecoveryStepCompleted;
+import org.servicerecovery.events.domain.RecoveryTrigger;
+import org.servicerecovery.events.domain.StepKind;
+import org.servicerecovery.events.domain.Urgency;
+
+/** The workflow on a controlled clock: every instant below is given, nothing reads the system time. */
+class RecoveryRulesTest {
+
+    /** Tuesday 2026-12-01 10:00 UTC (11:00 in Berlin). */
+    private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
+
+    private final Policy policy = PolicyParserTest.shippedPolicy();
+    private final RecoveryRules rules = new RecoveryRules((purpose, c) -> new Message(
+            purpose == StepKind.APOLOGY ? "We are sorry" : "Three questions",
+            "Dear " + c.customer().name() + ", about " + c.failure(), c.customer().locale()));
+    private final Customer ada = new Customer("cust-1", "Ada", Tier.STANDARD, "en", null, ContactChannel.SMS, "red");
+
+    private static Trigger complaint(Severity severity) {
+        return new Trigger(RecoveryTrigger.COMPLAINT, "cmp-1", severity, "delivery", Channel.PHONE, null,
+                "the parcel arrived broken");
+    }
+
+    private Change open(Severity severity, Customer customer, Instant at) {
+        return rules.open(complaint(severity), customer, Optional.empty(), policy, "case-1", at);
+    }
+
+    @Test
+    void aHighComplaintOpensACaseWithItsApologyDueInOneHourAndSendsTheApology() {
+        Change change = open(Severity.HIGH, ada, T0);
+        RecoveryCase c = change.recoveryCase();
+        assertTrue(change.created());
+        assertEquals(CaseState.OPEN, c.state());
+        assertEquals("red", c.team()); // the customer's account team: no rule for "delivery"
+        Step apology = c.activeStep().orElseThrow();
+        assertEquals(StepKind.APOLOGY, apology.kind());
+        assertEquals(T0.plus(Duration.ofHours(1)), apology.dueAt());
+        assertEquals(T0.plus(Duration.ofMinutes(45)), apology.warnAt());
+        assertEquals(OutreachState.REQUESTED, apology.outreach());
+        RecoveryCaseOpened opened = (RecoveryCaseOpened) change.events().get(0);
+        assertEquals(1, opened.policyVersion());
+        OutreachRequested outreach = (OutreachRequested) change.events().get(1);
+        assertEquals(ContactChannel.SMS, outreach.channel());
+        assertEquals(Urgency.HIGH, outreach.urgency());
+        assertEquals("Dear Ada, about the parcel arrived broken", outreach.body());
+        assertEquals("case-1/s1", outreach.outreachId());
+        assertTrue(change.timers().contains(new TimerOp(TimerOp.Kind.WARN, T0.plus(Duration.ofMinutes(45)), "s1")));
+        assertTrue(change.timers().contains(new TimerOp(TimerOp.Kind.DUE, T0.plus(Duration.ofHours(1)), "s1")));
+    }
+
+    @Test
+    void aCriticalApologyWaitsForAnAgentWhoMayEditIt() {
+        RecoveryCase c = open(Severity.CRITICAL, ada, T0).recoveryCase();
+        Step apology = c.activeStep().orElseThrow();
+        assertEquals(T0.plus(Duration.ofMinutes(15)), apology.dueAt());
+        assertEquals(OutreachState.AWAITING_APPROVAL, apology.outreach());
+
+        Change sent = rules.approveMessage(c, null, "Ada, we are truly sorry.", "alice", T0.plusSeconds(60));
+        OutreachRequested outreach = (OutreachRequested) sent.events().get(0);
+        assertEquals("Ada, we are truly sorry.", outreach.body());
+        assertEquals(Urgency.IMMEDIATE, outreach.urgency());
+        assertEquals("message-approved", sent.timeline().get(0).type());
+        assertTrue(sent.timeline().get(0).detail().startsWith("edited and sent"));
+    }
+
+    @Test
+    void everyStepKindRunsInOrderAndTheCaseResolvesWhenTheLastIsDone() {
+        RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
+        // apology: completed by the CRM's delivery
+        Change delivered = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(10)));
+        c = delivered.recoveryCase();
+        RecoveryStepCompleted apologyDone = (RecoveryStepCompleted) delivered.events().get(0);
+        assertEquals(StepKind.APOLOGY, apologyDone.kind());
+        assertTrue(apologyDone.onTime());
+        Step remedy = c.activeStep().orElseThrow();
+        assertEquals(StepKind.REMEDY, remedy.kind());
+        assertEquals(T0.plus(Duration.ofMinutes(10)).plus(Duration.ofHours(8)), remedy.dueAt());
+        // a second delivery of the same message changes nothing
+        assertEquals(List.of(), rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(11))).events());
+
+        // remedy: recorded by an agent
+        Instant remedied = T0.plus(Duration.ofHours(2));
+        Change remedyDone = rules.recordRemedy(c, new Remedy(Remedy.Type.REFUND, new BigDecimal("40.00"), "shipping",
+                "alice", remedied), policy, remedied);
+        c = remedyDone.recoveryCase();
+        assertEquals(1, c.remedies().size());
+        Step followUp = c.activeStep().orElseThrow();
+        assertEquals(StepKind.FOLLOW_UP, followUp.kind());
+        assertEquals(remedied.plus(Duration.ofHours(48)), followUp.dueAt());
+        OutreachRequested questions = (OutreachRequested) remedyDone.events().get(1);
+        assertEquals(StepKind.FOLLOW_UP, questions.purpose());
+
+        // follow-up: the three answers
+        Instant answered = remedied.plus(Duration.ofHours(30));
+        Change closed = rules.recordAnswers(c, new Answers("call back sooner", "the voucher", "the technician"),
+                "alice", policy, answered);
+        c = closed.recoveryCase();
+        assertEquals(CaseState.RESOLVED, c.state());
+        RecoveryCaseResolved resolved = (RecoveryCaseResolved) last(closed.events());
+        assertEquals(3, resolved.stepsOnTime());
+        assertEquals(3, resolved.stepsTotal());
+        assertEquals("the voucher", c.answers().additionalValue());
+    }
+
+    @Test
+    void surveyAndCustomStepsAreCompletedByHandButARemedyNeedsItsData() {
+        Policy withSurvey = PolicyParser.parse(PolicyParserTest.shipped().replace(
+                "      - { kind: apology, due: PT1H, autoSend: true }",
+                "      - { kind: custom, title: Call the customer, due: PT30M }\n"
+                        + "      - { kind: survey, due: PT2H, autoSend: true }\n"
+                        + "      - { kind: apology, due: PT1H, autoSend: true }"), 2);
+        RecoveryCase c = rules.open(complaint(Severity.HIGH), ada, Optional.empty(), withSurvey, "case-1", T0)
+                .recoveryCase();
+        assertEquals("Call the customer", c.activeStep().orElseThrow().title());
+        c = rules.completeStep(c, "s1", "alice", withSurvey, T0.plusSeconds(60)).recoveryCase();
+        assertEquals(StepKind.SURVEY, c.activeStep().orElseThrow().kind());
+        assertEquals(OutreachState.REQUESTED, c.activeStep().orElseThrow().outreach());
+        c = rules.completeStep(c, "s2", "alice", withSurvey, T0.plusSeconds(120)).recoveryCase();
+        c = rules.completeStep(c, "s3", "alice", withSurvey, T0.plusSeconds(180)).recoveryCase();
+        RecoveryCase atRemedy = c;
+        TransitionException e = assertThrows(TransitionException.class,
+                () -> rules.completeStep(atRemedy, "s4", "alice", withSurvey, T0.plusSeconds(240)));
+        assertEquals("open", e.currentState());
+        assertTrue(e.getMessage().contains("completed by recording its remedy"), e.getMessage());
+    }
+
+    @Test
+    void mediumWindowsCountBusinessHoursInTheCustomersZoneAcrossTheWeekendAndAHoliday() {
+        // Thursday 2026-12-24 is a holiday in the business calendar; Wednesday 23rd 16:00 UTC is 17:00 in Berlin.
+        Instant wednesday = Instant.parse("2026-12-23T16:00:00Z");
+        Customer berlin = new Customer("cust-b", "Bea", Tier.STANDARD, "de", "Europe/Berlin", ContactChannel.EMAIL, null);
+        Step apology = open(Severity.MEDIUM, berlin, wednesday).recoveryCase().activeStep().orElseThrow();
+        // closed Wed evening, holidays 24th-26th, weekend 27th -> Monday 28th 09:00 + 4 h = 13:00 Berlin = 12:00 UTC
+        assertEquals(Instant.parse("2026-12-28T12:00:00Z"), apology.dueAt());
+        assertEquals(Instant.parse("2026-12-28T11:00:00Z"), apology.warnAt()); // 75 % = 3 h
+
+        Customer newYork = new Customer("cust-n", "Ned", Tier.STANDARD, "en", "America/New_York", ContactChannel.EMAIL,
+                null);
+        Step nyApology = open(Severity.MEDIUM, newYork, wednesday).recoveryCase().activeStep().orElseThrow();
+        // 11:00 in New York on Wednesday: 4 h fit the same day -> 15:00 New York = 20:00 UTC
+        assertEquals(Instant.parse("2026-12-23T20:00:00Z"), nyApology.dueAt());
+    }
+
+    @Test
+    void platinumHalvesEveryWindow() {
+        Customer platinum = new Customer("cust-p", "Pia", Tier.PLATINUM, "en", null, ContactChannel.EMAIL, null);
+        RecoveryCase c = open(Severity.HIGH, platinum, T0).recoveryCase();
+        assertEquals(T0.plus(Duration.ofMinutes(30)), c.activeStep().orElseThrow().dueAt());
+        assertEquals(Duration.ofHours(4), c.steps().get(1).window());
+        assertEquals(Duration.ofHours(24), c.steps().get(2).window());
+    }
+
+    @Test
+    void theWarningComesOnceAndOnlyForTheRunningStep() {
+        RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
+        Change warned = rules.warningReached(c, "s1", T0.plus(Duration.ofMinutes(45)));
+        assertTrue(warned.recoveryCase().activeStep().orElseThrow().warned());
+        assertEquals("step-warned", warned.timeline().get(0).type());
+        assertEquals("timer-ignored", rules.warningReached(warned.recoveryCase(), "s1", T0.plus(Duration.ofMinutes(46)))
+                .timeline().get(0).type());
+        assertEquals("timer-ignored", rules.warningReached(c, "s2", T0).timeline().get(0).type());
+    }
+
+    @Test
+    void aBreachEscalatesToTheSupervisorAndAnHourLaterToTheManager() {
+        RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
+        Instant due = T0.plus(Duration.ofHours(1));
+        Change breach = rules.dueReached(c, "s1", policy, due);
+        c = breach.recoveryCase();
+        assertTrue(c.overdue());
+        assertEquals(EscalationLevel.SUPERVISOR, c.escalation());
+        RecoveryEscalated toSupervisor = (RecoveryEscalated) breach.events().get(0);
+        assertEquals("supervisor:red", toSupervisor.escalatedTo());
+        assertEquals(List.of(new TimerOp(TimerOp.Kind.ESCALATE, due.plus(Duration.ofMinutes(60)), "s1/1")),
+                breach.timers());
+
+        Change manager = rules.escalationReached(c, "s1", 1, policy, due.plus(Duration.ofMinutes(60)));
+        assertEquals(EscalationLevel.MANAGER, manager.recoveryCase().escalation());
+        assertEquals(EscalationLevel.MANAGER, ((RecoveryEscalated) manager.events().get(0)).level());
+        assertEquals(List.of(TimerOp.cancel(TimerOp.Kind.ESCALATE)), manager.timers());
+        // the same rung again (a second replica, a redelivered timer) changes nothing
+        assertEquals(List.of(), rules.escalationReached(manager.recoveryCase(), "s1", 1, policy,
+                due.plus(Duration.ofMinutes(61))).events());
+    }
+
+    @Test
+    void pausedTimeDoesNotCount() {
+        RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
+        Change paused = rules.pause(c, "waiting for photos", "alice", T0.plus(Duration.ofMinutes(20)));
+        assertEquals(CaseState.PAUSED, paused.recoveryCase().state());
+        assertTrue(paused.timers().contains(TimerOp.cancel(TimerOp.Kind.DUE)));
+        // a timer that slipped through while paused is ignored
+        assertEquals(List.of(), rules.dueReached(paused.recoveryCase(), "s1", policy, T0.plus(Duration.ofHours(1)))
+                .events());
+
+        Instant resumedAt = T0.plus(Duration.ofHours(3));
+        Change resumed = rules.resume(paused.recoveryCase(), "alice", policy, resumedAt);
+        Step apology = resumed.recoveryCase().activeStep().orElseThrow();
+        assertEquals(resumedAt.plus(Duration.ofMinutes(40)), apology.dueAt()); // 40 of 60 minutes were left
+        assertEquals(resumedAt.plus(Duration.ofMinutes(25)), apology.warnAt());
+        assertTrue(resumed.timers().contains(new TimerOp(TimerOp.Kind.DUE, resumedAt.plus(Duration.ofMinutes(40)), "s1")));
+
+        TransitionException e = assertThrows(TransitionException.class,
+                () -> rules.resume(resumed.recoveryCase(), "alice", policy, resumedAt));
+        assertEquals("Cannot resume: the case is open.", e.getMessage());
+    }
+
+    @Test
+    void pausingABusinessHoursStepKeepsTheRemainingWorkingTime() {
+        Customer berlin = new Customer("cust-b", "Bea", Tier.STANDARD, "de", "Europe/Berlin", ContactChannel.EMAIL, null);
+        RecoveryCase c = open(Severity.MEDIUM, berlin, T0).recoveryCase(); // Tue 11:00 Berlin, due 15:00 Berlin
+        RecoveryCase paused = rules.pause(c, null, "alice", T0.plus(Duration.ofHours(1))).recoveryCase();
+        // resumed Friday 2026-12-04 16:00 Berlin: 3 h left -> 1 h Friday + 2 h Monday -> Monday 11:00 Berlin
+        Step apology = rules.resume(paused, "alice", policy, Instant.parse("2026-12-04T15:00:00Z")).recoveryCase()
+                .activeStep().orElseThrow();
+        assertEquals(Instant.parse("2026-12-07T10:00:00Z"), apology.dueAt());
+    }
+
+    @Test
+    void aRepeatFailureWithinNinetyDaysRaisesSeverityAndInvolvesTheSupervisorAtOnce() {
+        Change first = open(Severity.MEDIUM, ada, T0);
+        RecoveryCase resolved = rules.resolve(first.recoveryCase(), "sorted", "alice", T0.plus(Duration.ofDays(1)))
+                .recoveryCase();
+        Instant later = T0.plus(Duration.ofDays(30));
+        Change second = rules.open(complaint(Severity.MEDIUM), ada, Optional.of(resolved), policy, "case-2", later);
+        RecoveryCase c = second.recoveryCase();
+        assertTrue(second.created());
+        assertTrue(c.repeat());
+        assertEquals(Severity.HIGH, c.severity());
+        assertEquals(EscalationLevel.SUPERVISOR, c.escalation());
+        assertTrue(((RecoveryCaseOpened) second.events().get(0)).repeatFailure());
+        assertEquals(EscalationLevel.SUPERVISOR, ((RecoveryEscalated) second.events().get(1)).level());
+        // at the breach the supervisor is already involved: only the manager rung is still to come
+        Change breach = rules.dueReached(c, "s1", policy, c.activeStep().orElseThrow().dueAt());
+        assertEquals(List.of(), breach.events());
+        // 91 days later it is a first failure again
+        Change fresh = rules.open(complaint(Severity.MEDIUM), ada, Optional.of(resolved), policy, "case-3",
+                T0.plus(Duration.ofDays(91)));
+        assertFalse(fresh.recoveryCase().repeat());
+        assertEquals(Severity.MEDIUM, fresh.recoveryCase().severity());
+        assertNull(fresh.recoveryCase().escalation());
+    }
+
+    @Test
+    void aFailureWithin24HoursOfAnOpenCaseJoinsIt() {
+        RecoveryCase open = open(Severity.HIGH, ada, T0).recoveryCase();
+        Trigger missed = new Trigger(RecoveryTrigger.MISSED_PROMISE, "p-9", null, null, null, "blue", "call back");
+        Change attached = rules.open(missed, ada, Optional.of(open), policy, "case-2", T0.plus(Duration.ofHours(23)));
+        assertFalse(attached.created());
+        assertEquals("case-1", attached.recoveryCase().id());
+        assertEquals(2, attached.recoveryCase().failures());
+        assertEquals(List.of(), attached.events());
+        assertEquals("failure-attached", attached.timeline().get(0).type());
+        // after 24 hours a new case is opened, and it is a repeat failure
+        Change separate = rules.open(missed, ada, Optional.of(open), policy, "case-2", T0.plus(Duration.ofHours(25)));
+        assertTrue(separate.created());
+        assertEquals("blue", separate.recoveryCase().team()); // a missed promise stays with the promise's team
+        assertEquals(Severity.CRITICAL, separate.recoveryCase().severity()); // missed promise: high, raised
+    }
+
+    @Test
+    void aCaseKeepsThePolicyVersionItOpenedWith() {
+        RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
+        Policy v2 = PolicyParser.parse(PolicyParserTest.shipped().replace("{ kind: remedy, due: PT8H }",
+                "{ kind: remedy, due: PT2H }"), 2);
+        assertEquals(1, c.policyVersion());
+        // The case's steps were planned from v1 when it opened: publishing v2 does not shorten its remedy.
+        Instant delivered = T0.plus(Duration.ofMinutes(5));
+        Step remedy = rules.outreachDelivered(c, "case-1/s1", v2, delivered).recoveryCase().activeStep().orElseThrow();
+        assertEquals(delivered.plus(Duration.ofHours(8)), remedy.dueAt());
+        // a new case takes the new version
+        RecoveryCase newer = rules.open(complaint(Severity.HIGH), ada, Optional.empty(), v2, "case-9", T0)
+                .recoveryCase();
+        assertEquals(2, newer.policyVersion());
+        assertEquals(Duration.ofHours(2), newer.steps().get(1).window());
+    }
+
+    @Test
+    void manualEscalationResolveAndReopen() {
+        RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
+        Change up = rules.escalateManually(c, "customer called the CEO", "sam", T0.plusSeconds(60));
+        assertEquals(EscalationLevel.SUPERVISOR, up.recoveryCase().escalation());
+        RecoveryCase resolved = rules.resolve(up.recoveryCase(), null, "sam", T0.plusSeconds(120)).recoveryCase();
+        assertEquals(CaseState.RESOLVED, resolved.state());
+        assertEquals(StepState.SKIPPED, resolved.steps().get(0).state());
+        TransitionException e = assertThrows(TransitionException.class,
+                () -> rules.recordRemedy(resolved, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, null, "sam", T0), policy,
+                        T0));
+        assertEquals("resolved", e.currentState());
+        Change reopened = rules.reopen(resolved, "still broken", "sam", policy, T0.plus(Duration.ofHours(1)));
+        assertEquals(CaseState.OPEN, reopened.recoveryCase().state());
+        Step custom = reopened.recoveryCase().activeStep().orElseThrow();
+        assertEquals(StepKind.CUSTOM, custom.kind());
+        assertEquals(T0.plus(Duration.ofHours(25)), custom.dueAt());
+        assertThrows(TransitionException.class, () -> rules.reopen(reopened.recoveryCase(), null, "sam", policy, T0));
+    }
+
+    private static CustomerEvent last(List<CustomerEvent> events) {
+        return events.get(events.size() - 1);
+    }
+}
