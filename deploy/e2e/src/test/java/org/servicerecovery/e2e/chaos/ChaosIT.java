@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The short chaos run of {@code make test}: four cycles under load, three killing a random service and one the Kafka
- * broker (PostgreSQL kills are left to {@code make chaos}). Everything must still reconcile.
+ * The short chaos run of {@code make test}: three cycles under load, killing a random service, the Kafka broker and
+ * another random service (PostgreSQL kills are left to {@code make chaos}). Everything must still reconcile.
  */
 class ChaosIT {
 
@@ -21,7 +21,7 @@ class ChaosIT {
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
     void servicesAndTheBrokerKilledUnderLoadLoseNothingAndDoNothingTwice() throws Exception {
-        List<Target> victims = List.of(service(), Target.KAFKA, service(), service());
+        List<Target> victims = List.of(service(), Target.KAFKA, service());
         Reconciliation result = new Chaos(random, Path.of(System.getProperty("services.dir", "../../services")),
                 Path.of("target", "chaos")).run(victims);
         System.out.println(result.report());

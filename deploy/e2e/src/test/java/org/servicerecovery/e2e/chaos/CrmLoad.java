@@ -28,13 +28,13 @@ import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.crm.Tier;
 
 /**
- * A CRM writing CloudEvents to crm.events at a steady pace: every quarter second a new customer with two commitments
+ * A CRM writing CloudEvents to crm.events at a steady pace: every 0.4 s a new customer with two commitments
  * (each kept or not) and, for every third customer, a complaint. Some records are sent twice under the same id.
  */
 final class CrmLoad implements AutoCloseable {
 
     static final String SOURCE = "urn:crm:chaos";
-    private static final Duration PACE = Duration.ofMillis(250);
+    private static final Duration PACE = Duration.ofMillis(400);
     // A kept promise is fulfilled at once. promise-tracking decides by arrival (a due timer that fires before the
     // fulfilment is processed reports a miss), and a killed consumer's partitions wait out the session timeout, so
     // the deadline lies far beyond any stall the chaos can cause; the checker then finds its timers cancelled.
