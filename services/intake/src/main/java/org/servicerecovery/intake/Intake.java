@@ -57,7 +57,7 @@ public class Intake {
                     type = invalid.type();
                 }
                 outcomes.add(outcome);
-                metrics.count(outcome, type, ingress, 1);
+                metrics.count(outcome, type, ingress);
             }
             return outcomes;
         });

@@ -1,5 +1,7 @@
 package org.servicerecovery.intake;
 
+import java.util.Locale;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.servicerecovery.events.EventType;
@@ -26,13 +28,11 @@ public class IntakeMetrics {
         this.registry = registry;
     }
 
-    public void count(Outcome outcome, EventType type, Ingress ingress, int amount) {
-        if (amount > 0) {
-            Counter.builder("intake.events").description("inbound CRM events by outcome, type and channel")
-                    .tag("outcome", outcome.name().toLowerCase(java.util.Locale.ROOT))
-                    .tag("type", type == null ? "unknown" : type.type())
-                    .tag("channel", ingress.label())
-                    .register(registry).increment(amount);
-        }
+    public void count(Outcome outcome, EventType type, Ingress ingress) {
+        Counter.builder("intake.events").description("inbound CRM events by outcome, type and channel")
+                .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                .tag("type", type == null ? "unknown" : type.type())
+                .tag("channel", ingress.label())
+                .register(registry).increment();
     }
 }

@@ -71,6 +71,34 @@ class RestIntakeTest {
     }
 
     @Test
+    void concurrentCopiesOfOneEventAreAcceptedOnceAndPublishedOnce() throws Exception {
+        ObjectNode event = crm.feedback(6);
+        String token = TestTokens.token("concurrent-crm", "crm", null);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI uri = java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                + "/api/v1/events");
+        List<java.util.concurrent.CompletableFuture<java.net.http.HttpResponse<String>>> responses = new java.util.ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            responses.add(http.sendAsync(java.net.http.HttpRequest.newBuilder(uri)
+                    .header("Authorization", "Bearer " + token).header("Content-Type", STRUCTURED)
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(Crm.bytes(event))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()));
+        }
+        List<String> statuses = new java.util.ArrayList<>();
+        for (var response : responses) {
+            assertEquals(202, response.get().statusCode(), response.get().body());
+            statuses.add(io.restassured.path.json.JsonPath.from(response.get().body()).getString("status"));
+        }
+        assertEquals(1, statuses.stream().filter("accepted"::equals).count(), statuses.toString());
+        assertEquals(19, statuses.stream().filter("duplicate"::equals).count(), statuses.toString());
+
+        ObjectNode marker = crm.feedback(1);
+        post(marker, STRUCTURED).statusCode(202);
+        assertEquals(List.of(event.get("id").asText(), marker.get("id").asText()),
+                Crm.ids(crm.publishedUpTo(marker.get("id").asText())));
+    }
+
+    @Test
     void anAdminSeesTheStoredRawEventWithItsStatus() {
         ObjectNode event = crm.feedback(7);
         String id = event.get("id").asText();

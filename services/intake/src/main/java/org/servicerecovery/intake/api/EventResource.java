@@ -1,7 +1,6 @@
 package org.servicerecovery.intake.api;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,17 +62,19 @@ public class EventResource {
     private final Intake intake;
     private final IntakeMetrics metrics;
     private final InboundStore store;
+    private final GroupCommit groupCommit;
     private final RateLimiter limiter;
     private final JsonWebToken token;
     private final UriInfo uri;
     private final Clock clock;
 
     public EventResource(EventValidator validator, Intake intake, IntakeMetrics metrics, InboundStore store,
-            RateLimiter limiter, JsonWebToken token, UriInfo uri, Clock clock) {
+            GroupCommit groupCommit, RateLimiter limiter, JsonWebToken token, UriInfo uri, Clock clock) {
         this.validator = validator;
         this.intake = intake;
         this.metrics = metrics;
         this.store = store;
+        this.groupCommit = groupCommit;
         this.limiter = limiter;
         this.token = token;
         this.uri = uri;
@@ -90,15 +91,15 @@ public class EventResource {
         }
         Verdict verdict = validator.structured(body, "");
         if (verdict instanceof Verdict.Invalid invalid) {
-            metrics.count(Outcome.REJECTED, invalid.type(), Ingress.REST, 1);
+            metrics.count(Outcome.REJECTED, invalid.type(), Ingress.REST);
             return Uni.createFrom().item(invalid.tooLarge()
                     ? problem("too-large", "Payload Too Large", 413, invalid.problems())
                     : problem("invalid-event", "Invalid CloudEvent", 400, invalid.problems()));
         }
         Verdict.Valid valid = (Verdict.Valid) verdict;
-        return intake.take(List.of(verdict), Collections.singletonList(traceparent), Ingress.REST, now())
-                .map(outcomes -> Response.accepted(new EventResult(null, valid.event().source(), valid.event().id(),
-                        status(outcomes.get(0)), null)).build());
+        return groupCommit.take(valid, traceparent)
+                .map(outcome -> Response.accepted(new EventResult(null, valid.event().source(), valid.event().id(),
+                        status(outcome), null)).build());
     }
 
     @POST

@@ -8,6 +8,7 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -80,7 +81,7 @@ public final class DataRules {
                 JsonNode json = mapper.readTree(in);
                 List<String> required = new ArrayList<>();
                 json.path("required").forEach(name -> required.add(name.asText()));
-                Map<String, Property> properties = new java.util.LinkedHashMap<>();
+                Map<String, Property> properties = new LinkedHashMap<>();
                 json.path("properties").properties().forEach(entry -> properties.put(entry.getKey(), Property.of(entry.getValue())));
                 return new Schema(List.copyOf(required), properties);
             } catch (IOException e) {
@@ -146,8 +147,13 @@ public final class DataRules {
         }
 
         private String rangeProblem(long number) {
-            if ((minimum != null && number < minimum) || (maximum != null && number > maximum)) {
-                return "must be between " + minimum + " and " + maximum + ", was " + number;
+            if (minimum != null && number < minimum) {
+                return maximum == null ? "must be at least " + minimum + ", was " + number
+                        : "must be between " + minimum + " and " + maximum + ", was " + number;
+            }
+            if (maximum != null && number > maximum) {
+                return minimum == null ? "must be at most " + maximum + ", was " + number
+                        : "must be between " + minimum + " and " + maximum + ", was " + number;
             }
             return null;
         }

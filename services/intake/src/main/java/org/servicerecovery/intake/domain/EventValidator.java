@@ -17,6 +17,7 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CloudEvents;
@@ -53,12 +54,10 @@ public final class EventValidator {
 
     private final DataRules dataRules;
     private final Limits limits;
-    private final int maxEventBytes;
 
     public EventValidator(DataRules dataRules, Limits limits) {
         this.dataRules = dataRules;
         this.limits = limits;
-        this.maxEventBytes = limits.eventBytes();
     }
 
     /**
@@ -105,7 +104,7 @@ public final class EventValidator {
 
     /** An {@code application/cloudevents+json} document: a REST body, a batch member or a structured-mode record. */
     public Verdict structured(byte[] json, String base) {
-        if (json.length > maxEventBytes) {
+        if (json.length > limits.eventBytes()) {
             return tooLarge(base, json.length);
         }
         List<Problem> problems = new ArrayList<>();
@@ -113,32 +112,29 @@ public final class EventValidator {
         if (!problems.isEmpty()) {
             return new Verdict.Invalid(problems, null, false);
         }
-        JsonNode document;
         try {
-            document = MAPPER.readTree(json);
-        } catch (JsonProcessingException e) {
-            return new Verdict.Invalid(List.of(new Problem(base, "is not valid JSON: " + e.getOriginalMessage())), null, false);
-        } catch (IOException e) {
-            throw new IllegalStateException("reading a byte array does no I/O", e);
-        }
-        if (document == null || !document.isObject()) {
-            return new Verdict.Invalid(List.of(new Problem(base, "must be a JSON object (one CloudEvent)")), null, false);
-        }
-        CloudEvent event = null;
-        try {
-            event = CloudEvents.fromStructuredJson(json);
+            // The valid path parses once: the decoder's tree is the event's data.
+            CloudEvent event = CloudEvents.fromStructuredJson(json);
+            return verdict(event, event.type(), event.dataschema(), event.data(), base, problems,
+                    new String(json, StandardCharsets.UTF_8));
         } catch (InvalidCloudEventException e) {
             e.problems().forEach(problem -> problems.add(new Problem(base + problem.pointer(), problem.message())));
         }
-        return verdict(event, document.path("type").textValue(), document.path("dataschema").textValue(),
-                document.get("data"), document, base, problems);
+        // The envelope is broken; the type and data are still checked so that one answer lists every problem.
+        // Malformed JSON and a document that is not an object were reported by the decoder.
+        JsonNode document = parseQuietly(json);
+        if (document == null || !document.isObject()) {
+            return new Verdict.Invalid(problems, null, false);
+        }
+        return verdict(null, document.path("type").textValue(), document.path("dataschema").textValue(),
+                document.get("data"), base, problems, null);
     }
 
     /** A binary-mode Kafka record: attributes in {@code ce_*} headers, the data as the value. */
     public Verdict binary(Map<String, byte[]> headers, byte[] value) {
         int size = (value == null ? 0 : value.length)
                 + headers.entrySet().stream().mapToInt(h -> h.getKey().length() + length(h.getValue())).sum();
-        if (size > maxEventBytes) {
+        if (size > limits.eventBytes()) {
             return tooLarge("", size);
         }
         List<Problem> problems = new ArrayList<>();
@@ -163,15 +159,19 @@ public final class EventValidator {
             }
         }
         return verdict(event, texts.get(CloudEvents.HEADER_PREFIX + "type"),
-                texts.get(CloudEvents.HEADER_PREFIX + "dataschema"), data, null, "", problems);
+                texts.get(CloudEvents.HEADER_PREFIX + "dataschema"), data, "", problems,
+                event == null ? null : new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8));
     }
 
     /**
      * Adds the type and data checks to the envelope's problems. The data is checked even when the envelope is broken,
      * so one answer lists both.
+     *
+     * @param event the decoded event, {@code null} if its envelope is broken
+     * @param raw the event's structured JSON as received, to store; {@code null} with a broken envelope
      */
-    private Verdict verdict(CloudEvent event, String typeName, String dataschema, JsonNode data, JsonNode document,
-            String base, List<Problem> problems) {
+    private Verdict verdict(CloudEvent event, String typeName, String dataschema, JsonNode data, String base,
+            List<Problem> problems, String raw) {
         EventType type = typeName == null ? null : EventType.fromType(typeName).orElse(null);
         if (typeName != null && type == null) {
             problems.add(new Problem(base + "/type", "is not a known event type: \"" + typeName + "\"; CRMs send one of "
@@ -192,10 +192,11 @@ public final class EventValidator {
                 problems.addAll(dataRules.check(type, data, base));
             }
         }
-        if (document != null) {
-            hasNul(document, base).ifPresent(problems::add);
-        } else if (data != null) {
+        if (data != null) {
             hasNul(data, base + "/data").ifPresent(problems::add);
+        }
+        if (event != null) {
+            hasNul(attributes(event), base).ifPresent(problems::add);
         }
         if (!problems.isEmpty() || event == null) {
             return new Verdict.Invalid(problems, type, false);
@@ -212,13 +213,12 @@ public final class EventValidator {
             return new Verdict.Invalid(List.of(new Problem(base + "/subject", "is \"" + event.subject()
                     + "\" but must equal /data/customerId \"" + bound.customerId() + "\"")), type, false);
         }
-        return new Verdict.Valid(event, type, bound, document != null ? document.toString()
-                : new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8));
+        return new Verdict.Valid(event, type, bound, raw);
     }
 
     private Verdict tooLarge(String base, int size) {
         return new Verdict.Invalid(List.of(new Problem(base, "is " + size + " bytes; an event may be at most "
-                + maxEventBytes + " bytes")), null, true);
+                + limits.eventBytes() + " bytes")), null, true);
     }
 
     private static Optional<Problem> notUtf8(byte[] bytes, String pointer) {
@@ -257,6 +257,17 @@ public final class EventValidator {
             }
         }
         return Optional.empty();
+    }
+
+    /** The event's string attributes (those a NUL could hide in), as a JSON object named like the structured form. */
+    private static JsonNode attributes(CloudEvent event) {
+        ObjectNode attributes = MAPPER.createObjectNode();
+        attributes.put("id", event.id()).put("source", event.source()).put("type", event.type());
+        if (event.subject() != null) {
+            attributes.put("subject", event.subject());
+        }
+        event.extensions().forEach(attributes::put);
+        return attributes;
     }
 
     private static JsonNode parseQuietly(byte[] value) {

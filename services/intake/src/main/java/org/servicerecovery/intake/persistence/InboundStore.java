@@ -47,42 +47,52 @@ public class InboundStore {
     /** The keys that were new (and are now stored and published); the others were duplicates. At least one event. */
     @WithTransaction
     public Uni<Set<Key>> accept(List<Accepted> events, Ingress ingress, OffsetDateTime now) {
-        // The raw JSON goes in as text and is cast: bound straight to a jsonb parameter, the reactive client would
-        // store the Java string as a JSON string scalar.
-        StringBuilder sql = new StringBuilder(
-                "INSERT INTO inbound_event (source, event_id, event_type, customer_id, channel, received_at, raw) VALUES ");
-        for (int i = 0; i < events.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("(:s").append(i).append(", :i").append(i).append(", :t").append(i)
-                    .append(", :c").append(i).append(", :channel, :now, CAST(CAST(:r").append(i).append(" AS text) AS jsonb))");
+        int size = events.size();
+        String[] sources = new String[size];
+        String[] ids = new String[size];
+        String[] types = new String[size];
+        String[] customers = new String[size];
+        String[] raws = new String[size];
+        for (int i = 0; i < size; i++) {
+            Verdict.Valid valid = events.get(i).valid();
+            sources[i] = valid.event().source();
+            ids[i] = valid.event().id();
+            types[i] = valid.type().type();
+            customers[i] = valid.data().customerId();
+            raws[i] = valid.raw();
         }
-        sql.append(" ON CONFLICT (source, event_id) DO NOTHING RETURNING source, event_id");
-        return Panache.getSession().chain(session -> {
-            var insert = session.createNativeQuery(sql.toString(), Object[].class)
-                    .setParameter("channel", ingress.label())
-                    .setParameter("now", now);
-            for (int i = 0; i < events.size(); i++) {
-                Verdict.Valid valid = events.get(i).valid();
-                insert.setParameter("s" + i, valid.event().source())
-                        .setParameter("i" + i, valid.event().id())
-                        .setParameter("t" + i, valid.type().type())
-                        .setParameter("c" + i, valid.data().customerId())
-                        .setParameter("r" + i, valid.raw());
-            }
-            return insert.getResultList();
-        }).chain(rows -> {
-            Set<Key> inserted = new HashSet<>();
-            rows.forEach(row -> inserted.add(new Key((String) row[0], (String) row[1])));
-            // Batch order, first occurrence only: that keeps each customer's events in the order they arrived.
-            Set<Key> published = new HashSet<>();
-            List<CloudEvent> normalised = new ArrayList<>();
-            for (Accepted accepted : events) {
-                Key key = new Key(accepted.valid().event().source(), accepted.valid().event().id());
-                if (inserted.contains(key) && published.add(key)) {
-                    normalised.add(Normaliser.normalise(accepted.valid(), accepted.transportTraceparent(), now));
-                }
-            }
-            return outbox.publishAll(Topic.INTAKE_EVENTS, normalised).replaceWith(Set.copyOf(inserted));
-        });
+        // Arrays rather than a VALUES list: one statement text for every batch size, so it is parsed and planned once.
+        // The raw JSON travels as text and is cast in SQL; bound to a jsonb parameter, the reactive client would store
+        // the Java string as a JSON string scalar.
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO inbound_event (source, event_id, event_type, customer_id, channel, received_at, raw)
+                        SELECT s, i, t, c, :channel, :now, CAST(r AS jsonb)
+                        FROM unnest(CAST(:sources AS text[]), CAST(:ids AS text[]), CAST(:types AS text[]),
+                                    CAST(:customers AS text[]), CAST(:raws AS text[])) AS e(s, i, t, c, r)
+                        ON CONFLICT (source, event_id) DO NOTHING
+                        RETURNING source, event_id""", Object[].class)
+                .setParameter("channel", ingress.label())
+                .setParameter("now", now)
+                .setParameter("sources", sources)
+                .setParameter("ids", ids)
+                .setParameter("types", types)
+                .setParameter("customers", customers)
+                .setParameter("raws", raws)
+                .getResultList())
+                .chain(rows -> {
+                    Set<Key> inserted = new HashSet<>();
+                    rows.forEach(row -> inserted.add(new Key((String) row[0], (String) row[1])));
+                    // Batch order, first occurrence only: that keeps each customer's events in the order they arrived.
+                    Set<Key> published = new HashSet<>();
+                    List<CloudEvent> normalised = new ArrayList<>();
+                    for (Accepted accepted : events) {
+                        Key key = new Key(accepted.valid().event().source(), accepted.valid().event().id());
+                        if (inserted.contains(key) && published.add(key)) {
+                            normalised.add(Normaliser.normalise(accepted.valid(), accepted.transportTraceparent(), now));
+                        }
+                    }
+                    return outbox.publishAll(Topic.INTAKE_EVENTS, normalised).replaceWith(Set.copyOf(inserted));
+                });
     }
 
     /** The stored event, and whether its normalised form still waits in the outbox. */
@@ -97,16 +107,6 @@ public class InboundStore {
                 .setParameter("id", id)
                 .getResultList())
                 .map(rows -> rows.stream().findFirst().map(row -> new StoredEvent(source, id, (String) row[0],
-                        (String) row[1], (String) row[2], toOffsetDateTime(row[3]), (String) row[4], (Boolean) row[5])));
-    }
-
-    private static OffsetDateTime toOffsetDateTime(Object value) {
-        if (value instanceof OffsetDateTime time) {
-            return time;
-        }
-        if (value instanceof java.time.Instant instant) {
-            return instant.atOffset(java.time.ZoneOffset.UTC);
-        }
-        return ((java.sql.Timestamp) value).toInstant().atOffset(java.time.ZoneOffset.UTC);
+                        (String) row[1], (String) row[2], (OffsetDateTime) row[3], (String) row[4], (Boolean) row[5])));
     }
 }
