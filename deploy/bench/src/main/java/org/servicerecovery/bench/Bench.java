@@ -11,14 +11,15 @@ import org.servicerecovery.testing.SharedInfrastructure;
 
 /**
  * `make bench`: starts a fresh Kafka and PostgreSQL (durable settings), measures their raw rates as baselines, then
- * the system's figures on the same box in the same run, and writes target/bench/report.md.
+ * the system's figures on the same box in the same run, and writes target/bench/report.md. Arguments name the sections
+ * to run (default: all).
  */
 public final class Bench {
 
     private static final Path OUT = Path.of("target", "bench");
 
     /** Sections to run, all by default; e.g. {@code make bench BENCH=loyalty} (the baselines always run). */
-    private static final List<String> SECTIONS = List.of("reliability", "loyalty");
+    private static final List<String> SECTIONS = List.of("reliability", "loyalty", "recovery");
 
     private Bench() {
     }
@@ -51,6 +52,14 @@ public final class Bench {
                     OUT.resolve("loyalty-scoring.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
                 LoyaltyBench.run(db.on("loyalty_scoring"), kafka, report, service);
                 report.add("memory", "loyalty-scoring RSS after the rebuild", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+            }
+        }
+        if (selected.contains("recovery")) {
+            System.out.println("recovery-escalation (complaint in -> case opened, apology scheduled)");
+            try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/recovery-escalation/target/quarkus-app/quarkus-run.jar"),
+                    OUT.resolve("recovery-escalation.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
+                RecoveryBench.run(kafka, report);
+                report.add("memory", "recovery-escalation RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
             }
         }
         System.out.println("intake (Kafka and REST ingest)");

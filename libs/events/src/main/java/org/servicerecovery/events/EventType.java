@@ -20,9 +20,14 @@ import org.servicerecovery.events.domain.PromiseKept;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.PromiseRescheduled;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
+import org.servicerecovery.events.domain.RecoveryCasePaused;
 import org.servicerecovery.events.domain.RecoveryCaseResolved;
+import org.servicerecovery.events.domain.RecoveryCaseResumed;
 import org.servicerecovery.events.domain.RecoveryEscalated;
 import org.servicerecovery.events.domain.RecoveryStepCompleted;
+import org.servicerecovery.events.domain.RecoveryStepOverdue;
+import org.servicerecovery.events.domain.RecoveryStepStarted;
+import org.servicerecovery.events.domain.RecoveryStepWarned;
 
 /**
  * The event type catalogue: each CloudEvents {@code type} with the record its {@code data} binds to, the
@@ -50,8 +55,13 @@ public enum EventType {
     PROMISE_RESCHEDULED("promise.rescheduled", PromiseRescheduled.class, Topic.PROMISE_EVENTS, 1),
 
     RECOVERY_CASE_OPENED("recovery.case-opened", RecoveryCaseOpened.class, Topic.RECOVERY_EVENTS, 1),
+    RECOVERY_STEP_STARTED("recovery.step-started", RecoveryStepStarted.class, Topic.RECOVERY_EVENTS, 1),
+    RECOVERY_STEP_WARNED("recovery.step-warned", RecoveryStepWarned.class, Topic.RECOVERY_EVENTS, 1),
     RECOVERY_STEP_COMPLETED("recovery.step-completed", RecoveryStepCompleted.class, Topic.RECOVERY_EVENTS, 1),
+    RECOVERY_STEP_OVERDUE("recovery.step-overdue", RecoveryStepOverdue.class, Topic.RECOVERY_EVENTS, 1),
     RECOVERY_ESCALATED("recovery.escalated", RecoveryEscalated.class, Topic.RECOVERY_EVENTS, 1),
+    RECOVERY_CASE_PAUSED("recovery.case-paused", RecoveryCasePaused.class, Topic.RECOVERY_EVENTS, 1),
+    RECOVERY_CASE_RESUMED("recovery.case-resumed", RecoveryCaseResumed.class, Topic.RECOVERY_EVENTS, 1),
     RECOVERY_CASE_RESOLVED("recovery.case-resolved", RecoveryCaseResolved.class, Topic.RECOVERY_EVENTS, 1),
 
     OUTREACH_REQUESTED("outreach.requested", OutreachRequested.class, Topic.OUTREACH_REQUESTS, 1),

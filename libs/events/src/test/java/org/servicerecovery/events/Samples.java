@@ -29,9 +29,14 @@ import org.servicerecovery.events.domain.PromiseKept;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.PromiseRescheduled;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
+import org.servicerecovery.events.domain.RecoveryCasePaused;
 import org.servicerecovery.events.domain.RecoveryCaseResolved;
+import org.servicerecovery.events.domain.RecoveryCaseResumed;
 import org.servicerecovery.events.domain.RecoveryEscalated;
 import org.servicerecovery.events.domain.RecoveryStepCompleted;
+import org.servicerecovery.events.domain.RecoveryStepOverdue;
+import org.servicerecovery.events.domain.RecoveryStepStarted;
+import org.servicerecovery.events.domain.RecoveryStepWarned;
 import org.servicerecovery.events.domain.RecoveryTrigger;
 import org.servicerecovery.events.domain.StepKind;
 import org.servicerecovery.events.domain.Urgency;
@@ -91,6 +96,16 @@ final class Samples {
                 StepKind.FOLLOW_UP, at(3 * 24 * 60), at(2 * 24 * 60 + 30), true));
         samples.put(EventType.RECOVERY_ESCALATED, new RecoveryEscalated(CUSTOMER, "case-9", "step-2",
                 EscalationLevel.MANAGER, "mgr-12", at(4 * 24 * 60)));
+        samples.put(EventType.RECOVERY_STEP_STARTED, new RecoveryStepStarted(CUSTOMER, "case-9", "step-1",
+                StepKind.APOLOGY, at(2 * 24 * 60 + 2), at(2 * 24 * 60 + 47), at(2 * 24 * 60 + 62)));
+        samples.put(EventType.RECOVERY_STEP_WARNED, new RecoveryStepWarned(CUSTOMER, "case-9", "step-2",
+                StepKind.REMEDY, at(4 * 24 * 60), at(4 * 24 * 60 - 120)));
+        samples.put(EventType.RECOVERY_STEP_OVERDUE, new RecoveryStepOverdue(CUSTOMER, "case-9", "step-2",
+                StepKind.REMEDY, at(4 * 24 * 60), at(4 * 24 * 60 + 1)));
+        samples.put(EventType.RECOVERY_CASE_PAUSED, new RecoveryCasePaused(CUSTOMER, "case-9",
+                "Waiting for the customer's photos", at(2 * 24 * 60 + 70)));
+        samples.put(EventType.RECOVERY_CASE_RESUMED, new RecoveryCaseResumed(CUSTOMER, "case-9", at(2 * 24 * 60 + 70),
+                at(3 * 24 * 60)));
         samples.put(EventType.RECOVERY_CASE_RESOLVED, new RecoveryCaseResolved(CUSTOMER, "case-9", at(5 * 24 * 60),
                 at(2 * 24 * 60 + 2), 2, 3));
         samples.put(EventType.OUTREACH_REQUESTED, new OutreachRequested(CUSTOMER, "out-5", "case-9",

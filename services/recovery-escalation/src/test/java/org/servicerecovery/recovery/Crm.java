@@ -16,6 +16,7 @@ import org.servicerecovery.events.crm.Channel;
 import org.servicerecovery.events.crm.ComplaintFiled;
 import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.CustomerUpserted;
+import org.servicerecovery.events.crm.FeedbackReceived;
 import org.servicerecovery.events.crm.OutreachDelivered;
 import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.crm.Tier;
@@ -44,6 +45,10 @@ final class Crm {
     CloudEvent missed(String team, String description, Instant due, Instant detected) {
         return event(new PromiseMissed(customer, "p-" + UUID.randomUUID(), "alice", team, description, utc(due),
                 utc(detected), Duration.between(due, detected).toMillis()));
+    }
+
+    CloudEvent feedback(String caseId, int rating, String better, String beyond, String best, Instant at) {
+        return event(new FeedbackReceived(customer, caseId, rating, better, beyond, best, utc(at)));
     }
 
     CloudEvent delivered(String outreachId, Instant at) {

@@ -1,6 +1,8 @@
 package org.servicerecovery.recovery;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,6 +24,7 @@ import org.servicerecovery.events.domain.RecoveryEscalated;
 import org.servicerecovery.events.domain.RecoveryTrigger;
 import org.servicerecovery.events.domain.StepKind;
 import org.servicerecovery.testing.RealInfrastructure;
+import org.servicerecovery.testing.TestTokens;
 import org.servicerecovery.testing.TopicReader;
 
 import io.quarkus.test.common.TestResourceScope;
@@ -68,7 +71,8 @@ class RecoveryFlowTest {
         Crm.send(Topic.INTAKE_EVENTS, crm.delivered(apology.outreachId(), clock.instant()));
         await().atMost(Duration.ofSeconds(20)).until(() -> Db.count(
                 "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-completed'", caseId) == 1);
-        assertEquals(List.of("recovery.case-opened", "recovery.step-completed"), crm.types(Topic.RECOVERY_EVENTS, 2));
+        assertEquals(List.of("recovery.case-opened", "recovery.step-started", "recovery.step-completed",
+                "recovery.step-started"), crm.types(Topic.RECOVERY_EVENTS, 4));
     }
 
     @Test
@@ -89,12 +93,44 @@ class RecoveryFlowTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> "MANAGER".equals(
                 Db.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
 
-        List<ConsumerRecord<String, byte[]>> records = crm.records(Topic.RECOVERY_EVENTS, 3);
-        assertEquals(List.of("recovery.case-opened", "recovery.escalated", "recovery.escalated"),
+        List<ConsumerRecord<String, byte[]>> records = crm.records(Topic.RECOVERY_EVENTS, 6);
+        assertEquals(List.of("recovery.case-opened", "recovery.step-started", "recovery.step-warned",
+                        "recovery.step-overdue", "recovery.escalated", "recovery.escalated"),
                 records.stream().map(r -> TopicReader.header(r, "ce_type")).toList());
-        assertEquals(EscalationLevel.MANAGER, Crm.data(records.get(2), RecoveryEscalated.class).level());
-        assertEquals("manager:blue", Crm.data(records.get(2), RecoveryEscalated.class).escalatedTo());
+        assertEquals(EscalationLevel.MANAGER, Crm.data(records.get(5), RecoveryEscalated.class).level());
+        assertEquals("manager:blue", Crm.data(records.get(5), RecoveryEscalated.class).escalatedTo());
         assertEquals(1, Db.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-warned'", caseId));
+    }
+
+    @Test
+    void aDetractorsRatingOpensACaseAndTheCustomersAnswersCloseTheLoop() {
+        Crm crm = new Crm();
+        Crm.send(Topic.INTAKE_EVENTS, crm.upserted("Dora", "fr", ContactChannel.EMAIL, "loop"),
+                crm.feedback(null, 4, null, null, null, clock.instant()));
+        String caseId = awaitCase(crm);
+        assertEquals("DETRACTOR_FEEDBACK", Db.text("SELECT trigger FROM recovery_case WHERE id = ?", caseId));
+        assertEquals("MEDIUM", Db.text("SELECT severity FROM recovery_case WHERE id = ?", caseId));
+        OutreachRequested apology = Crm.data(crm.records(Topic.OUTREACH_REQUESTS, 1).get(0), OutreachRequested.class);
+        assertEquals("en", apology.locale()); // no French templates: English
+        assertTrue(apology.body().contains("you rated us 4 out of 10"), apology.body());
+
+        Crm.send(Topic.INTAKE_EVENTS, crm.delivered(apology.outreachId(), clock.instant()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> Db.count(
+                "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-completed'", caseId) == 1);
+        given().auth().oauth2(TestTokens.agent("lou", "loop")).contentType("application/json")
+                .body("{\"type\":\"credit\",\"value\":25.50,\"note\":\"next order\"}")
+                .post("/api/v1/cases/" + caseId + "/remedy").then().statusCode(200).body("remedies[0].type", is("CREDIT"));
+        OutreachRequested questions = Crm.data(crm.records(Topic.OUTREACH_REQUESTS, 2).get(1), OutreachRequested.class);
+        assertEquals(StepKind.FOLLOW_UP, questions.purpose());
+        assertTrue(questions.body().contains("What is one thing we could do better?"), questions.body());
+
+        // the survey answers come back from the CRM as feedback on this case: the loop is closed
+        Crm.send(Topic.INTAKE_EVENTS, crm.feedback(caseId, 8, "answer faster", "a free upgrade", "the technician",
+                clock.instant()));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "RESOLVED".equals(
+                Db.text("SELECT state FROM recovery_case WHERE id = ?", caseId)));
+        assertEquals(1, Db.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
+        assertTrue(crm.types(Topic.RECOVERY_EVENTS, 8).contains("recovery.case-resolved"));
     }
 
     static String awaitCase(Crm crm) {

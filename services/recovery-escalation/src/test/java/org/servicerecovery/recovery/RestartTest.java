@@ -77,8 +77,8 @@ class RestartTest {
         assertEquals(1, Db.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-overdue'", caseId));
         assertEquals(0, Db.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId));
         assertEquals(1, Db.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
-        assertEquals(List.of("recovery.case-opened", "recovery.escalated", "recovery.escalated"),
-                crm.types(Topic.RECOVERY_EVENTS, 3));
+        assertEquals(List.of("recovery.case-opened", "recovery.step-started", "recovery.step-warned",
+                "recovery.step-overdue", "recovery.escalated", "recovery.escalated"), crm.types(Topic.RECOVERY_EVENTS, 6));
         assertEquals(1, crm.records(Topic.OUTREACH_REQUESTS, 1).size());
     }
 }

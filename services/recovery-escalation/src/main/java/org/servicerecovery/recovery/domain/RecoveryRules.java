@@ -15,9 +15,14 @@ import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.domain.EscalationLevel;
 import org.servicerecovery.events.domain.OutreachRequested;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
+import org.servicerecovery.events.domain.RecoveryCasePaused;
 import org.servicerecovery.events.domain.RecoveryCaseResolved;
+import org.servicerecovery.events.domain.RecoveryCaseResumed;
 import org.servicerecovery.events.domain.RecoveryEscalated;
 import org.servicerecovery.events.domain.RecoveryStepCompleted;
+import org.servicerecovery.events.domain.RecoveryStepOverdue;
+import org.servicerecovery.events.domain.RecoveryStepStarted;
+import org.servicerecovery.events.domain.RecoveryStepWarned;
 import org.servicerecovery.events.domain.StepKind;
 import org.servicerecovery.events.domain.Urgency;
 
@@ -203,6 +208,7 @@ public final class RecoveryRules {
         work.timers.add(TimerOp.cancel(TimerOp.Kind.WARN));
         work.timers.add(TimerOp.cancel(TimerOp.Kind.DUE));
         work.timers.add(TimerOp.cancel(TimerOp.Kind.ESCALATE));
+        work.event(new RecoveryCasePaused(recoveryCase.customer().id(), recoveryCase.id(), reason, utc(now)));
         work.log(now, "case-paused", actor, reason == null ? "clock paused" : "clock paused: " + reason);
         return work.done();
     }
@@ -233,6 +239,7 @@ public final class RecoveryRules {
                 work.timers.add(new TimerOp(TimerOp.Kind.ESCALATE, rungAt, step.id() + "/" + step.nextRung()));
             }
         });
+        work.event(new RecoveryCaseResumed(recoveryCase.customer().id(), recoveryCase.id(), utc(pausedAt), utc(now)));
         work.log(now, "case-resumed", actor, "clock resumed after " + Duration.between(pausedAt, now));
         return work.done();
     }
@@ -291,6 +298,8 @@ public final class RecoveryRules {
             return work.done();
         }
         work.replace(step.get().warnedNow());
+        work.event(new RecoveryStepWarned(recoveryCase.customer().id(), recoveryCase.id(), stepId, step.get().kind(),
+                utc(step.get().dueAt()), utc(now)));
         work.log(now, "step-warned", null, stepId + " " + name(step.get().kind()) + " is due at " + step.get().dueAt()
                 + (recoveryCase.assignee() == null ? "; nobody is assigned" : "; assignee " + recoveryCase.assignee()));
         return work.done();
@@ -304,6 +313,8 @@ public final class RecoveryRules {
             work.log(now, "timer-ignored", null, "deadline of " + stepId + ", which is no longer running");
             return work.done();
         }
+        work.event(new RecoveryStepOverdue(recoveryCase.customer().id(), recoveryCase.id(), stepId, step.get().kind(),
+                utc(step.get().dueAt()), utc(now)));
         work.log(now, "step-overdue", null, stepId + " " + name(step.get().kind()) + " was due at " + step.get().dueAt());
         climb(work, step.get().ladder(true, 0, null), policy, now);
         return work.done();
@@ -357,6 +368,8 @@ public final class RecoveryRules {
         work.timers.add(new TimerOp(TimerOp.Kind.WARN, warn, step.id()));
         work.timers.add(new TimerOp(TimerOp.Kind.DUE, due, step.id()));
         work.timers.add(TimerOp.cancel(TimerOp.Kind.ESCALATE));
+        work.event(new RecoveryStepStarted(work.c.customer().id(), work.c.id(), step.id(), step.kind(), utc(now),
+                utc(warn), utc(due)));
         work.log(now, "step-started", null, step.id() + " " + name(step.kind()) + " due " + due
                 + (calendar.alwaysOpen() ? "" : " (" + step.window() + " of working time, calendar " + calendar.name()
                 + " in " + calendar.zone() + ")"));

@@ -9,9 +9,14 @@ import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.events.domain.OutreachRequested;
+import org.servicerecovery.events.domain.RecoveryCasePaused;
 import org.servicerecovery.events.domain.RecoveryCaseResolved;
+import org.servicerecovery.events.domain.RecoveryCaseResumed;
 import org.servicerecovery.events.domain.RecoveryEscalated;
 import org.servicerecovery.events.domain.RecoveryStepCompleted;
+import org.servicerecovery.events.domain.RecoveryStepOverdue;
+import org.servicerecovery.events.domain.RecoveryStepStarted;
+import org.servicerecovery.events.domain.RecoveryStepWarned;
 
 /**
  * Wraps domain events in CloudEvents whose id follows from the transition ({@code <caseId>/recovery.step-completed/s2}),
@@ -30,8 +35,24 @@ final class RecoveryEventFactory {
     }
 
     private static String discriminator(CustomerEvent data) {
+        if (data instanceof RecoveryStepStarted started) {
+            return "/" + started.stepId();
+        }
+        if (data instanceof RecoveryStepWarned warned) {
+            return "/" + warned.stepId();
+        }
         if (data instanceof RecoveryStepCompleted completed) {
             return "/" + completed.stepId();
+        }
+        if (data instanceof RecoveryStepOverdue overdue) {
+            return "/" + overdue.stepId();
+        }
+        // A case can be paused and resumed many times.
+        if (data instanceof RecoveryCasePaused paused) {
+            return "/" + paused.pausedAt().toInstant().toEpochMilli();
+        }
+        if (data instanceof RecoveryCaseResumed resumed) {
+            return "/" + resumed.resumedAt().toInstant().toEpochMilli();
         }
         if (data instanceof RecoveryEscalated escalated) {
             return "/" + escalated.stepId() + "/" + escalated.level().name().toLowerCase();

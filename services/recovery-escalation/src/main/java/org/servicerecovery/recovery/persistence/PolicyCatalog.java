@@ -33,12 +33,13 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * The published policy versions. PostgreSQL is the truth (table policy_version, one immutable row per version); parsed
  * versions are kept in memory, which is safe because a version never changes. At start-up the policy file (mounted or
- * shipped) becomes version 1, or the next version when it differs from the latest one published.
+ * shipped) becomes version 1, or the next version when it changed since it was last published.
  */
 @ApplicationScoped
 public class PolicyCatalog {
 
     private static final Logger LOG = Logger.getLogger(PolicyCatalog.class);
+    private static final String FROM_FILE = "file";
 
     /** A published version as the admin API lists it. */
     public record Published(int version, String policyId, Instant publishedAt, String publishedBy, String yaml) {
@@ -59,10 +60,14 @@ public class PolicyCatalog {
         String yaml = policyFile();
         // Validated before anything is stored: a broken mounted file stops the service with every error listed.
         PolicyParser.parse(yaml, 1);
-        published().chain(all -> all.isEmpty() || !all.get(all.size() - 1).yaml().equals(yaml)
-                        ? publish(yaml, "file").invoke(p -> LOG.infof("Recovery policy %s v%d published from the policy file",
-                                p.id(), p.version())).replaceWithVoid()
-                        : Uni.createFrom().voidItem())
+        // Compared with the last version that came from the file, not the latest: a version an admin published
+        // through the API must survive a restart with an unchanged file.
+        published().chain(all -> all.stream().filter(p -> FROM_FILE.equals(p.publishedBy()))
+                        .reduce((first, second) -> second).map(Published::yaml).filter(yaml::equals).isPresent()
+                        ? Uni.createFrom().voidItem()
+                        : publish(yaml, FROM_FILE).invoke(p -> LOG.infof(
+                                "Recovery policy %s v%d published from the policy file", p.id(), p.version()))
+                                .replaceWithVoid())
                 .await().atMost(Duration.ofSeconds(30));
     }
 

@@ -21,9 +21,14 @@ import org.servicerecovery.events.crm.Tier;
 import org.servicerecovery.events.domain.EscalationLevel;
 import org.servicerecovery.events.domain.OutreachRequested;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
+import org.servicerecovery.events.domain.RecoveryCasePaused;
 import org.servicerecovery.events.domain.RecoveryCaseResolved;
+import org.servicerecovery.events.domain.RecoveryCaseResumed;
 import org.servicerecovery.events.domain.RecoveryEscalated;
 import org.servicerecovery.events.domain.RecoveryStepCompleted;
+import org.servicerecovery.events.domain.RecoveryStepOverdue;
+import org.servicerecovery.events.domain.RecoveryStepStarted;
+import org.servicerecovery.events.domain.RecoveryStepWarned;
 import org.servicerecovery.events.domain.RecoveryTrigger;
 import org.servicerecovery.events.domain.StepKind;
 import org.servicerecovery.events.domain.Urgency;
@@ -63,7 +68,9 @@ class RecoveryRulesTest {
         assertEquals(OutreachState.REQUESTED, apology.outreach());
         RecoveryCaseOpened opened = (RecoveryCaseOpened) change.events().get(0);
         assertEquals(1, opened.policyVersion());
-        OutreachRequested outreach = (OutreachRequested) change.events().get(1);
+        RecoveryStepStarted started = (RecoveryStepStarted) change.events().get(1);
+        assertEquals(T0.plus(Duration.ofHours(1)), started.dueAt().toInstant());
+        OutreachRequested outreach = (OutreachRequested) change.events().get(2);
         assertEquals(ContactChannel.SMS, outreach.channel());
         assertEquals(Urgency.HIGH, outreach.urgency());
         assertEquals("Dear Ada, about the parcel arrived broken", outreach.body());
@@ -111,7 +118,7 @@ class RecoveryRulesTest {
         Step followUp = c.activeStep().orElseThrow();
         assertEquals(StepKind.FOLLOW_UP, followUp.kind());
         assertEquals(remedied.plus(Duration.ofHours(48)), followUp.dueAt());
-        OutreachRequested questions = (OutreachRequested) remedyDone.events().get(1);
+        OutreachRequested questions = first(remedyDone.events(), OutreachRequested.class);
         assertEquals(StepKind.FOLLOW_UP, questions.purpose());
 
         // follow-up: the three answers
@@ -179,6 +186,7 @@ class RecoveryRulesTest {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
         Change warned = rules.warningReached(c, "s1", T0.plus(Duration.ofMinutes(45)));
         assertTrue(warned.recoveryCase().activeStep().orElseThrow().warned());
+        assertEquals(StepKind.APOLOGY, ((RecoveryStepWarned) warned.events().get(0)).kind());
         assertEquals("step-warned", warned.timeline().get(0).type());
         assertEquals("timer-ignored", rules.warningReached(warned.recoveryCase(), "s1", T0.plus(Duration.ofMinutes(46)))
                 .timeline().get(0).type());
@@ -193,7 +201,8 @@ class RecoveryRulesTest {
         c = breach.recoveryCase();
         assertTrue(c.overdue());
         assertEquals(EscalationLevel.SUPERVISOR, c.escalation());
-        RecoveryEscalated toSupervisor = (RecoveryEscalated) breach.events().get(0);
+        assertEquals(due, ((RecoveryStepOverdue) breach.events().get(0)).dueAt().toInstant());
+        RecoveryEscalated toSupervisor = (RecoveryEscalated) breach.events().get(1);
         assertEquals("supervisor:red", toSupervisor.escalatedTo());
         assertEquals(List.of(new TimerOp(TimerOp.Kind.ESCALATE, due.plus(Duration.ofMinutes(60)), "s1/1")),
                 breach.timers());
@@ -212,6 +221,7 @@ class RecoveryRulesTest {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
         Change paused = rules.pause(c, "waiting for photos", "alice", T0.plus(Duration.ofMinutes(20)));
         assertEquals(CaseState.PAUSED, paused.recoveryCase().state());
+        assertEquals("waiting for photos", ((RecoveryCasePaused) paused.events().get(0)).reason());
         assertTrue(paused.timers().contains(TimerOp.cancel(TimerOp.Kind.DUE)));
         // a timer that slipped through while paused is ignored
         assertEquals(List.of(), rules.dueReached(paused.recoveryCase(), "s1", policy, T0.plus(Duration.ofHours(1)))
@@ -221,6 +231,7 @@ class RecoveryRulesTest {
         Change resumed = rules.resume(paused.recoveryCase(), "alice", policy, resumedAt);
         Step apology = resumed.recoveryCase().activeStep().orElseThrow();
         assertEquals(resumedAt.plus(Duration.ofMinutes(40)), apology.dueAt()); // 40 of 60 minutes were left
+        assertEquals(resumedAt, ((RecoveryCaseResumed) resumed.events().get(0)).resumedAt().toInstant());
         assertEquals(resumedAt.plus(Duration.ofMinutes(25)), apology.warnAt());
         assertTrue(resumed.timers().contains(new TimerOp(TimerOp.Kind.DUE, resumedAt.plus(Duration.ofMinutes(40)), "s1")));
 
@@ -256,7 +267,8 @@ class RecoveryRulesTest {
         assertEquals(EscalationLevel.SUPERVISOR, ((RecoveryEscalated) second.events().get(1)).level());
         // at the breach the supervisor is already involved: only the manager rung is still to come
         Change breach = rules.dueReached(c, "s1", policy, c.activeStep().orElseThrow().dueAt());
-        assertEquals(List.of(), breach.events());
+        assertEquals(1, breach.events().size());
+        assertTrue(breach.events().get(0) instanceof RecoveryStepOverdue);
         // 91 days later it is a first failure again
         Change fresh = rules.open(complaint(Severity.MEDIUM), ada, Optional.of(resolved), policy, "case-3",
                 T0.plus(Duration.ofDays(91)));
@@ -317,6 +329,10 @@ class RecoveryRulesTest {
         assertEquals(StepKind.CUSTOM, custom.kind());
         assertEquals(T0.plus(Duration.ofHours(25)), custom.dueAt());
         assertThrows(TransitionException.class, () -> rules.reopen(reopened.recoveryCase(), null, "sam", policy, T0));
+    }
+
+    private static <T> T first(List<CustomerEvent> events, Class<T> type) {
+        return events.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow();
     }
 
     private static CustomerEvent last(List<CustomerEvent> events) {
