@@ -15,7 +15,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.EventType;
