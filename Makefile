@@ -3,6 +3,8 @@ MVNW := ./mvnw -B -ntp
 ROLE ?= agent
 # make bench BENCH="loyalty": only some sections (the same-run baselines always run)
 BENCH ?=
+# make chaos CYCLES=10: how many kill -9 cycles
+CYCLES ?= 50
 SUB ?= alice
 TEAM ?= blue
 # make images: where the images go (the Helm chart's image.registry / image.repository / image.tag)
@@ -10,7 +12,7 @@ IMAGE_REGISTRY ?= registry.example.com
 IMAGE_GROUP ?= service-recovery
 IMAGE_TAG ?= $(shell sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
 
-.PHONY: build run stop test token clean bench images helm-lint
+.PHONY: build run stop test token clean bench chaos images helm-lint
 
 build: ## compile and package every module, tests skipped
 	$(MVNW) -q package -DskipTests
@@ -34,6 +36,10 @@ clean: stop
 bench: ## measure the system next to same-run Kafka and PostgreSQL baselines; writes target/bench/report.md
 	$(MVNW) -q package -DskipTests
 	java -cp "deploy/bench/target/classes:$$(cat deploy/bench/target/runtime-classpath.txt)" org.servicerecovery.bench.Bench $(BENCH)
+
+chaos: ## kill -9 a random service, the Kafka broker or PostgreSQL every few seconds under load (CYCLES times), then reconcile; exit 1 on any mismatch
+	$(MVNW) -q package -DskipTests
+	java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "deploy/e2e/target/test-classes:$$(cat deploy/e2e/target/test-classpath.txt)" org.servicerecovery.e2e.chaos.Chaos $(CYCLES)
 
 images: ## build and push the five service images with Jib (needs a reachable base-image registry and push rights; not part of `make test`)
 	$(MVNW) package -DskipTests -Pimages -Dquarkus.container-image.build=true -Dquarkus.container-image.push=true \

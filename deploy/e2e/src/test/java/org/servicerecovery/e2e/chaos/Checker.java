@@ -1,0 +1,240 @@
+package org.servicerecovery.e2e.chaos;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.events.EventData;
+import org.servicerecovery.events.EventType;
+import org.servicerecovery.events.Topic;
+import org.servicerecovery.events.domain.OutreachRequested;
+import org.servicerecovery.events.domain.PromiseMissed;
+import org.servicerecovery.events.domain.StepKind;
+
+/**
+ * Reconciles what the CRM sent against what the system did, from the services' tables and the topics: every accepted
+ * event has exactly its expected effects, nothing lost, nothing twice. A record re-sent under the same CloudEvents id
+ * is transport-level and allowed; two different ids for one effect are a duplicate.
+ */
+final class Checker {
+
+    private static final int EXAMPLES = 5;
+    // A timeline entry that took up a failure: "<trigger kind> <trigger ref>: <what went wrong>..."
+    private static final Pattern FAILURE = Pattern.compile("^(\\S+) (\\S+): ");
+    private static final List<Topic> DEAD_LETTERS = List.of(Topic.CRM_EVENTS_DLQ, Topic.PROMISE_TRACKING_DLQ,
+            Topic.RECOVERY_ESCALATION_DLQ, Topic.LOYALTY_SCORING_DLQ);
+
+    private final ChaosInfrastructure infrastructure;
+    private final Inputs inputs;
+    private final String customers;
+    private final List<String> summary = new ArrayList<>();
+    private final List<Reconciliation.Line> lines = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    Checker(ChaosInfrastructure infrastructure, Inputs inputs) {
+        this.infrastructure = infrastructure;
+        this.inputs = inputs;
+        this.customers = inputs.run + "-%";
+    }
+
+    Reconciliation check(List<String> chaos) throws SQLException {
+        long kept = inputs.commitments.stream().filter(Inputs.Commitment::fulfilled).count();
+        summary.addAll(chaos);
+        summary.add(String.format("inputs: %d customers, %d commitments (%d fulfilled in time, %d not), %d complaints; "
+                        + "%d events, %d of them sent twice", inputs.customers.size(), inputs.commitments.size(), kept,
+                inputs.commitments.size() - kept, inputs.complaints.size(), inputs.events, inputs.resent));
+        try (Connection connection = infrastructure.connect()) {
+            intake(connection);
+            promises(connection);
+            misses();
+            Map<String, String> caseSeverities = cases(connection);
+            apologies(caseSeverities);
+            parkedTimers(connection);
+        }
+        deadLetters();
+        return new Reconciliation(summary, lines, problems);
+    }
+
+    private void intake(Connection connection) throws SQLException {
+        long accepted = count(connection, "SELECT count(*) FROM intake.inbound_event WHERE source = ? AND customer_id LIKE ?",
+                CrmLoad.SOURCE, customers);
+        line("events accepted by intake (distinct ids)", inputs.events, accepted);
+    }
+
+    private void promises(Connection connection) throws SQLException {
+        Map<String, String> states = new HashMap<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT id, state FROM promise_tracking.promise WHERE customer_id LIKE ?")) {
+            query.setString(1, customers);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    states.put(rows.getString(1), rows.getString(2));
+                }
+            }
+        }
+        line("promises (one per commitment)", inputs.commitments.size(),
+                inputs.commitments.stream().filter(c -> states.containsKey(c.id())).count());
+        report("commitments without a promise", inputs.commitments.stream()
+                .filter(c -> !states.containsKey(c.id())).map(Inputs.Commitment::id));
+        outcome(states, true, "KEPT");
+        outcome(states, false, "MISSED");
+        line("promise timers left (kept: cancelled, missed: fired)", 0,
+                count(connection, "SELECT count(*) FROM promise_tracking.timer WHERE owner_id LIKE ?", customers));
+    }
+
+    private void outcome(Map<String, String> states, boolean fulfilled, String state) {
+        List<Inputs.Commitment> commitments = inputs.commitments.stream().filter(c -> c.fulfilled() == fulfilled).toList();
+        line("promises " + state + (fulfilled ? " (fulfilled in time)" : " (never fulfilled)"), commitments.size(),
+                commitments.stream().filter(c -> state.equals(states.get(c.id()))).count());
+        report("promises not " + state, commitments.stream().filter(c -> states.containsKey(c.id())
+                && !state.equals(states.get(c.id()))).map(c -> c.id() + " is " + states.get(c.id())));
+    }
+
+    private void misses() {
+        Map<String, Set<String>> idsPerPromise = new HashMap<>();
+        int records = 0;
+        for (CloudEvent event : events(Topic.PROMISE_EVENTS, EventType.PROMISE_MISSED)) {
+            idsPerPromise.computeIfAbsent(EventData.read(event, PromiseMissed.class).promiseId(), id -> new HashSet<>())
+                    .add(event.id());
+            records++;
+        }
+        List<Inputs.Commitment> missed = inputs.commitments.stream().filter(c -> !c.fulfilled()).toList();
+        line("promise.missed, one distinct event id per commitment not kept", missed.size(),
+                missed.stream().filter(c -> idsPerPromise.getOrDefault(c.id(), Set.of()).size() == 1).count());
+        line("promise.missed for commitments kept", 0, inputs.commitments.stream()
+                .filter(c -> c.fulfilled() && idsPerPromise.containsKey(c.id())).count());
+        report("promise.missed lost", missed.stream().filter(c -> !idsPerPromise.containsKey(c.id())).map(Inputs.Commitment::id));
+        report("promise.missed under several ids", idsPerPromise.entrySet().stream()
+                .filter(e -> e.getValue().size() > 1).map(e -> e.getKey() + " " + e.getValue()));
+        summary.add(String.format("promise.missed: %d records for %d distinct ids (the difference is transport re-sends)",
+                records, idsPerPromise.values().stream().mapToInt(Set::size).sum()));
+    }
+
+    /** Returns each case's severity by case id. */
+    private Map<String, String> cases(Connection connection) throws SQLException {
+        Map<String, String> severities = new HashMap<>();
+        Map<String, Integer> casesPerCustomer = new HashMap<>();
+        try (PreparedStatement query = connection.prepareStatement(
+                "SELECT id, customer_id, severity FROM recovery_escalation.recovery_case WHERE customer_id LIKE ?")) {
+            query.setString(1, customers);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    severities.put(rows.getString(1), rows.getString(3));
+                    casesPerCustomer.merge(rows.getString(2), 1, Integer::sum);
+                }
+            }
+        }
+        Map<String, Integer> takenUp = new HashMap<>();
+        int attached = 0;
+        try (PreparedStatement query = connection.prepareStatement("""
+                SELECT t.type, t.detail FROM recovery_escalation.case_timeline t
+                JOIN recovery_escalation.recovery_case c ON c.id = t.case_id
+                WHERE c.customer_id LIKE ? AND t.type IN ('case-opened', 'failure-attached')""")) {
+            query.setString(1, customers);
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    Matcher failure = FAILURE.matcher(rows.getString(2));
+                    takenUp.merge(failure.find() ? failure.group(2) : rows.getString(2), 1, Integer::sum);
+                    attached += "failure-attached".equals(rows.getString(1)) ? 1 : 0;
+                }
+            }
+        }
+        Map<String, String> failures = new HashMap<>(); // failure ref -> customer
+        inputs.complaints.forEach(complaint -> failures.put(complaint.id(), complaint.customerId()));
+        inputs.commitments.stream().filter(c -> !c.fulfilled()).forEach(c -> failures.put(c.id(), c.customerId()));
+        Set<String> failedCustomers = new HashSet<>(failures.values());
+
+        line("failures (complaints, misses) taken up once: opened or attached", failures.size(),
+                failures.keySet().stream().filter(ref -> takenUp.getOrDefault(ref, 0) == 1).count());
+        line("recovery cases (one per failed customer; later failures attach)", failedCustomers.size(), severities.size());
+        report("failures without a case", failures.keySet().stream().filter(ref -> !takenUp.containsKey(ref)));
+        report("failures taken up more than once", takenUp.entrySet().stream().filter(e -> e.getValue() > 1).map(e -> e.getKey()
+                + " x" + e.getValue()));
+        report("failures nobody caused", takenUp.keySet().stream().filter(Predicate.not(failures::containsKey)));
+        report("customers with several cases", casesPerCustomer.entrySet().stream().filter(e -> e.getValue() > 1)
+                .map(e -> e.getKey() + " x" + e.getValue()));
+        summary.add(String.format("recovery: %d cases opened, %d failures attached to an open case", severities.size(), attached));
+        return severities;
+    }
+
+    /** A critical case's apology waits for an agent's approval; every other case requests it when it opens. */
+    private void apologies(Map<String, String> caseSeverities) {
+        Map<String, Set<String>> outreachIdsPerCase = new HashMap<>();
+        Map<String, Set<String>> eventIdsPerOutreach = new HashMap<>();
+        for (CloudEvent event : events(Topic.OUTREACH_REQUESTS, EventType.OUTREACH_REQUESTED)) {
+            OutreachRequested request = EventData.read(event, OutreachRequested.class);
+            if (request.purpose() == StepKind.APOLOGY) {
+                outreachIdsPerCase.computeIfAbsent(request.caseId(), id -> new HashSet<>()).add(request.outreachId());
+                eventIdsPerOutreach.computeIfAbsent(request.outreachId(), id -> new HashSet<>()).add(event.id());
+            }
+        }
+        List<String> autoSent = caseSeverities.entrySet().stream().filter(e -> !"CRITICAL".equalsIgnoreCase(e.getValue()))
+                .map(Map.Entry::getKey).toList();
+        Predicate<String> once = caseId -> outreachIdsPerCase.getOrDefault(caseId, Set.of()).size() == 1
+                && outreachIdsPerCase.get(caseId).stream().allMatch(id -> eventIdsPerOutreach.get(id).size() == 1);
+        line("apology outreach.requested, once per case", autoSent.size(), autoSent.stream().filter(once).count());
+        report("apologies not requested exactly once", autoSent.stream().filter(Predicate.not(once))
+                .map(caseId -> caseId + " " + outreachIdsPerCase.getOrDefault(caseId, Set.of())));
+        report("apologies for unknown cases", outreachIdsPerCase.keySet().stream().filter(Predicate.not(caseSeverities::containsKey)));
+    }
+
+    private void parkedTimers(Connection connection) throws SQLException {
+        long parked = 0;
+        for (String schema : Quiescence.SCHEMAS) {
+            parked += count(connection, "SELECT count(*) FROM " + schema + ".timer WHERE parked");
+        }
+        line("timers parked after repeated failures", 0, parked);
+    }
+
+    private void deadLetters() {
+        for (Topic topic : DEAD_LETTERS) {
+            line("records dead-lettered to " + topic.topicName(), 0,
+                    TopicSnapshot.read(infrastructure.bootstrapServers(), topic.topicName()).size());
+        }
+    }
+
+    /** This run's events of one type on a topic. */
+    private List<CloudEvent> events(Topic topic, EventType type) {
+        return TopicSnapshot.read(infrastructure.bootstrapServers(), topic.topicName()).stream()
+                .filter(record -> record.key() != null && record.key().startsWith(inputs.run + "-"))
+                .map(TopicSnapshot::event)
+                .filter(event -> type.type().equals(event.type()))
+                .toList();
+    }
+
+    private void line(String effect, long expected, long found) {
+        lines.add(new Reconciliation.Line(effect, expected, found));
+    }
+
+    private void report(String what, Stream<String> offenders) {
+        List<String> all = offenders.toList();
+        if (!all.isEmpty()) {
+            problems.add(what + " (" + all.size() + "): " + all.subList(0, Math.min(EXAMPLES, all.size()))
+                    + (all.size() > EXAMPLES ? " ..." : ""));
+        }
+    }
+
+    private static long count(Connection connection, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                query.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet row = query.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package org.servicerecovery.e2e.chaos;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the CRM sent during a run, which is what the checker expects effects for. Written by the load generator's
+ * thread only and read after it stopped.
+ */
+final class Inputs {
+
+    record Commitment(String id, String customerId, boolean fulfilled, Instant dueAt) {
+    }
+
+    record Complaint(String id, String customerId) {
+    }
+
+    final String run;
+    final List<String> customers = new ArrayList<>();
+    final List<Commitment> commitments = new ArrayList<>();
+    final List<Complaint> complaints = new ArrayList<>();
+    /** Distinct CloudEvents ids sent. */
+    int events;
+    /** Records sent a second time with the same id, as a CRM retrying would. */
+    int resent;
+
+    Inputs(String run) {
+        this.run = run;
+    }
+
+    /** The latest deadline of a commitment nobody fulfils: until then its miss may not have been reported yet. */
+    Instant lastMissDue() {
+        return commitments.stream().filter(c -> !c.fulfilled()).map(Commitment::dueAt).max(Instant::compareTo)
+                .orElse(Instant.EPOCH);
+    }
+}
