@@ -2,7 +2,6 @@ package org.servicerecovery.intake.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,6 +21,7 @@ import org.servicerecovery.intake.Intake;
 import org.servicerecovery.intake.domain.EventValidator;
 import org.servicerecovery.intake.domain.Ingress;
 import org.servicerecovery.intake.domain.Verdict;
+import org.servicerecovery.reliability.inbox.DatabaseOutages;
 
 import io.smallrye.mutiny.Uni;
 
@@ -63,9 +63,9 @@ public class CrmConsumer {
         }
         Uni<Void> dead = deadLettered.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(deadLettered).andFailFast().replaceWithVoid();
-        return dead.chain(() -> intake.take(verdicts, traceparents, Ingress.KAFKA, OffsetDateTime.now(clock))
-                        // A database hiccup must not dead-letter valid events: retry for a while, keeping the order.
-                        .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(5)).atMost(8))
+        // A database outage must not dead-letter valid events: wait for the database, keeping the order.
+        return dead.chain(() -> DatabaseOutages.retryWhileDown(
+                        () -> intake.take(verdicts, traceparents, Ingress.KAFKA, OffsetDateTime.now(clock))))
                 .replaceWithVoid();
     }
 

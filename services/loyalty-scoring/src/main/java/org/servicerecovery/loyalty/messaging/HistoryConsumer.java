@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.servicerecovery.reliability.inbox.DatabaseOutages;
 import org.servicerecovery.reliability.inbox.KafkaCloudEvents;
 
 import io.smallrye.mutiny.Uni;
@@ -21,7 +22,7 @@ public class HistoryConsumer {
     @Incoming("history")
     public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
         return Uni.createFrom().item(() -> KafkaCloudEvents.read(record))
-                .chain(scoring::apply)
+                .chain(event -> DatabaseOutages.retryWhileDown(() -> scoring.apply(event)))
                 .replaceWithVoid();
     }
 }

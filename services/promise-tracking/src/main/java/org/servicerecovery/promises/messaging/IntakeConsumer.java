@@ -9,6 +9,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.promises.PromiseMetrics;
+import org.servicerecovery.reliability.inbox.DatabaseOutages;
 import org.servicerecovery.reliability.inbox.KafkaCloudEvents;
 
 import io.smallrye.mutiny.Uni;
@@ -44,6 +45,6 @@ public class IntakeConsumer {
             return Uni.createFrom().voidItem();
         }
         // Counted only after the commit, so a rolled-back attempt is not counted twice.
-        return lifecycle.apply(event).invoke(metrics::count).replaceWithVoid();
+        return DatabaseOutages.retryWhileDown(() -> lifecycle.apply(event)).invoke(metrics::count).replaceWithVoid();
     }
 }

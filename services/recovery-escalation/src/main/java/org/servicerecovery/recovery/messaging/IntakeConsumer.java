@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.recovery.RecoveryMetrics;
+import org.servicerecovery.reliability.inbox.DatabaseOutages;
 import org.servicerecovery.reliability.inbox.KafkaCloudEvents;
 
 import io.smallrye.mutiny.Uni;
@@ -65,7 +66,7 @@ public class IntakeConsumer {
         if (inbound.isEmpty()) {
             return chain;
         }
-        return chain.chain(() -> lifecycle.apply(inbound.stream().map(Inbound::event).toList())
+        return chain.chain(() -> DatabaseOutages.retryWhileDown(() -> lifecycle.apply(inbound.stream().map(Inbound::event).toList()))
                 // Counted only after the commit, so a rolled-back attempt is not counted twice.
                 .invoke(metrics::count).replaceWithVoid()
                 .onFailure().recoverWithUni(failure -> {
@@ -77,7 +78,8 @@ public class IntakeConsumer {
     private Uni<Void> oneByOne(List<Inbound> inbound) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Inbound one : inbound) {
-            chain = chain.chain(() -> lifecycle.apply(List.of(one.event())).invoke(metrics::count).replaceWithVoid()
+            chain = chain.chain(() -> DatabaseOutages.retryWhileDown(() -> lifecycle.apply(List.of(one.event())))
+                    .invoke(metrics::count).replaceWithVoid()
                     .onFailure().recoverWithUni(failure -> deadLetters.send(one.record(), failure)));
         }
         return chain;

@@ -1,0 +1,55 @@
+package org.servicerecovery.reliability.testapp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ConnectException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+import org.servicerecovery.reliability.inbox.DatabaseOutages;
+
+import com.fasterxml.jackson.core.JsonParseException;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+
+/** A lost database is waited for; a bad event is not retried, so it can be dead-lettered. */
+class DatabaseOutagesTest {
+
+    @Test
+    void connectionLossesShutdownsAndDeadlocksAreOutages() {
+        assertTrue(DatabaseOutages.isOutage(new IllegalStateException("wrapped", new ConnectException("refused"))));
+        assertTrue(DatabaseOutages.isOutage(ClosedConnectionException.INSTANCE));
+        assertTrue(DatabaseOutages.isOutage(new PgException("terminating connection", "FATAL", "57P01", null)));
+        assertTrue(DatabaseOutages.isOutage(new PgException("deadlock detected", "ERROR", "40P01", null)));
+    }
+
+    @Test
+    void badDataIsNotAnOutage() {
+        assertFalse(DatabaseOutages.isOutage(new PgException("invalid byte sequence", "ERROR", "22021", null)));
+        assertFalse(DatabaseOutages.isOutage(new PgException("duplicate key", "ERROR", "23505", null)));
+        assertFalse(DatabaseOutages.isOutage(new JsonParseException(null, "unexpected character")));
+        assertFalse(DatabaseOutages.isOutage(new IllegalArgumentException("rating must be between 0 and 10")));
+    }
+
+    @Test
+    void workIsCalledAgainUntilTheDatabaseAnswers() {
+        AtomicInteger calls = new AtomicInteger();
+        String result = DatabaseOutages.<String>retryWhileDown(() -> calls.incrementAndGet() < 3
+                ? Uni.createFrom().failure(ClosedConnectionException.INSTANCE)
+                : Uni.createFrom().item("applied")).await().indefinitely();
+        assertEquals("applied", result);
+        assertEquals(3, calls.get());
+
+        AtomicInteger once = new AtomicInteger();
+        Uni<String> bad = DatabaseOutages.retryWhileDown(() -> {
+            once.incrementAndGet();
+            return Uni.createFrom().failure(new IllegalArgumentException("bad event"));
+        });
+        assertTrue(bad.onFailure().recoverWithItem("dead-lettered").await().indefinitely().equals("dead-lettered"));
+        assertEquals(1, once.get());
+    }
+}
