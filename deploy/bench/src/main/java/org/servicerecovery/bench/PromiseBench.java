@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -179,7 +180,7 @@ final class PromiseBench {
      * its "made" history entry, the idempotent-consumer record of the event, and the due and at-risk timers (ids
      * {@code <kind>:<promise id>}, owner the promise id; see PromiseTimers). COPY, in chunks, one transaction each.
      */
-    private static void copy(Db db, int count, java.util.function.IntFunction<Row> row) throws Exception {
+    private static void copy(Db db, int count, IntFunction<Row> row) throws Exception {
         int chunk = 20_000;
         try (Connection connection = db.connect()) {
             var copy = connection.unwrap(PGConnection.class).getCopyAPI();
@@ -191,9 +192,8 @@ final class PromiseBench {
                 Instant now = Instant.now();
                 for (int i = from; i < Math.min(count, from + chunk); i++) {
                     Row r = row.apply(i);
-                    int n = i;
-                    promises.append(String.join("\t", r.id(), r.customerId(), "agent-" + (n % 500), "team-" + (n % 20),
-                            Channel.values()[n % Channel.values().length].name(), "STANDARD", "call back with the refund",
+                    promises.append(String.join("\t", r.id(), r.customerId(), "agent-" + (i % 500), "team-" + (i % 20),
+                            Channel.values()[i % Channel.values().length].name(), "STANDARD", "call back with the refund",
                             r.madeAt().toString(), r.dueAt().toString(), "PENDING", now.toString())).append('\n');
                     history.append(String.join("\t", r.id(), now.toString(), "made",
                             "due " + r.dueAt() + " (standard tier)")).append('\n');
