@@ -19,7 +19,7 @@ public final class Bench {
     private static final Path OUT = Path.of("target", "bench");
 
     /** Sections to run, all by default; e.g. {@code make bench BENCH=loyalty} (the baselines always run). */
-    private static final List<String> SECTIONS = List.of("reliability", "loyalty", "recovery", "intake");
+    private static final List<String> SECTIONS = List.of("reliability", "loyalty", "recovery", "promises", "intake");
 
     private Bench() {
     }
@@ -61,6 +61,14 @@ public final class Bench {
                     OUT.resolve("recovery-escalation.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
                 RecoveryBench.run(kafka, report);
                 report.add("memory", "recovery-escalation RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
+            }
+        }
+        if (selected.contains("promises")) {
+            System.out.println("promise-tracking (1,000,000 pending; 10k due in one second; steady commitments)");
+            try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/promise-tracking/target/quarkus-app/quarkus-run.jar"),
+                    OUT.resolve("promise-tracking.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
+                PromiseBench.run(db.on("promise_tracking"), kafka, report);
+                report.add("memory", "promise-tracking RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
             }
         }
         if (selected.contains("intake")) {
