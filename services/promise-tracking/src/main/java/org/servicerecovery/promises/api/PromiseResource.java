@@ -23,9 +23,9 @@ import org.servicerecovery.promises.domain.PromiseState;
 import org.servicerecovery.promises.persistence.PromiseFilter;
 import org.servicerecovery.promises.persistence.PromiseQueries.GroupBy;
 import org.servicerecovery.promises.persistence.PromiseQueries;
-import org.servicerecovery.promises.persistence.Viewer;
 import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
+import org.servicerecovery.servicekit.Viewer;
 
 import io.smallrye.mutiny.Uni;
 
@@ -96,13 +96,6 @@ public class PromiseResource {
     }
 
     private Viewer viewer() {
-        String team = token.getClaim(Roles.TEAM_CLAIM);
-        if (token.getGroups().contains(Roles.ADMIN)) {
-            return Viewer.everything();
-        }
-        if (token.getGroups().contains(Roles.AGENT)) {
-            return new Viewer(false, token.getSubject(), team);
-        }
-        return new Viewer(false, null, team);
+        return Viewer.of(token);
     }
 }

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.servicerecovery.promises.domain.HistoryEntry;
 import org.servicerecovery.promises.domain.Promise;
+import org.servicerecovery.servicekit.Viewer;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -107,19 +108,7 @@ public class PromiseQueries {
     }
 
     private static String visibility(Viewer viewer, Map<String, Object> params) {
-        if (viewer.all()) {
-            return "1 = 1";
-        }
-        List<String> any = new ArrayList<>();
-        if (viewer.owner() != null) {
-            any.add("owner = :viewerOwner");
-            params.put("viewerOwner", viewer.owner());
-        }
-        if (viewer.team() != null) {
-            any.add("team = :viewerTeam");
-            params.put("viewerTeam", viewer.team());
-        }
-        return any.isEmpty() ? "1 = 0" : "(" + String.join(" or ", any) + ")";
+        return viewer.condition("team", "owner", params);
     }
 
     private static void addIf(List<String> where, Map<String, Object> params, String field, Object value) {

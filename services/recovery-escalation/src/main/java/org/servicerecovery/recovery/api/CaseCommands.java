@@ -14,7 +14,7 @@ import org.servicerecovery.recovery.domain.RecoveryCase;
 import org.servicerecovery.recovery.messaging.ChangeWriter;
 import org.servicerecovery.recovery.persistence.CaseStore;
 import org.servicerecovery.recovery.persistence.PolicyCatalog;
-import org.servicerecovery.recovery.persistence.Viewer;
+import org.servicerecovery.servicekit.Viewer;
 
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -51,7 +51,7 @@ public class CaseCommands {
     public Uni<RecoveryCase> run(String caseId, Viewer viewer, Action action) {
         Instant now = clock.instant();
         return store.lockWithTimers(caseId)
-                .map(found -> found.filter(viewer::sees).orElseThrow(() ->
+                .map(found -> found.filter(c -> viewer.sees(c.team(), c.assignee())).orElseThrow(() ->
                         new NotFoundException("No case " + caseId + " that you may see.")))
                 .chain(c -> policies.version(c.policyVersion())
                         .chain(policy -> writer.write(action.decide(c, policy, now), now)))

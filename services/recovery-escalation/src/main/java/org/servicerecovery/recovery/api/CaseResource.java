@@ -31,9 +31,9 @@ import org.servicerecovery.recovery.domain.Remedy;
 import org.servicerecovery.recovery.domain.TimelineEntry;
 import org.servicerecovery.recovery.persistence.CaseFilter;
 import org.servicerecovery.recovery.persistence.CaseQueries;
-import org.servicerecovery.recovery.persistence.Viewer;
 import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
+import org.servicerecovery.servicekit.Viewer;
 
 import io.smallrye.mutiny.Uni;
 
@@ -186,7 +186,7 @@ public class CaseResource {
     }
 
     private Viewer viewer() {
-        return Viewers.of(token);
+        return Viewer.of(token);
     }
 
     private String actor() {

@@ -14,6 +14,7 @@ import org.servicerecovery.recovery.api.CaseViews.CaseSummary;
 import org.servicerecovery.recovery.persistence.CaseQueries;
 import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
+import org.servicerecovery.servicekit.Viewer;
 
 import io.smallrye.mutiny.Uni;
 
@@ -36,6 +37,6 @@ public class EscalationResource {
         QueryParams params = new QueryParams();
         int max = params.integer("limit", limit, 100, 1, CaseResource.MAX_PAGE_SIZE);
         params.check();
-        return queries.escalated(Viewers.of(token), max).map(cases -> cases.stream().map(CaseSummary::of).toList());
+        return queries.escalated(Viewer.of(token), max).map(cases -> cases.stream().map(CaseSummary::of).toList());
     }
 }

@@ -17,6 +17,7 @@ import org.servicerecovery.recovery.domain.SlaReport;
 import org.servicerecovery.recovery.persistence.CaseQueries;
 import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
+import org.servicerecovery.servicekit.Viewer;
 
 import io.smallrye.mutiny.Uni;
 
@@ -45,7 +46,7 @@ public class ReportResource {
         SlaReport.GroupBy grouping = params.oneOf("groupBy", groupBy, SlaReport.GroupBy.class, SlaReport.GroupBy.TEAM);
         params.require(start == null || end == null || start.isBefore(end), "to", "must be after from");
         params.check();
-        return queries.openedBetween(start, end, Viewers.of(token))
+        return queries.openedBetween(start, end, Viewer.of(token))
                 .map(cases -> new SlaView(start, end, grouping.name().toLowerCase(Locale.ROOT),
                         SlaReport.of(cases, grouping, clock.instant())));
     }

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.servicerecovery.recovery.domain.CaseState;
 import org.servicerecovery.recovery.domain.RecoveryCase;
 import org.servicerecovery.recovery.domain.TimelineEntry;
+import org.servicerecovery.servicekit.Viewer;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.panache.common.Page;
@@ -58,7 +59,8 @@ public class CaseQueries {
     @WithSession
     public Uni<Optional<RecoveryCase>> find(String id, Viewer viewer) {
         return CaseEntity.<CaseEntity>findById(id)
-                .map(row -> Optional.ofNullable(row).map(CaseEntity::toDomain).filter(viewer::sees));
+                .map(row -> Optional.ofNullable(row).map(CaseEntity::toDomain)
+                        .filter(c -> viewer.sees(c.team(), c.assignee())));
     }
 
     @WithSession
@@ -81,19 +83,7 @@ public class CaseQueries {
     }
 
     private static String visibility(Viewer viewer, Map<String, Object> params) {
-        if (viewer.all()) {
-            return "1 = 1";
-        }
-        List<String> any = new ArrayList<>();
-        if (viewer.user() != null) {
-            any.add("assignee = :viewerUser");
-            params.put("viewerUser", viewer.user());
-        }
-        if (viewer.team() != null) {
-            any.add("team = :viewerTeam");
-            params.put("viewerTeam", viewer.team());
-        }
-        return any.isEmpty() ? "1 = 0" : "(" + String.join(" or ", any) + ")";
+        return viewer.condition("team", "assignee", params);
     }
 
     private static void addIf(List<String> where, Map<String, Object> params, String field, Object value) {
