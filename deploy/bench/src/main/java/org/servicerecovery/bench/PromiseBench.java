@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -35,6 +34,7 @@ import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.Channel;
 import org.servicerecovery.events.crm.CommitmentMade;
 import org.servicerecovery.events.domain.PromiseMissed;
+import org.servicerecovery.testing.TopicReader;
 
 /**
  * promise-tracking as deployed, carrying a backlog of a million pending promises: ten thousand promises due in the
@@ -165,9 +165,7 @@ final class PromiseBench {
                             || !"promise.missed".equals(new String(type.value(), StandardCharsets.UTF_8))) {
                         continue;
                     }
-                    Map<String, String> headers = new HashMap<>();
-                    record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
-                    PromiseMissed missed = EventData.read(CloudEvents.fromKafka(headers, record.value()), PromiseMissed.class);
+                    PromiseMissed missed = EventData.read(TopicReader.cloudEvent(record), PromiseMissed.class);
                     lateness.recordValue(Math.max(0, record.timestamp() - missed.dueAt().toInstant().toEpochMilli()));
                 }
             }

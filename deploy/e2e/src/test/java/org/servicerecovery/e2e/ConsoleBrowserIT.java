@@ -4,13 +4,11 @@ import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertTha
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
 import org.servicerecovery.e2e.RunningSystem.Service;
 import org.servicerecovery.events.CloudEvent;
-import org.servicerecovery.events.CloudEvents;
 import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.Topic;
@@ -262,15 +259,9 @@ class ConsoleBrowserIT {
                                                     String caseId, StepKind purpose) {
         return records.stream()
                 .filter(record -> customer.equals(record.key()))
-                .map(record -> EventData.read(CloudEvents.fromKafka(headers(record), record.value()), OutreachRequested.class))
+                .map(record -> EventData.read(TopicReader.cloudEvent(record), OutreachRequested.class))
                 .filter(request -> caseId.equals(request.caseId()) && request.purpose() == purpose)
                 .findFirst();
-    }
-
-    private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
-        Map<String, String> headers = new HashMap<>();
-        record.headers().forEach(header -> headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
-        return headers;
     }
 
     private static CloudEvent event(CustomerEvent data) {

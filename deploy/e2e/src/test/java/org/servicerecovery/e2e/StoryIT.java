@@ -8,12 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -179,15 +177,9 @@ class StoryIT {
     private Optional<OutreachRequested> find(List<ConsumerRecord<String, byte[]>> records, String caseId, StepKind purpose) {
         return records.stream()
                 .filter(record -> customer.equals(record.key()))
-                .map(record -> EventData.read(CloudEvents.fromKafka(headers(record), record.value()), OutreachRequested.class))
+                .map(record -> EventData.read(TopicReader.cloudEvent(record), OutreachRequested.class))
                 .filter(request -> caseId.equals(request.caseId()) && request.purpose() == purpose)
                 .findFirst();
-    }
-
-    private static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
-        Map<String, String> headers = new HashMap<>();
-        record.headers().forEach(header -> headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
-        return headers;
     }
 
     private static <T> T await(Callable<Optional<T>> probe) {

@@ -3,6 +3,7 @@ package org.servicerecovery.testing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,6 +15,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.events.CloudEvents;
 
 /** Reads a topic from its beginning, as an independent consumer would, until the records a test expects are there. */
 public final class TopicReader implements AutoCloseable {
@@ -46,6 +49,13 @@ public final class TopicReader implements AutoCloseable {
     public static String header(ConsumerRecord<String, byte[]> record, String name) {
         Header header = record.headers().lastHeader(name);
         return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** The record as a CloudEvent, binary or structured mode. */
+    public static CloudEvent cloudEvent(ConsumerRecord<String, byte[]> record) {
+        Map<String, String> headers = new HashMap<>();
+        record.headers().forEach(h -> headers.put(h.key(), new String(h.value(), StandardCharsets.UTF_8)));
+        return CloudEvents.fromKafka(headers, record.value());
     }
 
     @Override

@@ -60,7 +60,7 @@ class RestIntakeTest {
         assertEquals(List.of(id, marker.get("id").asText()), Crm.ids(published));
 
         ConsumerRecord<String, byte[]> record = published.get(0);
-        CloudEvent out = CloudEvents.fromKafka(headers(record), record.value());
+        CloudEvent out = TopicReader.cloudEvent(record);
         assertEquals(crm.customer, record.key());
         assertEquals(Crm.SOURCE, out.source());
         assertEquals(id, out.extensions().get("causationid"));
@@ -259,9 +259,4 @@ class RestIntakeTest {
                 .post(path).then();
     }
 
-    static Map<String, String> headers(ConsumerRecord<String, byte[]> record) {
-        Map<String, String> headers = new java.util.HashMap<>();
-        record.headers().forEach(h -> headers.put(h.key(), TopicReader.header(record, h.key())));
-        return headers;
-    }
 }

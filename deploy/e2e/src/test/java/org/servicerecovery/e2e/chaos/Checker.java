@@ -22,6 +22,7 @@ import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.domain.OutreachRequested;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.StepKind;
+import org.servicerecovery.testing.TopicReader;
 
 /**
  * Reconciles what the CRM sent against what the system did, from the services' tables and the topics: every accepted
@@ -209,7 +210,7 @@ final class Checker {
     private List<CloudEvent> events(Topic topic, EventType type) {
         return TopicSnapshot.read(infrastructure.bootstrapServers(), topic.topicName()).stream()
                 .filter(record -> record.key() != null && record.key().startsWith(inputs.run + "-"))
-                .map(TopicSnapshot::event)
+                .map(TopicReader::cloudEvent)
                 .filter(event -> type.type().equals(event.type()))
                 .toList();
     }

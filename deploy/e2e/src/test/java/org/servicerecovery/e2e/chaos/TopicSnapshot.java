@@ -1,9 +1,7 @@
 package org.servicerecovery.e2e.chaos;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -13,8 +11,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.servicerecovery.events.CloudEvent;
-import org.servicerecovery.events.CloudEvents;
 
 /** Every record of a topic, from the beginning to the end offsets of the moment it is read, without a consumer group. */
 final class TopicSnapshot {
@@ -44,11 +40,5 @@ final class TopicSnapshot {
             }
             return records;
         }
-    }
-
-    static CloudEvent event(ConsumerRecord<String, byte[]> record) {
-        Map<String, String> headers = new HashMap<>();
-        record.headers().forEach(header -> headers.put(header.key(), new String(header.value(), StandardCharsets.UTF_8)));
-        return CloudEvents.fromKafka(headers, record.value());
     }
 }
