@@ -73,12 +73,15 @@ public class TimerFiring {
     /**
      * Claims and deletes in one statement; a handler's failure rolls the delete back with everything else. Deleting
      * before the handlers run also lets a handler schedule a timer with the same id (a recurring reminder).
+     * {@code = ANY(ARRAY(...))} rather than {@code IN (...)}: the prepared statement's generic plan for {@code IN} is a
+     * hash join over a sequential scan of every pending timer (120 ms with a million pending); this form always looks
+     * the claimed ids up by primary key.
      */
     private Uni<List<Timer>> claimAndDeleteDue(Mutiny.Session session, Instant now, int limit) {
         return session.createNativeQuery("""
-                        DELETE FROM timer WHERE id IN (
+                        DELETE FROM timer WHERE id = ANY(ARRAY(
                             SELECT id FROM timer WHERE NOT parked AND due_at <= :now
-                            ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED)
+                            ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED))
                         RETURNING id, kind, owner_id, (extract(epoch FROM due_at) * 1000000)::bigint, payload, attempts""",
                         Object[].class)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
