@@ -6,13 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.events.Topic;
 import org.servicerecovery.testing.RealInfrastructure;
+import org.servicerecovery.testing.TopicReader;
 
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
@@ -71,6 +77,38 @@ class PromiseLifecycleTest {
                 crm.commitment);
         assertEquals(Duration.ofMinutes(1).toMillis(), lateness);
         assertEquals(0, timersOf(crm));
+    }
+
+    @Test
+    void deadlinesThatPassTogetherAreEachMissedOnceAndAKeptOneIsLeftAlone() {
+        Instant now = clock.instant();
+        List<Crm> customers = Stream.generate(Crm::new).limit(25).toList();
+        Crm.send(customers.stream().map(crm -> crm.made(now, now.plus(HOUR))).toArray(CloudEvent[]::new));
+        customers.forEach(crm -> awaitState(crm, "PENDING"));
+        Crm kept = customers.get(0);
+        Crm.send(kept.fulfilled(now.plus(Duration.ofMinutes(5))));
+        awaitState(kept, "KEPT");
+
+        // one jump past every warning and deadline: the timer loop fires them in batches, all kinds together
+        clock.advance(Duration.ofHours(2));
+        List<Crm> missed = customers.subList(1, customers.size());
+        missed.forEach(crm -> awaitState(crm, "MISSED"));
+        Map<String, List<String>> eventsByCustomer;
+        try (TopicReader reader = new TopicReader(Topic.PROMISE_EVENTS.topicName())) {
+            eventsByCustomer = reader.readUntil(records -> records.stream()
+                            .filter(r -> "promise.missed".equals(TopicReader.header(r, "ce_type"))
+                                    && missed.stream().anyMatch(crm -> crm.customer.equals(r.key())))
+                            .count() >= missed.size(), Duration.ofSeconds(20)).stream()
+                    .collect(Collectors.groupingBy(ConsumerRecord::key,
+                            Collectors.mapping(r -> TopicReader.header(r, "ce_type"), Collectors.toList())));
+        }
+        for (Crm crm : missed) {
+            assertEquals(List.of("promise.missed"), eventsByCustomer.get(crm.customer));
+            assertEquals(1, history(crm, "missed"));
+            assertEquals(0, timersOf(crm));
+        }
+        assertEquals("KEPT", state(kept));
+        assertEquals(List.of("promise.kept"), eventsByCustomer.get(kept.customer));
     }
 
     @Test

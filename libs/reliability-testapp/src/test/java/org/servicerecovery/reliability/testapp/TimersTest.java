@@ -83,6 +83,24 @@ class TimersTest {
     }
 
     @Test
+    void aTimerFailingAmongManyFiredTogetherHoldsBackOnlyItself() throws Throwable {
+        String prefix = "together-" + UUID.randomUUID();
+        Instant due = Instant.now().plusMillis(300);
+        for (int i = 0; i < 20; i++) {
+            schedule(prefix + "-" + i, due, i == 7 ? "fail-always" : null);
+        }
+
+        Awaitility.await().atMost(Duration.ofSeconds(15))
+                .until(() -> Db.count("SELECT count(*) FROM timer_effect WHERE timer_id LIKE ?", prefix + "%") == 19);
+        assertEquals(0, effectsOf(prefix + "-7"));
+        assertEquals(1, Db.count("SELECT count(*) FROM timer WHERE id LIKE ?", prefix + "%"));
+        assertTrue(Db.text("SELECT last_error FROM timer WHERE id = ?", prefix + "-7").contains("handler failure on purpose"));
+        // Parked, so that it cannot fail the batches of the other tests' firers.
+        Awaitility.await().atMost(Duration.ofSeconds(15))
+                .until(() -> Db.count("SELECT count(*) FROM timer WHERE id = ? AND parked", prefix + "-7") == 1);
+    }
+
+    @Test
     void aHandlerThatKeepsFailingIsParkedAndReportedNeverDropped() throws Throwable {
         String id = "t-" + UUID.randomUUID();
         schedule(id, Instant.now(), "fail-always");
@@ -128,7 +146,7 @@ class TimersTest {
             int total = 0;
             List<Timer> fired;
             do {
-                fired = await(() -> firing.fireDue(Instant.now(), 20));
+                fired = await(() -> firing.fireDue(Instant.now(), 20, true));
                 total += fired.size();
             } while (!fired.isEmpty());
             return total;

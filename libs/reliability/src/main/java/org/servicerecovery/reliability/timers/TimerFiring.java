@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -20,7 +21,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * One transaction per batch: claim due timers ({@code FOR UPDATE SKIP LOCKED}, so replicas never fire the same one),
- * delete each and run its handler. The deletes, the handlers' writes and their outbox events commit together.
+ * delete them and run their handlers. The deletes, the handlers' writes and their outbox events commit together.
  */
 @ApplicationScoped
 public class TimerFiring {
@@ -39,16 +40,27 @@ public class TimerFiring {
         }
     }
 
+    /** Raised when a handler failed on several timers fired together: which one caused it is found one by one. */
+    public static final class BatchFailed extends RuntimeException {
+        BatchFailed(String kind, int count, Throwable cause) {
+            super(count + " timers of kind " + kind + " failed together: " + cause, cause);
+        }
+    }
+
     private final Map<String, TimerHandler> handlers;
 
     public TimerFiring(Instance<TimerHandler> handlers) {
         this.handlers = handlers.stream().collect(Collectors.toMap(TimerHandler::kind, Function.identity()));
     }
 
+    /**
+     * With {@code together}, each handler receives all its due timers of the batch at once; without, one at a time,
+     * so that a failure names its timer.
+     */
     @WithTransaction
-    public Uni<List<Timer>> fireDue(Instant now, int limit) {
+    public Uni<List<Timer>> fireDue(Instant now, int limit, boolean together) {
         return Panache.getSession().chain(session -> claimAndDeleteDue(session, now, limit)
-                .chain(timers -> fireInOrder(timers).replaceWith(timers)));
+                .chain(timers -> (together ? fireByKind(timers) : fireOneByOne(timers)).replaceWith(timers)));
     }
 
     /** Backs off exponentially (1 s, 2 s, 4 s … at most 5 min); after {@code maxAttempts} the timer is parked. */
@@ -91,7 +103,21 @@ public class TimerFiring {
                         .sorted(java.util.Comparator.comparing(Timer::dueAt)).toList());
     }
 
-    private Uni<Void> fireInOrder(List<Timer> timers) {
+    /** Kinds in the order of their first due timer; within a kind, due order. */
+    private Uni<Void> fireByKind(List<Timer> timers) {
+        Map<String, List<Timer>> byKind = timers.stream()
+                .collect(Collectors.groupingBy(Timer::kind, LinkedHashMap::new, Collectors.toList()));
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (List<Timer> ofKind : byKind.values()) {
+            chain = chain.chain(() -> ofKind.size() == 1
+                    ? fire(ofKind.get(0))
+                    : handle(ofKind.get(0).kind(), ofKind)
+                            .onFailure().transform(cause -> new BatchFailed(ofKind.get(0).kind(), ofKind.size(), cause)));
+        }
+        return chain;
+    }
+
+    private Uni<Void> fireOneByOne(List<Timer> timers) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Timer timer : timers) {
             chain = chain.chain(() -> fire(timer));
@@ -100,11 +126,14 @@ public class TimerFiring {
     }
 
     private Uni<Void> fire(Timer timer) {
-        TimerHandler handler = handlers.get(timer.kind());
-        Uni<Void> effect = handler == null
-                ? Uni.createFrom().failure(new IllegalStateException("no handler for timer kind " + timer.kind()))
-                : Uni.createFrom().deferred(() -> handler.onFire(timer));
-        return effect.onFailure().transform(cause -> new HandlerFailed(timer, cause));
+        return handle(timer.kind(), List.of(timer)).onFailure().transform(cause -> new HandlerFailed(timer, cause));
+    }
+
+    private Uni<Void> handle(String kind, List<Timer> timers) {
+        TimerHandler handler = handlers.get(kind);
+        return handler == null
+                ? Uni.createFrom().failure(new IllegalStateException("no handler for timer kind " + kind))
+                : Uni.createFrom().deferred(() -> handler.onFireAll(timers));
     }
 
     private static Timer toTimer(Object[] row) {

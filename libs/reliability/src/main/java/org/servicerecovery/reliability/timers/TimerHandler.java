@@ -1,5 +1,7 @@
 package org.servicerecovery.reliability.timers;
 
+import java.util.List;
+
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -12,4 +14,17 @@ public interface TimerHandler {
     String kind();
 
     Uni<Void> onFire(Timer timer);
+
+    /**
+     * Several due timers of this kind, in due order, in one transaction. Override it with set-based statements when a
+     * burst of timers would otherwise cost several round trips each. If it fails, the timers are fired again one by one,
+     * so that only the failing one is retried later.
+     */
+    default Uni<Void> onFireAll(List<Timer> timers) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Timer timer : timers) {
+            chain = chain.chain(() -> onFire(timer));
+        }
+        return chain;
+    }
 }

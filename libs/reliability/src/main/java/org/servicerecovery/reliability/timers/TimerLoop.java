@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -51,6 +52,7 @@ public class TimerLoop {
     private final Duration maxIdle;
     private final int laneCount;
     private ExecutorService lanes;
+    private ScheduledExecutorService gauge;
     private final boolean enabled;
     private final io.micrometer.core.instrument.Timer lateness;
     private final AtomicLong pending = new AtomicLong();
@@ -89,6 +91,12 @@ public class TimerLoop {
             lane.setDaemon(true);
             return lane;
         });
+        gauge = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread counting = new Thread(runnable, "timer-pending-gauge");
+            counting.setDaemon(true);
+            return counting;
+        });
+        gauge.scheduleWithFixedDelay(this::refreshPending, 0, PENDING_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
         thread = new Thread(this::run, "timer-loop");
         thread.setDaemon(true);
         thread.start();
@@ -101,6 +109,7 @@ public class TimerLoop {
             thread.interrupt();
             thread.join(TimeUnit.SECONDS.toMillis(10));
             lanes.shutdownNow();
+            gauge.shutdownNow();
         }
     }
 
@@ -122,13 +131,8 @@ public class TimerLoop {
     }
 
     private void fireWhileRunning(Connection listening) throws SQLException {
-        long nextPendingRefresh = 0;
         while (running) {
             int fired = fireUntilCaughtUp();
-            if (System.nanoTime() > nextPendingRefresh) {
-                refreshPending(listening);
-                nextPendingRefresh = System.nanoTime() + PENDING_REFRESH.toNanos();
-            }
             long waitMillis = millisUntilNextDue(listening);
             if (waitMillis == 0 && fired == 0) {
                 // Due timers that another replica holds right now: let it finish instead of spinning.
@@ -176,9 +180,13 @@ public class TimerLoop {
     }
 
     private int fireBatch() {
+        return fireBatch(true);
+    }
+
+    private int fireBatch(boolean together) {
         Instant now = clock.instant();
         try {
-            List<Timer> fired = VertxContextSupport.subscribeAndAwait(() -> firing.fireDue(now, batchSize));
+            List<Timer> fired = VertxContextSupport.subscribeAndAwait(() -> firing.fireDue(now, batchSize, together));
             Instant firedAt = clock.instant();
             for (Timer timer : fired) {
                 lateness.record(Duration.between(timer.dueAt(), firedAt).toNanos(), TimeUnit.NANOSECONDS);
@@ -188,6 +196,9 @@ public class TimerLoop {
         } catch (TimerFiring.HandlerFailed failed) {
             recordFailure(failed);
             return batchSize;
+        } catch (TimerFiring.BatchFailed failed) {
+            LOG.warnf("%s; firing them one by one", failed.getMessage());
+            return fireBatch(false);
         } catch (Throwable e) {
             if (!running) {
                 return 0;
@@ -231,11 +242,15 @@ public class TimerLoop {
         }
     }
 
-    private void refreshPending(Connection listening) throws SQLException {
-        try (Statement statement = listening.createStatement();
+    /** Counting a million timers takes a while: never on the firing thread, where it would delay every timer due then. */
+    private void refreshPending() {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT count(*) FROM timer WHERE NOT parked")) {
             result.next();
             pending.set(result.getLong(1));
+        } catch (SQLException e) {
+            LOG.debugf("Could not count pending timers: %s", e);
         }
     }
 

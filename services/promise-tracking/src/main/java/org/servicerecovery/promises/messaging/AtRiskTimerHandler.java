@@ -1,5 +1,7 @@
 package org.servicerecovery.promises.messaging;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.servicerecovery.promises.persistence.PromiseTimers;
@@ -25,6 +27,11 @@ public class AtRiskTimerHandler implements TimerHandler {
 
     @Override
     public Uni<Void> onFire(Timer timer) {
-        return lifecycle.atRiskReached(timer.ownerId()).replaceWithVoid();
+        return onFireAll(List.of(timer));
+    }
+
+    @Override
+    public Uni<Void> onFireAll(List<Timer> timers) {
+        return lifecycle.atRiskReached(timers.stream().map(Timer::ownerId).toList()).replaceWithVoid();
     }
 }

@@ -1,12 +1,15 @@
 package org.servicerecovery.promises.messaging;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.servicerecovery.events.CustomerEvent;
+import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.promises.domain.Change;
+import org.servicerecovery.promises.domain.TimerPlan;
 import org.servicerecovery.promises.persistence.PromiseStore;
 import org.servicerecovery.promises.persistence.PromiseTimers;
 import org.servicerecovery.reliability.outbox.Outbox;
@@ -28,19 +31,32 @@ class ChangeWriter {
     }
 
     Uni<Void> insert(Change change, Instant now) {
-        return store.insert(change.promise(), now).chain(() -> rest(change, now));
+        return store.insert(change.promise(), now).chain(() -> rest(List.of(change), now));
     }
 
     Uni<Void> update(Change change, Instant now) {
-        return store.update(change.promise(), now).chain(() -> rest(change, now));
+        return updateAll(List.of(change), now);
     }
 
-    private Uni<Void> rest(Change change, Instant now) {
-        String id = change.promise().id();
-        Uni<Void> chain = store.addHistory(id, change.history()).chain(() -> timers.apply(id, change.timers()));
-        for (CustomerEvent event : change.events()) {
-            chain = chain.chain(() -> outbox.publish(Topic.PROMISE_EVENTS, PromiseEventFactory.wrap(id, event, now)));
+    /** Promises locked in this session; their rows are flushed as one batch, their history and events in one insert each. */
+    Uni<Void> updateAll(List<Change> changes, Instant now) {
+        return store.updateAll(changes.stream().map(Change::promise).toList(), now).chain(() -> rest(changes, now));
+    }
+
+    private Uni<Void> rest(List<Change> changes, Instant now) {
+        Uni<Void> chain = store.addHistory(changes.stream()
+                .flatMap(change -> change.history().stream().map(entry -> Map.entry(change.promise().id(), entry)))
+                .toList());
+        // Only the changes that touch timers: each of those is a statement, which also keeps the chain shallow.
+        for (Change change : changes) {
+            if (!(change.timers() instanceof TimerPlan.Keep)) {
+                chain = chain.chain(() -> timers.apply(change.promise().id(), change.timers()));
+            }
         }
-        return chain;
+        List<CloudEvent> events = changes.stream()
+                .flatMap(change -> change.events().stream()
+                        .map(event -> PromiseEventFactory.wrap(change.promise().id(), event, now)))
+                .toList();
+        return chain.chain(() -> outbox.publishAll(Topic.PROMISE_EVENTS, events));
     }
 }

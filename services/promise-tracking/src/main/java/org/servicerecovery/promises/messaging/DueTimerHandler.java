@@ -1,5 +1,7 @@
 package org.servicerecovery.promises.messaging;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.servicerecovery.events.domain.PromiseMissed;
@@ -33,7 +35,13 @@ public class DueTimerHandler implements TimerHandler {
 
     @Override
     public Uni<Void> onFire(Timer timer) {
-        return lifecycle.dueReached(timer.ownerId())
+        return onFireAll(List.of(timer));
+    }
+
+    /** A burst of deadlines is decided in a few statements for all of them, not several round trips each. */
+    @Override
+    public Uni<Void> onFireAll(List<Timer> timers) {
+        return lifecycle.dueReached(timers.stream().map(Timer::ownerId).toList())
                 .invoke(events -> {
                     metrics.count(events);
                     events.stream().filter(PromiseMissed.class::isInstance).map(PromiseMissed.class::cast)

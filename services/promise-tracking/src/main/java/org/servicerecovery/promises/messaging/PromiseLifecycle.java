@@ -57,20 +57,18 @@ public class PromiseLifecycle {
                         .chain(first -> first ? dispatch(event, data, clock.instant()) : Uni.createFrom().item(List.of())));
     }
 
-    /** Runs inside the transaction of the firing timer. */
-    public Uni<List<CustomerEvent>> dueReached(String promiseId) {
+    /** The deadlines of these promises came; runs inside the transaction of their firing timers. */
+    public Uni<List<CustomerEvent>> dueReached(List<String> promiseIds) {
         Instant now = clock.instant();
-        return store.lock(promiseId).chain(found -> found.isEmpty()
-                ? Uni.createFrom().item(List.of())
-                : write(rules.dueReached(found.get(), now), now));
+        return store.lockAll(promiseIds)
+                .chain(promises -> writeAll(promises.stream().map(promise -> rules.dueReached(promise, now)).toList(), now));
     }
 
-    /** Runs inside the transaction of the firing timer. */
-    public Uni<List<CustomerEvent>> atRiskReached(String promiseId) {
+    /** The warnings of these promises came; runs inside the transaction of their firing timers. */
+    public Uni<List<CustomerEvent>> atRiskReached(List<String> promiseIds) {
         Instant now = clock.instant();
-        return store.lock(promiseId).chain(found -> found.isEmpty()
-                ? Uni.createFrom().item(List.of())
-                : write(rules.atRiskReached(found.get(), now), now));
+        return store.lockAll(promiseIds)
+                .chain(promises -> writeAll(promises.stream().map(promise -> rules.atRiskReached(promise, now)).toList(), now));
     }
 
     private Uni<List<CustomerEvent>> dispatch(CloudEvent event, CustomerEvent data, Instant now) {
@@ -132,6 +130,11 @@ public class PromiseLifecycle {
 
     private Uni<List<CustomerEvent>> write(Change change, Instant now) {
         return writer.update(change, now).replaceWith(change.events());
+    }
+
+    private Uni<List<CustomerEvent>> writeAll(List<Change> changes, Instant now) {
+        return writer.updateAll(changes, now)
+                .replaceWith(() -> changes.stream().flatMap(change -> change.events().stream()).toList());
     }
 
     private static String commitmentId(CustomerEvent data) {

@@ -2,8 +2,12 @@ package org.servicerecovery.promises.persistence;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -41,31 +45,64 @@ public class PromiseStore {
                 .map(entity -> Optional.ofNullable(entity).map(PromiseEntity::toDomain));
     }
 
+    /**
+     * Locks the promises whose timers fired together (the timer loop holds those timer rows), in id order so that two
+     * batches never wait for each other crosswise. Promises that no longer exist are absent.
+     */
+    public Uni<List<Promise>> lockAll(List<String> ids) {
+        return PromiseEntity.<PromiseEntity>find("id in ?1 order by id", ids)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .list()
+                .map(entities -> entities.stream().map(PromiseEntity::toDomain).toList());
+    }
+
     public Uni<Void> insert(Promise promise, Instant now) {
         PromiseEntity entity = new PromiseEntity();
         entity.copy(promise, now);
         return entity.persist().replaceWithVoid();
     }
 
-    /** The promise was loaded by one of the lock methods in this session, so this finds it without a query. */
-    public Uni<Void> update(Promise promise, Instant now) {
-        return PromiseEntity.<PromiseEntity>findById(promise.id())
-                .invoke(entity -> entity.copy(promise, now))
+    /**
+     * The promises were loaded by one of the lock methods in this session, so their entities are found without a query
+     * and the changed rows are flushed as one batch. One step for all of them: chaining a step per promise would nest
+     * as deeply as the batch is long, since each completes at once.
+     */
+    public Uni<Void> updateAll(List<Promise> promises, Instant now) {
+        Map<String, Promise> byId = promises.stream().collect(Collectors.toMap(Promise::id, Function.identity()));
+        return Panache.getSession()
+                .chain(session -> session.find(PromiseEntity.class, byId.keySet().toArray()))
+                .invoke(entities -> entities.forEach(entity -> entity.copy(byId.get(entity.id), now)))
                 .replaceWithVoid();
     }
 
     public Uni<Void> addHistory(String promiseId, List<HistoryEntry> entries) {
+        return addHistory(entries.stream().map(entry -> Map.entry(promiseId, entry)).toList());
+    }
+
+    /**
+     * One multi-row insert for the history of many promises (a burst of deadlines). The rows travel as arrays, so the
+     * statement text is the same whatever their number.
+     */
+    public Uni<Void> addHistory(List<Map.Entry<String, HistoryEntry>> entries) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return HistoryEntity.persist(entries.stream().map(entry -> {
-            HistoryEntity row = new HistoryEntity();
-            row.promiseId = promiseId;
-            row.at = entry.at();
-            row.kind = entry.kind();
-            row.detail = entry.detail();
-            return row;
-        })).replaceWithVoid();
+        String[] promiseIds = entries.stream().map(Map.Entry::getKey).toArray(String[]::new);
+        // Epoch microseconds: the driver coerces a timestamp array only from a type Hibernate does not convert first.
+        Long[] ats = entries.stream().map(entry -> ChronoUnit.MICROS.between(Instant.EPOCH, entry.getValue().at()))
+                .toArray(Long[]::new);
+        String[] kinds = entries.stream().map(entry -> entry.getValue().kind()).toArray(String[]::new);
+        String[] details = entries.stream().map(entry -> entry.getValue().detail()).toArray(String[]::new);
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO promise_history (promise_id, at, kind, detail)
+                        SELECT p, to_timestamp(a / 1000000.0), k, d FROM unnest(CAST(:promiseIds AS text[]), CAST(:ats AS bigint[]),
+                                                      CAST(:kinds AS text[]), CAST(:details AS text[])) AS h(p, a, k, d)""")
+                .setParameter("promiseIds", promiseIds)
+                .setParameter("ats", ats)
+                .setParameter("kinds", kinds)
+                .setParameter("details", details)
+                .executeUpdate())
+                .replaceWithVoid();
     }
 
     public Uni<Void> keepEarly(String promiseId, CloudEvent event, Instant now) {
