@@ -3,6 +3,7 @@ package org.servicerecovery.reliability.testapp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -11,6 +12,7 @@ import org.servicerecovery.events.Topic;
 import org.servicerecovery.reliability.inbox.ProcessedEvents;
 import org.servicerecovery.reliability.outbox.Outbox;
 import org.servicerecovery.reliability.timers.Timers;
+import org.servicerecovery.reliability.InOrder;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
@@ -59,11 +61,8 @@ public class Effects {
     /** Publishes {@code count} events for one customer in one transaction, or none if {@code fail} rolls it back. */
     @WithTransaction
     public Uni<Void> publish(String customerId, String idPrefix, int count, boolean fail) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int i = 0; i < count; i++) {
-            String id = idPrefix + "-" + i;
-            chain = chain.chain(() -> outbox.publish(Topic.PROMISE_EVENTS, event(id, customerId)));
-        }
+        Uni<Void> chain = InOrder.forEach(IntStream.range(0, count).boxed().toList(),
+                i -> outbox.publish(Topic.PROMISE_EVENTS, event(idPrefix + "-" + i, customerId)));
         return fail ? chain.chain(() -> Uni.createFrom().failure(new IllegalStateException("rolled back on purpose"))) : chain;
     }
 

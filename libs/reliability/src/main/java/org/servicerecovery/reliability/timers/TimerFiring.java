@@ -18,6 +18,7 @@ import org.hibernate.reactive.mutiny.Mutiny;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import org.servicerecovery.reliability.InOrder;
 
 /**
  * One transaction per batch: claim due timers ({@code FOR UPDATE SKIP LOCKED}, so replicas never fire the same one),
@@ -107,22 +108,14 @@ public class TimerFiring {
     private Uni<Void> fireByKind(List<Timer> timers) {
         Map<String, List<Timer>> byKind = timers.stream()
                 .collect(Collectors.groupingBy(Timer::kind, LinkedHashMap::new, Collectors.toList()));
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (List<Timer> ofKind : byKind.values()) {
-            chain = chain.chain(() -> ofKind.size() == 1
-                    ? fire(ofKind.get(0))
-                    : handle(ofKind.get(0).kind(), ofKind)
-                            .onFailure().transform(cause -> new BatchFailed(ofKind.get(0).kind(), ofKind.size(), cause)));
-        }
-        return chain;
+        return InOrder.forEach(List.copyOf(byKind.values()), ofKind -> ofKind.size() == 1
+                ? fire(ofKind.get(0))
+                : handle(ofKind.get(0).kind(), ofKind)
+                        .onFailure().transform(cause -> new BatchFailed(ofKind.get(0).kind(), ofKind.size(), cause)));
     }
 
     private Uni<Void> fireOneByOne(List<Timer> timers) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Timer timer : timers) {
-            chain = chain.chain(() -> fire(timer));
-        }
-        return chain;
+        return InOrder.forEach(timers, this::fire);
     }
 
     private Uni<Void> fire(Timer timer) {

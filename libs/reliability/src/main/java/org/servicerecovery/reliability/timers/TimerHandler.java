@@ -3,6 +3,7 @@ package org.servicerecovery.reliability.timers;
 import java.util.List;
 
 import io.smallrye.mutiny.Uni;
+import org.servicerecovery.reliability.InOrder;
 
 /**
  * Performs what a timer of one {@link #kind()} stands for. Runs inside the transaction that deletes the timer, so its
@@ -21,10 +22,6 @@ public interface TimerHandler {
      * so that only the failing one is retried later.
      */
     default Uni<Void> onFireAll(List<Timer> timers) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Timer timer : timers) {
-            chain = chain.chain(() -> onFire(timer));
-        }
-        return chain;
+        return InOrder.forEach(timers, this::onFire);
     }
 }

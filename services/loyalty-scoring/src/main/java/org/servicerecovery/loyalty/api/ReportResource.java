@@ -24,6 +24,7 @@ import org.servicerecovery.loyalty.domain.RecoveryParadox;
 import org.servicerecovery.loyalty.domain.ScoringEngine;
 import org.servicerecovery.loyalty.persistence.LoyaltyStore;
 import org.servicerecovery.servicekit.Roles;
+import org.servicerecovery.reliability.InOrder;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -59,13 +60,9 @@ public class ReportResource {
             rows.stream().filter(row -> row.fact() instanceof Fact.CaseResolved).forEach(row -> customers.add(row.customerId()));
             RecoveryParadox paradox = new RecoveryParadox(engine);
             List<RecoveryParadox.Recovery> recoveries = new ArrayList<>();
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (String customer : customers) {
-                chain = chain.chain(() -> store.facts(customer)
-                        .invoke(facts -> recoveries.addAll(paradox.recoveries(customer, History.canonical(facts), from, to)))
-                        .replaceWithVoid());
-            }
-            return chain.map(done -> RecoveryParadox.summarise(recoveries));
+            return InOrder.forEach(List.copyOf(customers), customer -> store.facts(customer)
+                            .invoke(facts -> recoveries.addAll(paradox.recoveries(customer, History.canonical(facts), from, to))))
+                    .map(done -> RecoveryParadox.summarise(recoveries));
         });
     }
 

@@ -24,6 +24,7 @@ import org.servicerecovery.loyalty.persistence.CustomerScore;
 import org.servicerecovery.loyalty.persistence.LoyaltyStore;
 import org.servicerecovery.reliability.inbox.ProcessedEvents;
 import org.servicerecovery.reliability.outbox.Outbox;
+import org.servicerecovery.reliability.InOrder;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -98,7 +99,7 @@ public class Scoring {
                 notifications.add(notifyIfSignificant(customerId, previous, rescored.score(), null));
             }
         }
-        return store.saveAll(changed).chain(() -> inSequence(notifications)).replaceWith(changed.size());
+        return store.saveAll(changed).chain(() -> InOrder.forEach(notifications, step -> step)).replaceWith(changed.size());
     }
 
     private Uni<Void> rescore(String customerId, String causeEventId) {
@@ -117,14 +118,6 @@ public class Scoring {
     private Rescored rescore(List<Fact> facts) {
         List<Fact> history = History.canonical(facts);
         return new Rescored(engine.score(history), Profile.latest(history));
-    }
-
-    private static Uni<Void> inSequence(List<Uni<Void>> steps) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Uni<Void> step : steps) {
-            chain = chain.chain(() -> step);
-        }
-        return chain;
     }
 
     /** {@code causeEventId}: the event that moved the score, null in a rebuild. */

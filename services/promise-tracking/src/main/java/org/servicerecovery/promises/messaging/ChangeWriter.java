@@ -9,10 +9,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.promises.domain.Change;
-import org.servicerecovery.promises.domain.TimerPlan;
 import org.servicerecovery.promises.persistence.PromiseStore;
 import org.servicerecovery.promises.persistence.PromiseTimers;
 import org.servicerecovery.reliability.outbox.Outbox;
+import org.servicerecovery.reliability.InOrder;
 
 import io.smallrye.mutiny.Uni;
 
@@ -46,13 +46,8 @@ class ChangeWriter {
     private Uni<Void> rest(List<Change> changes, Instant now) {
         Uni<Void> chain = store.addHistory(changes.stream()
                 .flatMap(change -> change.history().stream().map(entry -> Map.entry(change.promise().id(), entry)))
-                .toList());
-        // Only the changes that touch timers: each of those is a statement, which also keeps the chain shallow.
-        for (Change change : changes) {
-            if (!(change.timers() instanceof TimerPlan.Keep)) {
-                chain = chain.chain(() -> timers.apply(change.promise().id(), change.timers()));
-            }
-        }
+                .toList())
+                .chain(() -> InOrder.forEach(changes, change -> timers.apply(change.promise().id(), change.timers())));
         List<CloudEvent> events = changes.stream()
                 .flatMap(change -> change.events().stream()
                         .map(event -> PromiseEventFactory.wrap(change.promise().id(), event, now)))

@@ -15,6 +15,7 @@ import org.servicerecovery.events.EventType;
 import org.servicerecovery.recovery.RecoveryMetrics;
 import org.servicerecovery.reliability.inbox.DatabaseOutages;
 import org.servicerecovery.reliability.inbox.KafkaCloudEvents;
+import org.servicerecovery.reliability.InOrder;
 
 import io.smallrye.mutiny.Uni;
 
@@ -76,12 +77,8 @@ public class IntakeConsumer {
     }
 
     private Uni<Void> oneByOne(List<Inbound> inbound) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Inbound one : inbound) {
-            chain = chain.chain(() -> DatabaseOutages.retryWhileDown(() -> lifecycle.apply(List.of(one.event())))
-                    .invoke(metrics::count).replaceWithVoid()
-                    .onFailure().recoverWithUni(failure -> deadLetters.send(one.record(), failure)));
-        }
-        return chain;
+        return InOrder.forEach(inbound, one -> DatabaseOutages.retryWhileDown(() -> lifecycle.apply(List.of(one.event())))
+                .invoke(metrics::count).replaceWithVoid()
+                .onFailure().recoverWithUni(failure -> deadLetters.send(one.record(), failure)));
     }
 }

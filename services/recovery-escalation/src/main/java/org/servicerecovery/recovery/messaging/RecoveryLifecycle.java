@@ -7,9 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -35,6 +37,7 @@ import org.servicerecovery.recovery.domain.Trigger;
 import org.servicerecovery.recovery.persistence.CaseStore;
 import org.servicerecovery.recovery.persistence.FirstDeliveries;
 import org.servicerecovery.recovery.persistence.PolicyCatalog;
+import org.servicerecovery.reliability.InOrder;
 
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
@@ -50,17 +53,26 @@ public class RecoveryLifecycle {
     static final String CONSUMER = "recovery-escalation";
 
     /**
-     * What the events of one transaction share: the current policy (read once), the customers (read once, then kept
-     * up to date by the batch's customer.upserted) and the changes made so far.
+     * What the events of one transaction share: the current policy (read once), the customers and their latest cases
+     * (read and locked once, then kept up to date by the batch's own changes) and the changes made so far.
      */
     private static final class Batch {
         final Uni<Policy> current;
         final Map<String, Customer> customers;
+        final Map<String, RecoveryCase> latestCases;
         final List<ChangeWriter.Staged> staged = new ArrayList<>();
 
-        Batch(Uni<Policy> current, Map<String, Customer> customers) {
+        Batch(Uni<Policy> current, Map<String, Customer> customers, Map<String, RecoveryCase> latestCases) {
             this.current = current;
             this.customers = new HashMap<>(customers);
+            this.latestCases = new HashMap<>(latestCases);
+        }
+
+        void add(ChangeWriter.Staged change) {
+            staged.add(change);
+            RecoveryCase changed = change.change().recoveryCase();
+            latestCases.merge(changed.customer().id(), changed,
+                    (latest, other) -> other.openedAt().isBefore(latest.openedAt()) ? latest : other);
         }
     }
 
@@ -94,22 +106,17 @@ public class RecoveryLifecycle {
                             .collect(Collectors.toSet());
                     return store.lockCustomers(customers)
                             .chain(() -> firstDeliveries.of(CONSUMER, events))
-                            .chain(first -> store.customers(customers).chain(known -> applyFirst(events, data, first,
-                                    new Batch(policies.current().memoize().indefinitely(), known))));
+                            .chain(first -> store.customers(customers).chain(known -> store.latestOf(customers)
+                                    .chain(latest -> applyFirst(events, data, first,
+                                            new Batch(policies.current().memoize().indefinitely(), known, latest)))));
                 });
     }
 
     private Uni<List<CustomerEvent>> applyFirst(List<CloudEvent> events, List<CustomerEvent> data, List<Boolean> first,
                                                 Batch batch) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (int i = 0; i < events.size(); i++) {
-            if (first.get(i)) {
-                CloudEvent event = events.get(i);
-                CustomerEvent one = data.get(i);
-                chain = chain.chain(() -> dispatch(event, one, clock.instant(), batch));
-            }
-        }
-        return chain.chain(() -> writer.writeRest(batch.staged)).map(ignored -> batch.staged.stream()
+        List<Integer> firstDelivered = IntStream.range(0, events.size()).filter(first::get).boxed().toList();
+        return InOrder.forEach(firstDelivered, i -> dispatch(events.get(i), data.get(i), clock.instant(), batch))
+                .chain(() -> writer.writeRest(batch.staged)).map(ignored -> batch.staged.stream()
                 .flatMap(staged -> staged.change().events().stream()).toList());
     }
 
@@ -183,17 +190,16 @@ public class RecoveryLifecycle {
                                 null, null, null, "you rated us " + feedback.rating() + " out of 10"), now, batch)));
     }
 
-    /** The customer's lock is already held (see {@link #apply(List)}). */
+    /** The customer's lock and its latest case are already held (see {@link #apply(List)}). */
     private Uni<Void> open(String customerId, Trigger trigger, Instant now, Batch batch) {
         return batch.current
-                .chain(policy -> store.latestOf(customerId).map(latest -> rules.open(trigger,
-                        batch.customers.getOrDefault(customerId, Customer.unknown(customerId)), latest, policy,
-                        "rc-" + UUID.randomUUID(), now)))
+                .map(policy -> rules.open(trigger, batch.customers.getOrDefault(customerId, Customer.unknown(customerId)),
+                        Optional.ofNullable(batch.latestCases.get(customerId)), policy, "rc-" + UUID.randomUUID(), now))
                 .chain(change -> stage(change, now, batch));
     }
 
     /** Saves the case row now, for the batch's later events; the rest is written at the end of the batch. */
     private Uni<Void> stage(Change change, Instant now, Batch batch) {
-        return writer.stage(change, now).invoke(batch.staged::add).replaceWithVoid();
+        return writer.stage(change, now).invoke(batch::add).replaceWithVoid();
     }
 }
