@@ -28,6 +28,8 @@ public final class Bench {
         List<String> selected = args.length == 0 ? SECTIONS : List.of(args);
         System.setProperty("sr.infra.durable", "true");
         System.setProperty("SR_TEST_INFRA", "embedded");
+        // As in production: the full JIT, with the heap and collector of a small container.
+        System.setProperty(QuarkusProcess.JVM_OPTIONS, "-Xmx256m -XX:+UseSerialGC");
         SharedInfrastructure infrastructure = SharedInfrastructure.get();
         String kafka = infrastructure.kafkaBootstrapServers();
         Db db = new Db(infrastructure.jdbcUrl(), null);

@@ -27,11 +27,22 @@ public final class QuarkusProcess implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * JVM options of the services started here. Tests stop the JIT at C1, which starts a service sooner and costs the
+     * 2-core machine less; {@code make bench} sets {@value #JVM_OPTIONS} to the production JIT, since C1 code lacks
+     * the intrinsics that, for one, verify each request's token signature.
+     */
+    public static final String JVM_OPTIONS = "sr.services.jvm-options";
+
+    private static final String TEST_JVM_OPTIONS = "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+
     /** Starts {@code jar} with the shared infrastructure's settings plus {@code overrides}; does not wait for readiness. */
     public static QuarkusProcess start(Path jar, Path log, Map<String, String> overrides) {
         int port = SharedInfrastructure.freePort();
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Dquarkus.http.port=" + port));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(List.of(System.getProperty(JVM_OPTIONS, TEST_JVM_OPTIONS).trim().split("\\s+")));
+        command.add("-Dquarkus.http.port=" + port);
         SharedInfrastructure.get().serviceConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
         overrides.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
