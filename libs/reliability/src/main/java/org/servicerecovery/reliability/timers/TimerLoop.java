@@ -9,6 +9,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,6 +43,7 @@ public class TimerLoop {
 
     private static final Logger LOG = Logger.getLogger(TimerLoop.class);
     private static final Duration PENDING_REFRESH = Duration.ofSeconds(5);
+    private static final Duration STUCK_AFTER = Duration.ofMinutes(1);
 
     private final AgroalDataSource dataSource;
     private final TimerFiring firing;
@@ -56,6 +59,8 @@ public class TimerLoop {
     private final boolean enabled;
     private final io.micrometer.core.instrument.Timer lateness;
     private final AtomicLong pending = new AtomicLong();
+    /** Start (System.nanoTime) of the batch each firing thread is in. */
+    private final Map<Thread, Long> batchesRunning = new ConcurrentHashMap<>();
     private volatile boolean running;
     private Thread thread;
 
@@ -185,6 +190,7 @@ public class TimerLoop {
 
     private int fireBatch(boolean together) {
         Instant now = clock.instant();
+        batchesRunning.put(Thread.currentThread(), System.nanoTime());
         try {
             List<Timer> fired = VertxContextSupport.subscribeAndAwait(() -> firing.fireDue(now, batchSize, together));
             Instant firedAt = clock.instant();
@@ -206,6 +212,8 @@ public class TimerLoop {
             LOG.errorf(e, "Firing due timers failed; retrying shortly");
             sleep(Duration.ofMillis(200));
             return 0;
+        } finally {
+            batchesRunning.remove(Thread.currentThread());
         }
     }
 
@@ -242,8 +250,17 @@ public class TimerLoop {
         }
     }
 
-    /** Counting a million timers takes a while: never on the firing thread, where it would delay every timer due then. */
+    /**
+     * Counting a million timers takes a while: never on the firing thread, where it would delay every timer due then.
+     * The same task reports a batch that never ends (a handler whose Uni never completes), which stops every timer
+     * of the service and would otherwise go unnoticed.
+     */
     private void refreshPending() {
+        batchesRunning.values().stream().min(Long::compare)
+                .map(started -> Duration.ofNanos(System.nanoTime() - started))
+                .filter(running -> running.compareTo(STUCK_AFTER) > 0)
+                .ifPresent(running -> LOG.errorf("A timer batch has been running for %d s: no timer of this service"
+                        + " fires until it ends; a thread dump shows where it waits", running.toSeconds()));
         try (Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("SELECT count(*) FROM timer WHERE NOT parked")) {
