@@ -273,11 +273,13 @@ spec:
 {{- end }}
 {{- with .w.oidc }}
 {{- if .authServerUrl }}
-- name: QUARKUS_OIDC_AUTH_SERVER_URL
+- name: OIDC_ENABLED
+  value: "true"
+- name: OIDC_AUTH_SERVER_URL
   value: {{ .authServerUrl | quote }}
-- name: QUARKUS_OIDC_CLIENT_ID
+- name: OIDC_CLIENT_ID
   value: {{ .clientId | quote }}
-- name: QUARKUS_OIDC_CREDENTIALS_SECRET
+- name: OIDC_CLIENT_SECRET
   valueFrom:
     secretKeyRef:
       name: {{ required "workloads.console.oidc.clientSecret.name is required when oidc.authServerUrl is set" .clientSecret.name }}

@@ -144,7 +144,10 @@ class ChartTest {
         assertEquals("registry.example.com/service-recovery/intake:1.0.0", at(container(intake), "image"));
 
         Map<String, Map<String, Object>> console = env(production.get("Deployment", Workload.CONSOLE.resourceName()));
-        assertEquals("service-recovery-console-oidc", at(console.get("QUARKUS_OIDC_CREDENTIALS_SECRET"), "valueFrom.secretKeyRef.name"));
+        assertEquals("true", at(console.get("OIDC_ENABLED"), "value"));
+        assertEquals("https://sso.example.com/realms/service-recovery", at(console.get("OIDC_AUTH_SERVER_URL"), "value"));
+        assertEquals("service-recovery-console", at(console.get("OIDC_CLIENT_ID"), "value"));
+        assertEquals("service-recovery-console-oidc", at(console.get("OIDC_CLIENT_SECRET"), "valueFrom.secretKeyRef.name"));
         assertEquals("http://sr-service-recovery-promise-tracking:8082", at(console.get("PROMISE_TRACKING_URL"), "value"));
         assertNull(console.get("KAFKA_SASL_JAAS_CONFIG"), "the console does not use Kafka");
     }

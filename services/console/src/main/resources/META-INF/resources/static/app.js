@@ -1,11 +1,14 @@
 // The console's only script: keeps the bearer token for this tab, fills each page's live region from the server's
 // HTML fragments (again every few seconds), ticks deadline countdowns and submits action forms to the /api gateway.
 // Local runs keep the token in sessionStorage: gone when the tab closes, never in localStorage.
+// Signed in with OpenID Connect (the page says data-auth="oidc") the script holds no token at all: the browser sends
+// the console's HttpOnly session cookie and the console attaches the access token to its calls to the services.
 'use strict';
 
 const TOKEN_KEY = 'sr.token';
 const AT_RISK_MS = 30 * 60 * 1000; // without a warning time from the service, the last 30 minutes are "at risk"
 
+const oidc = () => document.body.dataset.auth === 'oidc';
 const token = () => sessionStorage.getItem(TOKEN_KEY);
 const status = (text) => { const el = document.getElementById('status'); if (el) el.textContent = text; };
 
@@ -17,14 +20,20 @@ function claims(jwt) {
   }
 }
 
+// OIDC: loading the page again lets the console send the browser through the IdP and back here.
 function toSignIn() {
+  if (oidc()) { location.reload(); return; }
   sessionStorage.removeItem(TOKEN_KEY);
   location.assign('/signin?next=' + encodeURIComponent(location.pathname));
 }
 
+// OIDC: the marker makes an expired session answer 499 instead of a redirect to the IdP that fetch cannot follow.
 function authorized(init = {}) {
-  return { ...init, headers: { ...(init.headers || {}), Authorization: 'Bearer ' + token() } };
+  const auth = oidc() ? { 'X-Requested-With': 'JavaScript' } : { Authorization: 'Bearer ' + token() };
+  return { ...init, headers: { ...(init.headers || {}), ...auth } };
 }
+
+const signedOut = (answer) => answer.status === 401 || answer.status === 499;
 
 // --- sign-in page -------------------------------------------------------------------------------------------------
 function signInPage() {
@@ -107,7 +116,7 @@ async function refresh(region, force) {
     status('The console is unreachable; retrying.');
     return;
   }
-  if (answer.status === 401) { toSignIn(); return; }
+  if (signedOut(answer)) { toSignIn(); return; }
   if (answer.status === 403) {
     region.innerHTML = '<p class="notice" role="alert">Your role does not give access to this page.</p>';
   } else if (answer.ok) {
@@ -169,7 +178,7 @@ async function submit(form, region) {
       headers: { 'Content-Type': form.dataset.contentType || 'application/json', Accept: 'application/json' },
       body: formBody(form),
     }));
-    if (answer.status === 401) { toSignIn(); return; }
+    if (signedOut(answer)) { toSignIn(); return; }
     if (!answer.ok) {
       const text = await answer.text();
       let problem;
@@ -187,15 +196,25 @@ async function submit(form, region) {
   }
 }
 
+// Who is signed in: from the page with OIDC, from the local token's claims otherwise.
+function signedIn() {
+  if (oidc()) {
+    const page = document.body.dataset;
+    return { sub: page.user, team: page.team, groups: page.groups.split(' ').filter(Boolean) };
+  }
+  return token() ? claims(token()) : null;
+}
+
 function livePage() {
-  if (!token()) { toSignIn(); return; }
-  const me = claims(token());
+  const me = signedIn();
+  if (!me) { toSignIn(); return; }
   const roles = me.groups || [];
   document.getElementById('who').textContent = `${me.sub}${me.team ? ' · team ' + me.team : ''} (${roles.join(', ')})`;
   document.querySelectorAll('[data-roles]').forEach((el) => {
     el.hidden = !el.dataset.roles.split(' ').some((role) => roles.includes(role));
   });
-  document.getElementById('sign-out').addEventListener('click', toSignIn);
+  // OIDC: the console ends its session and the IdP's (RP-initiated logout), then the IdP sends the browser to /signin.
+  document.getElementById('sign-out').addEventListener('click', () => (oidc() ? location.assign('/signout') : toSignIn()));
   document.getElementById('find-customer').addEventListener('submit', (event) => {
     event.preventDefault();
     location.assign('/customers/' + encodeURIComponent(event.target.elements.customer.value.trim()));

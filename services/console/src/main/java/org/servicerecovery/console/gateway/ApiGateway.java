@@ -7,11 +7,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
+import org.servicerecovery.console.signin.SignInMode;
 import org.servicerecovery.servicekit.Problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.quarkus.oidc.AccessTokenCredential;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -19,8 +23,9 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.mutiny.core.buffer.Buffer;
 
 /**
- * Forwards the services' API paths (see {@link Route}) so the browser talks to one origin. The caller's bearer token
- * goes through untouched: each service decides what this caller may see, the console never widens it. The services'
+ * Forwards the services' API paths (see {@link Route}) so the browser talks to one origin. The caller's token goes
+ * through untouched: the bearer token the browser sent (local sign-in) or, signed in with OIDC, the access token of the
+ * session (the browser holds none). Each service decides what this caller may see, the console never widens it. The services'
  * answers, 401 and 403 included, reach the browser as they are; only an unreachable or slow service becomes a
  * problem+json 502 or 504 naming it. Paths of no service fall through to the console's own REST endpoints.
  */
@@ -35,10 +40,12 @@ public class ApiGateway {
 
     private final ServiceClient client;
     private final ObjectMapper json;
+    private final SignInMode mode;
 
-    public ApiGateway(ServiceClient client, ObjectMapper json) {
+    public ApiGateway(ServiceClient client, ObjectMapper json, SignInMode mode) {
         this.client = client;
         this.json = json;
+        this.mode = mode;
     }
 
     void register(@Observes Router router) {
@@ -60,9 +67,9 @@ public class ApiGateway {
                 headers.add(header.getKey(), header.getValue());
             }
         });
-        request.body().onFailure(ctx::fail).onSuccess(body -> client
-                .send(route, request.method(), request.query() == null ? path : path + "?" + request.query(), headers,
-                        Buffer.newInstance(body))
+        request.body().onFailure(ctx::fail).onSuccess(body -> authorize(ctx, headers)
+                .chain(() -> client.send(route, request.method(),
+                        request.query() == null ? path : path + "?" + request.query(), headers, Buffer.newInstance(body)))
                 .subscribe().with(answer -> {
                     var response = ctx.response().setStatusCode(answer.statusCode());
                     answer.headers().forEach(header -> {
@@ -78,6 +85,26 @@ public class ApiGateway {
                 }));
         // Quarkus hands requests to routes paused, so that a body handler can attach first; ours is attached now.
         request.resume();
+    }
+
+    /**
+     * With OIDC, whatever Authorization header came along is replaced by the session's access token. The HTTP
+     * permission on /api/* has made sure there is a signed-in caller before this route runs.
+     */
+    private Uni<Void> authorize(RoutingContext ctx, MultiMap headers) {
+        if (!mode.oidc()) {
+            return Uni.createFrom().voidItem();
+        }
+        headers.remove("Authorization");
+        return QuarkusHttpUser.getSecurityIdentity(ctx, null)
+                .invoke(identity -> {
+                    // The access token, never the ID token: that one is meant for the console alone.
+                    AccessTokenCredential access = identity.getCredential(AccessTokenCredential.class);
+                    if (access != null) {
+                        headers.set("Authorization", "Bearer " + access.getToken());
+                    }
+                })
+                .replaceWithVoid();
     }
 
     private void respond(RoutingContext ctx, GatewayProblem problem) {

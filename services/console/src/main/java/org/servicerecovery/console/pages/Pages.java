@@ -1,6 +1,7 @@
 package org.servicerecovery.console.pages;
 
 import java.net.URI;
+import java.util.TreeSet;
 
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
@@ -10,13 +11,18 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.servicerecovery.console.signin.SignInMode;
+import org.servicerecovery.servicekit.Roles;
+
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 
 /**
  * The pages' frames: navigation, headings and a region the script fills from {@link Fragments}. They hold no data,
- * so they need no token; the data behind them does.
+ * so they need no token; the data behind them does. Signed in with OIDC (where the HTTP permission has sent the
+ * browser to the IdP first) the frame also says who is signed in, since the script has no token to read it from.
  */
 @Path("/")
 @Produces(MediaType.TEXT_HTML)
@@ -24,9 +30,13 @@ import io.quarkus.qute.TemplateInstance;
 public class Pages {
 
     private final Template page;
+    private final SignInMode mode;
+    private final JsonWebToken caller;
 
-    public Pages(@Location("page.html") Template page) {
+    public Pages(@Location("page.html") Template page, SignInMode mode, JsonWebToken caller) {
         this.page = page;
+        this.mode = mode;
+        this.caller = caller;
     }
 
     @GET
@@ -69,6 +79,12 @@ public class Pages {
      * (each dashboard refresh asks five services), policy versions change only when an admin publishes (0: never).
      */
     private TemplateInstance frame(String name, String title, String fragment, int pollSeconds) {
-        return page.data("name", name).data("title", title).data("fragment", fragment).data("poll", pollSeconds);
+        TemplateInstance frame = page.data("name", name).data("title", title).data("fragment", fragment)
+                .data("poll", pollSeconds).data("oidc", mode.oidc());
+        if (!mode.oidc()) {
+            return frame;
+        }
+        return frame.data("user", caller.getName()).data("team", caller.getClaim(Roles.TEAM_CLAIM))
+                .data("roles", String.join(" ", new TreeSet<>(caller.getGroups())));
     }
 }

@@ -17,7 +17,8 @@ import io.smallrye.jwt.util.KeyUtils;
 
 /**
  * Signs demo users' tokens with the local key, the same claims as {@code make token}. The key is read once at start,
- * so a wrong path fails the start instead of the first sign-in.
+ * so a wrong path fails the start instead of the first sign-in. Signed in with OIDC the key is ignored: a console
+ * that sends people to the IdP must not also hand out tokens of its own.
  */
 @ApplicationScoped
 public class LocalTokenIssuer {
@@ -25,9 +26,9 @@ public class LocalTokenIssuer {
     private final SignInConfig config;
     private final Optional<PrivateKey> key;
 
-    public LocalTokenIssuer(SignInConfig config) {
+    public LocalTokenIssuer(SignInConfig config, SignInMode mode) {
         this.config = config;
-        this.key = config.privateKeyLocation().map(LocalTokenIssuer::read);
+        this.key = mode.oidc() ? Optional.empty() : config.privateKeyLocation().map(LocalTokenIssuer::read);
     }
 
     public boolean enabled() {

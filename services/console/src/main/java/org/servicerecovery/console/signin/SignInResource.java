@@ -16,8 +16,9 @@ import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
 
 /**
- * Local runs only: pick a demo user, get their token. With no local key configured the page says so and
- * {@code POST /signin/{user}} answers 404, so a deployment cannot hand out tokens by accident.
+ * Local runs only: pick a demo user, get their token. With no local key configured (or with OIDC on) the page says so
+ * and {@code POST /signin/{user}} answers 404, so a deployment cannot hand out tokens by accident. With OIDC it is
+ * where the IdP sends people back after signing out.
  */
 @Path("/signin")
 @PermitAll
@@ -27,17 +28,20 @@ public class SignInResource {
     }
 
     private final LocalTokenIssuer issuer;
+    private final SignInMode mode;
     private final Template signin;
 
-    public SignInResource(LocalTokenIssuer issuer, @Location("signin.html") Template signin) {
+    public SignInResource(LocalTokenIssuer issuer, SignInMode mode, @Location("signin.html") Template signin) {
         this.issuer = issuer;
+        this.mode = mode;
         this.signin = signin;
     }
 
     @GET
     @Produces(MediaType.TEXT_HTML)
     public TemplateInstance page() {
-        return signin.data("enabled", issuer.enabled()).data("users", issuer.enabled() ? DemoUser.ALL : List.of());
+        return signin.data("enabled", issuer.enabled()).data("oidc", mode.oidc())
+                .data("users", issuer.enabled() ? DemoUser.ALL : List.of());
     }
 
     @POST
