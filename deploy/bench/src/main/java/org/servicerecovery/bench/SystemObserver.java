@@ -35,7 +35,8 @@ final class SystemObserver implements AutoCloseable {
     final Histogram burstMissLateness = new Histogram(3);
     final Histogram complaintToCase = new Histogram(3);
     volatile long intakeArrived;
-    volatile int missesArrived;
+    volatile int plannedMissesArrived;
+    volatile int unplannedMisses;
     volatile int complaintCases;
     volatile long significantScoreChanges;
 
@@ -58,7 +59,7 @@ final class SystemObserver implements AutoCloseable {
 
     /** Every event sent reached intake.events, every planned miss was reported, every complaint opened its case. */
     boolean caughtUp() {
-        return intakeArrived >= traffic.sent && missesArrived >= traffic.missesExpected
+        return intakeArrived >= traffic.sent && plannedMissesArrived >= traffic.plannedMisses.size()
                 && complaintCases >= traffic.complaintSentAt.size();
     }
 
@@ -96,7 +97,11 @@ final class SystemObserver implements AutoCloseable {
             PromiseMissed missed = EventData.read(TopicReader.cloudEvent(record), PromiseMissed.class);
             long lateness = Math.max(0, at - missed.dueAt().toInstant().toEpochMilli());
             (traffic.burstCommitments.contains(missed.promiseId()) ? burstMissLateness : spreadMissLateness).recordValue(lateness);
-            missesArrived++;
+            if (traffic.plannedMisses.contains(missed.promiseId())) {
+                plannedMissesArrived++;
+            } else {
+                unplannedMisses++;
+            }
         } else if ("recovery.case-opened".equals(type)) {
             RecoveryCaseOpened opened = EventData.read(TopicReader.cloudEvent(record), RecoveryCaseOpened.class);
             Long filed = traffic.complaintSentAt.get(opened.triggerRef());
