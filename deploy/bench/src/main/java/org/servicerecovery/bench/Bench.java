@@ -19,7 +19,8 @@ public final class Bench {
     private static final Path OUT = Path.of("target", "bench");
 
     /** Sections to run, all by default; e.g. {@code make bench BENCH=loyalty} (the baselines always run). */
-    private static final List<String> SECTIONS = List.of("reliability", "loyalty", "recovery", "promises", "intake");
+    private static final List<String> SECTIONS = List.of("reliability", "loyalty", "recovery", "promises", "intake",
+            "system");
 
     private Bench() {
     }
@@ -81,6 +82,11 @@ public final class Bench {
                 IntakeBench.run(kafka, service.port(), report);
                 report.add("memory", "intake RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
             }
+        }
+        // Last: all four services read from the topics the earlier sections filled (they start caught up, see SystemBench).
+        if (selected.contains("system")) {
+            System.out.println("system (all four services under mixed CRM traffic through intake)");
+            SystemBench.run(kafka, db, report, OUT);
         }
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version()
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");

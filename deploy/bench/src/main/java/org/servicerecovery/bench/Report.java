@@ -13,11 +13,20 @@ final class Report {
     record Row(String section, String figure, String value, String reference) {
     }
 
+    /** A chart written beside report.md, linked by its file name. */
+    record Image(String title, String file) {
+    }
+
     private final List<Row> rows = new ArrayList<>();
+    private final List<Image> images = new ArrayList<>();
 
     void add(String section, String figure, String value, String reference) {
         rows.add(new Row(section, figure, value, reference));
         System.out.printf("  %-12s %-48s %18s   %s%n", section, figure, value, reference);
+    }
+
+    void image(String title, String file) {
+        images.add(new Image(title, file));
     }
 
     String markdown(String machine) {
@@ -27,6 +36,8 @@ final class Report {
                 .append("| area | figure | measured | goal / baseline (same run) |\n|---|---|---:|---|\n");
         rows.forEach(row -> out.append("| ").append(row.section()).append(" | ").append(row.figure()).append(" | ")
                 .append(row.value()).append(" | ").append(row.reference()).append(" |\n"));
+        images.forEach(image -> out.append("\n## ").append(image.title()).append("\n\n![").append(image.title()).append("](")
+                .append(image.file()).append(")\n"));
         return out.toString();
     }
 
