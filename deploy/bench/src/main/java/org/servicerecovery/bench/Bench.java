@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import org.servicerecovery.events.Topic;
 import org.servicerecovery.localinfra.TopicCatalogue;
 import org.servicerecovery.testing.QuarkusProcess;
 import org.servicerecovery.testing.SharedInfrastructure;
@@ -60,6 +61,7 @@ public final class Bench {
         // Services read the domain topics from the beginning: intake, which fills them most, goes last.
         if (selected.contains("recovery")) {
             System.out.println("recovery-escalation (complaint in -> case opened, apology scheduled)");
+            ConsumerGroups.startAtEnd(kafka, "recovery-escalation", List.of(Topic.INTAKE_EVENTS, Topic.PROMISE_EVENTS));
             try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/recovery-escalation/target/quarkus-app/quarkus-run.jar"),
                     OUT.resolve("recovery-escalation.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
                 RecoveryBench.run(kafka, report);
@@ -68,6 +70,7 @@ public final class Bench {
         }
         if (selected.contains("promises")) {
             System.out.println("promise-tracking (1,000,000 pending; 10k due in one second; steady commitments)");
+            ConsumerGroups.startAtEnd(kafka, "promise-tracking", List.of(Topic.INTAKE_EVENTS));
             try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/promise-tracking/target/quarkus-app/quarkus-run.jar"),
                     OUT.resolve("promise-tracking.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
                 PromiseBench.run(db.on("promise_tracking"), kafka, report);

@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,11 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.testing.QuarkusProcess;
 
@@ -52,7 +46,9 @@ final class SystemBench {
     }
 
     static void run(String bootstrapServers, Db db, Report report, Path out) throws Exception {
-        startCaughtUp(bootstrapServers);
+        for (Map.Entry<String, List<Topic>> service : SERVICES.entrySet()) {
+            ConsumerGroups.startAtEnd(bootstrapServers, service.getKey(), service.getValue());
+        }
         Map<String, QuarkusProcess> services = new LinkedHashMap<>();
         try {
             SERVICES.keySet().forEach(name -> services.put(name, QuarkusProcess.start(
@@ -141,23 +137,5 @@ final class SystemBench {
         double[] perSecond = timeline.values(series, (int) DURATION.toSeconds());
         return String.format("%,.0f / %,.0f /s", Arrays.stream(perSecond).average().orElse(0),
                 Arrays.stream(perSecond).max().orElse(0));
-    }
-
-    /**
-     * Moves the services' consumer groups to the end of their topics: in a full run the earlier sections left hundreds
-     * of thousands of events there, and the system is to be measured on its own traffic, not on that backlog.
-     */
-    private static void startCaughtUp(String bootstrapServers) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            for (Map.Entry<String, List<Topic>> service : SERVICES.entrySet()) {
-                Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                admin.describeTopics(service.getValue().stream().map(Topic::topicName).toList()).allTopicNames().get()
-                        .values().forEach(topic -> topic.partitions().forEach(partition -> latest.put(
-                                new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
-                Map<TopicPartition, OffsetAndMetadata> ends = new HashMap<>();
-                admin.listOffsets(latest).all().get().forEach((partition, end) -> ends.put(partition, new OffsetAndMetadata(end.offset())));
-                admin.alterConsumerGroupOffsets(service.getKey(), ends).all().get();
-            }
-        }
     }
 }
