@@ -105,7 +105,7 @@ final class SystemBench {
         for (String name : services.keySet()) {
             double[] rss = timeline.values(RSS + name, seconds);
             report.add("system", "RSS peak, " + name, Report.mebibytes((long) Arrays.stream(rss).max().orElse(0) << 20),
-                    "-Xmx256m; at the end " + Report.mebibytes((long) rss[seconds - 1] << 20));
+                    "-Xmx256m; last sample " + Report.mebibytes((long) Arrays.stream(rss).filter(mib -> mib > 0).reduce((first, last) -> last).orElse(0) << 20));
         }
         charts(timeline, observer, seconds, out, report);
     }
