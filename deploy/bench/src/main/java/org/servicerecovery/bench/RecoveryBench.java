@@ -38,7 +38,8 @@ import org.servicerecovery.events.crm.Severity;
 final class RecoveryBench {
 
     private static final int RATE = 1_000;
-    private static final Duration WARM_UP = Duration.ofSeconds(5);
+    /** Long enough for the JIT to compile the hot path on two cores: a production service has run for a while. */
+    private static final Duration WARM_UP = Duration.ofSeconds(30);
     private static final Duration MEASURED = Duration.ofSeconds(10);
     private static final Duration DRAIN = Duration.ofMinutes(2);
 
