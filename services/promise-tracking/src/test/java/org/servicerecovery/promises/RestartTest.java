@@ -52,8 +52,7 @@ class RestartTest {
         PromiseLifecycleTest.awaitState(crm, "PENDING");
 
         clock.advance(Duration.ofHours(2));
-        PromiseLifecycleTest.sleep(300);
-        assertEquals("PENDING", PromiseLifecycleTest.state(crm));
+        PromiseLifecycleTest.holdsFor300Millis(() -> "PENDING".equals(PromiseLifecycleTest.state(crm)));
         assertEquals(2, PromiseLifecycleTest.timersOf(crm));
 
         for (int restart = 0; restart < 2; restart++) {

@@ -48,8 +48,7 @@ class TimersTest {
             reader.readUntil(records -> records.stream().anyMatch(r -> ("fired-" + id).equals(TopicReader.header(r, "ce_id"))),
                     Duration.ofSeconds(20));
         }
-        Thread.sleep(500);
-        assertEquals(1, effectsOf(id));
+        holdsFor(Duration.ofMillis(500), () -> effectsOf(id) == 1);
     }
 
     @Test
@@ -66,9 +65,7 @@ class TimersTest {
         assertTrue(VertxContextSupport.subscribeAndAwait(() -> effects.cancel(cancelled)));
 
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> effectsOf(movedEarlier) == 1);
-        Thread.sleep(700);
-        assertEquals(0, effectsOf(movedLater));
-        assertEquals(0, effectsOf(cancelled));
+        holdsFor(Duration.ofMillis(700), () -> effectsOf(movedLater) == 0 && effectsOf(cancelled) == 0);
         assertEquals(1, Db.count("SELECT count(*) FROM timer WHERE id = ?", movedLater));
     }
 
@@ -78,8 +75,7 @@ class TimersTest {
         schedule(id, Instant.now(), "fail-twice");
 
         Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> effectsOf(id) == 1);
-        Thread.sleep(300);
-        assertEquals(1, effectsOf(id));
+        holdsFor(Duration.ofMillis(300), () -> effectsOf(id) == 1);
     }
 
     @Test
@@ -140,9 +136,8 @@ class TimersTest {
     /** A second and third replica's firing, racing the application's own loop. */
     private Callable<Integer> fireUntilNoneDue(Instant due) {
         return () -> {
-            while (Instant.now().isBefore(due)) {
-                Thread.sleep(5);
-            }
+            Awaitility.await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10))
+                    .until(() -> !Instant.now().isBefore(due));
             int total = 0;
             List<Timer> fired;
             do {
@@ -163,6 +158,11 @@ class TimersTest {
 
     private void schedule(String id, Instant due, String payload) throws Throwable {
         VertxContextSupport.subscribeAndAwait(() -> effects.schedule(id, due, payload));
+    }
+
+    /** What did not change within {@code quiet} (the timer loop is awake) does not change. */
+    private static void holdsFor(Duration quiet, Callable<Boolean> condition) {
+        Awaitility.await().during(quiet).atMost(quiet.plusSeconds(5)).until(condition);
     }
 
     private static long effectsOf(String id) {
