@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.servicerecovery.events.Topic;
+import org.servicerecovery.localinfra.KafkaBroker;
 import org.servicerecovery.localinfra.TopicCatalogue;
 import org.servicerecovery.testing.QuarkusProcess;
 import org.servicerecovery.testing.SharedInfrastructure;
@@ -30,8 +31,11 @@ public final class Bench {
         List<String> selected = args.length == 0 ? SECTIONS : List.of(args);
         System.setProperty("sr.infra.durable", "true");
         System.setProperty("SR_TEST_INFRA", "embedded");
-        // As in production: the full JIT, with the heap and collector of a small container.
-        System.setProperty(QuarkusProcess.JVM_OPTIONS, "-Xmx256m -XX:+UseSerialGC");
+        // As in production: the full JIT, with the heap and collector of a small container. -Dbench.service-jvm="..."
+        // replaces them, to profile a section (docs/performance.md: "Profiling a section").
+        System.setProperty(QuarkusProcess.JVM_OPTIONS, System.getProperty("bench.service-jvm", "-Xmx256m -XX:+UseSerialGC"));
+        // The broker with the production JIT too.
+        System.setProperty(KafkaBroker.JVM_OPTIONS, "-Xms512m -Xmx512m -XX:+UseSerialGC");
         SharedInfrastructure infrastructure = SharedInfrastructure.get();
         String kafka = infrastructure.kafkaBootstrapServers();
         Db db = new Db(infrastructure.jdbcUrl(), null);

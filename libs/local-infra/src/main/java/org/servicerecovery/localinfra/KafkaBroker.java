@@ -23,6 +23,12 @@ import org.apache.kafka.common.Uuid;
 public final class KafkaBroker implements AutoCloseable {
 
     private static final String CLASSPATH_RESOURCE = "/org/servicerecovery/kafkabroker/classpath.txt";
+    /**
+     * The broker's heap and JIT. Tests start many short-lived JVMs on two cores, where C1 alone costs the least;
+     * {@code make bench} sets the production JIT, as it does for the services.
+     */
+    public static final String JVM_OPTIONS = "sr.kafka.jvm-options";
+    private static final String TEST_JVM_OPTIONS = "-Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
     private final Process process;
     private final int port;
@@ -160,8 +166,9 @@ public final class KafkaBroker implements AutoCloseable {
 
     private static List<String> javaCommand(Path log4jConfig, String mainClass, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms128m", "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(List.of(System.getProperty(JVM_OPTIONS, TEST_JVM_OPTIONS).trim().split("\\s+")));
+        command.addAll(List.of(
                 "-Djava.awt.headless=true",
                 "-Dlog4j2.configurationFile=" + log4jConfig.toAbsolutePath(),
                 "-cp", brokerClasspath(), mainClass));
