@@ -95,6 +95,8 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    static final String FOLLOW_UP_STARTS = "2026-12-03T10:00:00Z";
+
     private static String canned(String path) {
         Instant now = Instant.now();
         String openCase = """
@@ -103,10 +105,11 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
                  "repeat":false,"policyId":"default","policyVersion":3,"state":"OPEN","openedAt":"%s","futureField":{"x":1},
                  "steps":[{"id":"s1","kind":"APOLOGY","title":"Apologise","state":"ACTIVE","warnAt":"%s","dueAt":"%s",
                            "outreach":"AWAITING_APPROVAL","subject":"We are sorry","body":"Dear Carla, we are sorry."},
-                          {"id":"s2","kind":"REMEDY","title":"Remedy","state":"PENDING","dueAt":"%s"}],
+                          {"id":"s2","kind":"REMEDY","title":"Remedy","state":"PENDING","dueAt":"%s"},
+                          {"id":"s3","kind":"FOLLOW_UP","title":"Follow up","state":"SCHEDULED","startAt":"%s"}],
                  "remedies":[],"answers":null}
                 """.formatted(CASE_ID, CUSTOMER_ID, now.minusSeconds(600), now.minusSeconds(60), now.plusSeconds(300),
-                now.plusSeconds(14_400));
+                now.plusSeconds(14_400), FOLLOW_UP_STARTS);
         String summary = """
                 {"id":"%s","customerId":"%s","team":"blue","assignee":"alice","severity":"high","state":"OPEN",
                  "trigger":"complaint","triggerRef":"cmp-9","repeat":false,"escalation":"supervisor","openedAt":"%s",

@@ -48,6 +48,7 @@ class PagesTest {
                         containsString("data-api=\"/api/v1/cases/case-1/remedy\""),
                         containsString("data-api=\"/api/v1/cases/case-1/follow-up\""), containsString("improveOneThing"),
                         containsString("data-api=\"/api/v1/cases/case-1/steps/s1/complete\""),
+                        containsString("starts <time datetime=\"" + FakeServices.FOLLOW_UP_STARTS + "\">"),
                         containsString("/pause"), containsString("/escalate"), containsString("/resolve"),
                         containsString("case-opened")));
     }

@@ -119,7 +119,10 @@ class RecoveryFlowTest {
                 "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-completed'", caseId) == 1);
         given().auth().oauth2(TestTokens.agent("lou", "loop")).contentType("application/json")
                 .body("{\"type\":\"credit\",\"value\":25.50,\"note\":\"next order\"}")
-                .post("/api/v1/cases/" + caseId + "/remedy").then().statusCode(200).body("remedies[0].type", is("CREDIT"));
+                .post("/api/v1/cases/" + caseId + "/remedy").then().statusCode(200).body("remedies[0].type", is("CREDIT"))
+                .body("steps[2].state", is("SCHEDULED"));
+        // the follow-up asks its questions 48 hours after the remedy: its start is a durable timer too
+        clock.advance(Duration.ofHours(48));
         OutreachRequested questions = Crm.data(crm.records(Topic.OUTREACH_REQUESTS, 2).get(1), OutreachRequested.class);
         assertEquals(StepKind.FOLLOW_UP, questions.purpose());
         assertTrue(questions.body().contains("What is one thing we could do better?"), questions.body());

@@ -232,9 +232,17 @@ public final class PolicyParser {
             if (!from.equals("previous") && !from.equals("open")) {
                 errors.add(stepPath + ".from: must be \"open\" or \"previous\", was \"" + from + "\"");
             }
-            if (kind != null && due != null) {
+            Duration after = duration(step.path("after"), stepPath + ".after", Duration.ZERO);
+            if (after != null && after.isNegative()) {
+                errors.add(stepPath + ".after: must not be negative, was " + after);
+            }
+            if (after != null && !after.isZero() && from.equals("open")) {
+                errors.add(stepPath + ".after: a step counted from the case's opening cannot also wait for the previous one");
+            }
+            if (kind != null && due != null && after != null) {
                 steps.add(new Policy.StepSpec(kind, step.path("title").asText(label(kind)), due, from.equals("open"),
-                        calendar, step.path("customerZone").asBoolean(false), step.path("autoSend").asBoolean(false)));
+                        calendar, step.path("customerZone").asBoolean(false), step.path("autoSend").asBoolean(false),
+                        after));
             }
         }
         return severity == null ? null : new Policy.Plan(trigger, severity, tier, steps);

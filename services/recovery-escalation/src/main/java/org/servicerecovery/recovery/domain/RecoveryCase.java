@@ -7,6 +7,7 @@ import java.util.Optional;
 import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.domain.EscalationLevel;
 import org.servicerecovery.events.domain.RecoveryTrigger;
+import org.servicerecovery.events.domain.StepKind;
 
 /**
  * A recovery case: one customer we let down, the steps to win them back under the policy version it opened with, and
@@ -27,6 +28,16 @@ public record RecoveryCase(String id, Customer customer, String team, String ass
     /** The step whose clock is running (or stopped, while paused). */
     public Optional<Step> activeStep() {
         return steps.stream().filter(step -> step.state() == StepState.ACTIVE).findFirst();
+    }
+
+    /** The step waiting for its start delay, if the case is between steps. */
+    public Optional<Step> scheduledStep() {
+        return steps.stream().filter(step -> step.state() == StepState.SCHEDULED).findFirst();
+    }
+
+    /** The follow-up, running or still waiting to start: answers to its questions complete it. */
+    public Optional<Step> awaitingAnswers() {
+        return activeStep().or(this::scheduledStep).filter(step -> step.kind() == StepKind.FOLLOW_UP);
     }
 
     /** The deadline that matters next: the active step's due time. */

@@ -64,7 +64,7 @@ public final class RecoveryRules {
             String zone = spec.customerZone() && customer.timezone() != null ? customer.timezone()
                     : policy.calendar(spec.calendar()).zone().getId();
             steps.add(Step.planned("s" + (steps.size() + 1), spec.kind(), spec.title(), scale(spec.due(), factor),
-                    spec.calendar(), zone, spec.autoSend(), spec.fromOpen()));
+                    spec.calendar(), zone, spec.autoSend(), spec.fromOpen(), spec.after()));
         }
         RecoveryCase opened = new RecoveryCase(caseId, customer, team, null, severity, trigger.kind(), trigger.ref(),
                 trigger.failure(), repeat, policy.id(), policy.version(), CaseState.OPEN, now, null, null,
@@ -165,12 +165,20 @@ public final class RecoveryRules {
         return work.done();
     }
 
-    /** The three answers, from an agent or from feedback.received. */
+    /**
+     * The three answers, from an agent or from feedback.received. They may come while the follow-up still waits for its
+     * start (the customer answered on their own): then it starts and completes at once, and its message is not sent.
+     */
     public Change recordAnswers(RecoveryCase recoveryCase, Answers answers, String actor, Policy policy, Instant now) {
         requireOpen(recoveryCase, "record follow-up answers");
-        Step step = active(recoveryCase, "record follow-up answers");
+        Step step = recoveryCase.awaitingAnswers().orElseGet(() -> active(recoveryCase, "record follow-up answers"));
         requireKind(recoveryCase, step, StepKind.FOLLOW_UP, "record follow-up answers");
         Work work = new Work(recoveryCase, false);
+        if (step.state() == StepState.SCHEDULED) {
+            work.log(now, "follow-up-not-sent", actor, step.id() + " was to start at " + step.startAt()
+                    + "; the answers came first");
+            step = start(work, step, policy, now, false);
+        }
         RecoveryCase c = work.c;
         work.c = new RecoveryCase(c.id(), c.customer(), c.team(), c.assignee(), c.severity(), c.trigger(),
                 c.triggerRef(), c.failure(), c.repeat(), c.policyId(), c.policyVersion(), c.state(), c.openedAt(),
@@ -205,9 +213,7 @@ public final class RecoveryRules {
         requireOpen(recoveryCase, "pause");
         Work work = new Work(recoveryCase, false);
         work.c = withState(work.c, CaseState.PAUSED, now, work.c.resolvedAt());
-        work.timers.add(TimerOp.cancel(TimerOp.Kind.WARN));
-        work.timers.add(TimerOp.cancel(TimerOp.Kind.DUE));
-        work.timers.add(TimerOp.cancel(TimerOp.Kind.ESCALATE));
+        work.cancelTimers();
         work.event(new RecoveryCasePaused(recoveryCase.customer().id(), recoveryCase.id(), reason, utc(now)));
         work.log(now, "case-paused", actor, reason == null ? "clock paused" : "clock paused: " + reason);
         return work.done();
@@ -239,6 +245,11 @@ public final class RecoveryRules {
                 work.timers.add(new TimerOp(TimerOp.Kind.ESCALATE, rungAt, step.id() + "/" + step.nextRung()));
             }
         });
+        recoveryCase.scheduledStep().ifPresent(step -> {
+            Instant startAt = shift(calendar(policy, step), step.startAt(), pausedAt, now);
+            work.replace(step.scheduled(startAt));
+            work.timers.add(new TimerOp(TimerOp.Kind.START, startAt, step.id()));
+        });
         work.event(new RecoveryCaseResumed(recoveryCase.customer().id(), recoveryCase.id(), utc(pausedAt), utc(now)));
         work.log(now, "case-resumed", actor, "clock resumed after " + Duration.between(pausedAt, now));
         return work.done();
@@ -263,7 +274,8 @@ public final class RecoveryRules {
         requireNotResolved(recoveryCase, "resolve");
         Work work = new Work(recoveryCase, false);
         for (Step step : recoveryCase.steps()) {
-            if (step.state() == StepState.ACTIVE || step.state() == StepState.PENDING) {
+            if (step.state() == StepState.ACTIVE || step.state() == StepState.SCHEDULED
+                    || step.state() == StepState.PENDING) {
                 work.replace(step.finished(StepState.SKIPPED, now));
             }
         }
@@ -282,10 +294,23 @@ public final class RecoveryRules {
         List<Step> steps = new ArrayList<>(work.c.steps());
         steps.add(Step.planned("s" + (steps.size() + 1), StepKind.CUSTOM,
                 "Reopened: " + (reason == null ? "customer still unhappy" : reason), policy.reopenWindow(), null, "UTC",
-                false, false));
+                false, false, Duration.ZERO));
         work.setSteps(steps);
         work.log(now, "case-reopened", actor, reason == null ? "reopened" : "reopened: " + reason);
         startNext(work, policy, now);
+        return work.done();
+    }
+
+    /** A step's start delay is over: it starts now. */
+    public Change startReached(RecoveryCase recoveryCase, String stepId, Policy policy, Instant now) {
+        Work work = new Work(recoveryCase, false);
+        Optional<Step> step = recoveryCase.state() == CaseState.OPEN
+                ? recoveryCase.scheduledStep().filter(s -> s.id().equals(stepId)) : Optional.empty();
+        if (step.isEmpty()) {
+            work.log(now, "timer-ignored", null, "start of " + stepId + ", which is no longer waiting to start");
+            return work.done();
+        }
+        start(work, step.get(), policy, now, true);
         return work.done();
     }
 
@@ -350,7 +375,10 @@ public final class RecoveryRules {
                 : new TimerOp(TimerOp.Kind.ESCALATE, next, step.id() + "/" + rung));
     }
 
-    /** Starts the first pending step, or resolves the case when every step is done. */
+    /**
+     * Starts the first pending step, or schedules its start when it waits a while after the previous one, or resolves
+     * the case when every step is done.
+     */
     private void startNext(Work work, Policy policy, Instant now) {
         Optional<Step> next = work.c.steps().stream().filter(s -> s.state() == StepState.PENDING).findFirst();
         if (next.isEmpty()) {
@@ -359,12 +387,27 @@ public final class RecoveryRules {
             return;
         }
         Step step = next.get();
+        if (!step.waitsBeforeStart()) {
+            start(work, step, policy, now, true);
+            return;
+        }
+        Instant startAt = calendar(policy, step).plus(now, step.delay());
+        work.replace(step.scheduled(startAt));
+        work.cancelTimers();
+        work.timers.add(new TimerOp(TimerOp.Kind.START, startAt, step.id()));
+        work.log(now, "step-scheduled", null, step.id() + " " + name(step.kind()) + " starts at " + startAt + ", "
+                + step.delay() + " after the previous step");
+    }
+
+    /** Starts the step's clock; a step that sends a message drafts it, and sends it unless an agent must approve. */
+    private Step start(Work work, Step step, Policy policy, Instant now, boolean send) {
         BusinessCalendar calendar = calendar(policy, step);
         Instant anchor = step.fromOpen() ? work.c.openedAt() : now;
         Instant due = calendar.plus(anchor, step.window());
         Instant warn = calendar.plus(anchor, scale(step.window(), policy.warningFraction()));
         Step started = step.started(now, warn, due);
         work.replace(started);
+        work.timers.add(TimerOp.cancel(TimerOp.Kind.START));
         work.timers.add(new TimerOp(TimerOp.Kind.WARN, warn, step.id()));
         work.timers.add(new TimerOp(TimerOp.Kind.DUE, due, step.id()));
         work.timers.add(TimerOp.cancel(TimerOp.Kind.ESCALATE));
@@ -373,17 +416,19 @@ public final class RecoveryRules {
         work.log(now, "step-started", null, step.id() + " " + name(step.kind()) + " due " + due
                 + (calendar.alwaysOpen() ? "" : " (" + step.window() + " of working time, calendar " + calendar.name()
                 + " in " + calendar.zone() + ")"));
-        if (step.sendsMessage()) {
-            Message message = messages.render(step.kind(), work.c);
-            Step drafted = started.message(work.c.id() + "/" + step.id(), OutreachState.AWAITING_APPROVAL,
-                    message.subject(), message.body());
-            if (step.autoSend()) {
-                work.request(drafted, message.locale(), now);
-            } else {
-                work.replace(drafted);
-                work.log(now, "message-drafted", null, name(step.kind()) + " awaits an agent's approval");
-            }
+        if (!send || !step.sendsMessage()) {
+            return started;
         }
+        Message message = messages.render(step.kind(), work.c);
+        Step drafted = started.message(work.c.id() + "/" + step.id(), OutreachState.AWAITING_APPROVAL,
+                message.subject(), message.body());
+        if (step.autoSend()) {
+            work.request(drafted, message.locale(), now);
+        } else {
+            work.replace(drafted);
+            work.log(now, "message-drafted", null, name(step.kind()) + " awaits an agent's approval");
+        }
+        return drafted;
     }
 
     private static Instant shift(BusinessCalendar calendar, Instant deadline, Instant pausedAt, Instant now) {
@@ -486,6 +531,12 @@ public final class RecoveryRules {
                     c.pausedAt(), c.resolvedAt(), c.escalation(), c.failures(), steps, c.remedies(), c.answers());
         }
 
+        void cancelTimers() {
+            for (TimerOp.Kind kind : TimerOp.Kind.values()) {
+                timers.add(TimerOp.cancel(kind));
+            }
+        }
+
         void event(CustomerEvent event) {
             events.add(event);
         }
@@ -520,9 +571,7 @@ public final class RecoveryRules {
         void complete(Step step, Instant now, Policy policy) {
             Step done = step.finished(StepState.DONE, now);
             replace(done);
-            timers.add(TimerOp.cancel(TimerOp.Kind.WARN));
-            timers.add(TimerOp.cancel(TimerOp.Kind.DUE));
-            timers.add(TimerOp.cancel(TimerOp.Kind.ESCALATE));
+            cancelTimers();
             event(new RecoveryStepCompleted(c.customer().id(), c.id(), step.id(), step.kind(), utc(step.dueAt()),
                     utc(now), done.onTime()));
             log(now, "step-completed", null, step.id() + " " + name(step.kind())
@@ -532,9 +581,7 @@ public final class RecoveryRules {
 
         void resolve(Instant now) {
             c = withState(c, CaseState.RESOLVED, null, now);
-            timers.add(TimerOp.cancel(TimerOp.Kind.WARN));
-            timers.add(TimerOp.cancel(TimerOp.Kind.DUE));
-            timers.add(TimerOp.cancel(TimerOp.Kind.ESCALATE));
+            cancelTimers();
             int onTime = (int) c.steps().stream().filter(Step::onTime).count();
             event(new RecoveryCaseResolved(c.customer().id(), c.id(), utc(now), utc(c.openedAt()), onTime,
                     c.steps().size()));

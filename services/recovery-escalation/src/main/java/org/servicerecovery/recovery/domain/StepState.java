@@ -1,5 +1,6 @@
 package org.servicerecovery.recovery.domain;
 
+/** PENDING: not reached yet; SCHEDULED: reached, waiting for its start delay; ACTIVE: its clock runs. */
 public enum StepState {
-    PENDING, ACTIVE, DONE, SKIPPED
+    PENDING, SCHEDULED, ACTIVE, DONE, SKIPPED
 }

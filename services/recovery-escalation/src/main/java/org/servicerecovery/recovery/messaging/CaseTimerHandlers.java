@@ -10,7 +10,7 @@ import org.servicerecovery.reliability.timers.TimerHandler;
 import io.smallrye.mutiny.Uni;
 
 /**
- * The three timers of a case: warning, deadline, next escalation rung. Each runs in the transaction that deletes the
+ * The timers of a case: a scheduled step's start, warning, deadline, next escalation rung. Each runs in the transaction that deletes the
  * timer, so its events are committed exactly once. Metrics are taken just before that commit, because the timer core
  * offers no after-commit hook; a rolled-back firing (rare, then retried) may be counted twice. Singletons: they share
  * a base class with constructor injection, which a client proxy could not subclass.
@@ -40,6 +40,13 @@ final class CaseTimerHandlers {
         @Override
         public Uni<Void> onFire(Timer timer) {
             return lifecycle.timerFired(kind, timer.ownerId(), timer.payload()).invoke(metrics::count).replaceWithVoid();
+        }
+    }
+
+    @Singleton
+    static class Start extends Base {
+        Start(RecoveryLifecycle lifecycle, RecoveryMetrics metrics) {
+            super(lifecycle, metrics, TimerOp.Kind.START);
         }
     }
 

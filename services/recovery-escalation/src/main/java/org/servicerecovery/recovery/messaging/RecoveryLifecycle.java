@@ -24,7 +24,6 @@ import org.servicerecovery.events.crm.FeedbackReceived;
 import org.servicerecovery.events.crm.OutreachDelivered;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.RecoveryTrigger;
-import org.servicerecovery.events.domain.StepKind;
 import org.servicerecovery.recovery.domain.Answers;
 import org.servicerecovery.recovery.domain.CaseState;
 import org.servicerecovery.recovery.domain.Change;
@@ -128,6 +127,7 @@ public class RecoveryLifecycle {
                 : policies.version(found.get().policyVersion()).chain(policy -> {
                     RecoveryCase c = found.get();
                     Change change = switch (kind) {
+                        case START -> rules.startReached(c, payload, policy, now);
                         case WARN -> rules.warningReached(c, payload, now);
                         case DUE -> rules.dueReached(c, payload, policy, now);
                         case ESCALATE -> rules.escalationReached(c, payload.substring(0, payload.indexOf('/')),
@@ -174,8 +174,8 @@ public class RecoveryLifecycle {
         Uni<Boolean> answered = feedback.caseId() == null || feedback.improveOneThing() == null
                 ? Uni.createFrom().item(false)
                 : store.lockWithTimers(feedback.caseId()).chain(found -> {
-                    if (found.isEmpty() || found.get().state() != CaseState.OPEN || found.get().activeStep()
-                            .filter(step -> step.kind() == StepKind.FOLLOW_UP).isEmpty()) {
+                    if (found.isEmpty() || found.get().state() != CaseState.OPEN
+                            || found.get().awaitingAnswers().isEmpty()) {
                         return Uni.createFrom().item(false);
                     }
                     return policies.version(found.get().policyVersion()).chain(policy -> stage(

@@ -47,7 +47,9 @@ class PolicyParserTest {
         assertEquals(Duration.ofHours(24), step(policy, Severity.LOW, 1).due());
         for (Severity severity : Severity.values()) {
             assertEquals(StepKind.FOLLOW_UP, step(policy, severity, 2).kind());
+            assertEquals(Duration.ofHours(48), step(policy, severity, 2).after());
             assertEquals(Duration.ofHours(48), step(policy, severity, 2).due());
+            assertEquals(Duration.ZERO, step(policy, severity, 1).after());
         }
         assertEquals(0.5, policy.factor(Tier.PLATINUM));
         assertEquals(1.0, policy.factor(Tier.GOLD));
@@ -88,7 +90,8 @@ class PolicyParserTest {
                 .replace("zone: Europe/Berlin", "zone: Europe/Atlantis")
                 .replace("{ kind: apology, due: PT15M, autoSend: false }", "{ kind: apologise, due: 15m }")
                 .replace("{ kind: remedy, due: PT4H }", "{ kind: remedy, due: PT4H, calendar: lunar }")
-                .replace("  - level: manager", "  - level: supervisor");
+                .replace("  - level: manager", "  - level: supervisor")
+                .replace("{ kind: remedy, due: PT8H }", "{ kind: remedy, due: PT8H, after: -PT1H }");
         InvalidPolicyException e = assertThrows(InvalidPolicyException.class, () -> PolicyParser.parse(broken, 1));
         List<String> errors = e.errors();
         assertTrue(errors.contains("warningAt: must be a fraction between 0 and 1 (exclusive), was 1.5"), errors::toString);
@@ -98,6 +101,7 @@ class PolicyParserTest {
         assertTrue(errors.contains("plans[0].steps[0].due: \"15m\" is not an ISO-8601 duration such as PT4H or P2D"),
                 errors::toString);
         assertTrue(errors.contains("plans[0].steps[1].calendar: no calendar \"lunar\" in calendars"), errors::toString);
+        assertTrue(errors.contains("plans[1].steps[1].after: must not be negative, was PT-1H"), errors::toString);
         assertTrue(errors.contains("escalation[1]: rungs must climb: a higher level, no earlier than the rung before"),
                 errors::toString);
     }

@@ -115,14 +115,27 @@ class RecoveryRulesTest {
                 "alice", remedied), policy, remedied);
         c = remedyDone.recoveryCase();
         assertEquals(1, c.remedies().size());
+        // follow-up: 48 hours after the remedy, once the customer has lived with it
+        assertTrue(c.activeStep().isEmpty());
+        Step waiting = c.scheduledStep().orElseThrow();
+        assertEquals(StepKind.FOLLOW_UP, waiting.kind());
+        assertEquals(remedied.plus(Duration.ofHours(48)), waiting.startAt());
+        assertTrue(remedyDone.timers().contains(new TimerOp(TimerOp.Kind.START, waiting.startAt(), "s3")));
+        assertTrue(remedyDone.events().stream().noneMatch(OutreachRequested.class::isInstance));
+        assertEquals("step-scheduled", remedyDone.timeline().get(remedyDone.timeline().size() - 1).type());
+        Instant followUpStarts = waiting.startAt();
+        Change started = rules.startReached(c, "s3", policy, followUpStarts);
+        c = started.recoveryCase();
         Step followUp = c.activeStep().orElseThrow();
         assertEquals(StepKind.FOLLOW_UP, followUp.kind());
-        assertEquals(remedied.plus(Duration.ofHours(48)), followUp.dueAt());
-        OutreachRequested questions = first(remedyDone.events(), OutreachRequested.class);
+        assertEquals(followUpStarts.plus(Duration.ofHours(48)), followUp.dueAt());
+        OutreachRequested questions = first(started.events(), OutreachRequested.class);
         assertEquals(StepKind.FOLLOW_UP, questions.purpose());
+        // a start timer that fires again changes nothing but the timeline
+        assertEquals(List.of(), rules.startReached(c, "s3", policy, followUpStarts.plusSeconds(1)).events());
 
         // follow-up: the three answers
-        Instant answered = remedied.plus(Duration.ofHours(30));
+        Instant answered = followUpStarts.plus(Duration.ofHours(30));
         Change closed = rules.recordAnswers(c, new Answers("call back sooner", "the voucher", "the technician"),
                 "alice", policy, answered);
         c = closed.recoveryCase();
@@ -337,5 +350,43 @@ class RecoveryRulesTest {
 
     private static CustomerEvent last(List<CustomerEvent> events) {
         return events.get(events.size() - 1);
+    }
+
+    @Test
+    void answersThatComeBeforeTheFollowUpStartsCompleteItWithoutSendingIt() {
+        RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
+        c = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(5))).recoveryCase();
+        c = rules.recordRemedy(c, new Remedy(Remedy.Type.CREDIT, BigDecimal.TEN, null, "alice", T0.plusSeconds(600)),
+                policy, T0.plusSeconds(600)).recoveryCase();
+        Change answered = rules.recordAnswers(c, new Answers("faster", "the credit", "the call"), "customer", policy,
+                T0.plus(Duration.ofHours(3)));
+        assertEquals(CaseState.RESOLVED, answered.recoveryCase().state());
+        assertTrue(answered.events().stream().noneMatch(OutreachRequested.class::isInstance));
+        assertTrue(answered.timers().contains(TimerOp.cancel(TimerOp.Kind.START)));
+        assertEquals("follow-up-not-sent", answered.timeline().get(0).type());
+        assertEquals(3, ((RecoveryCaseResolved) last(answered.events())).stepsOnTime());
+    }
+
+    @Test
+    void aPauseWhileTheFollowUpWaitsMovesItsStartAndResolvingSkipsIt() {
+        RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
+        c = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(5))).recoveryCase();
+        c = rules.recordRemedy(c, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, null, "alice", T0), policy, T0)
+                .recoveryCase();
+        Change paused = rules.pause(c, "customer travelling", "alice", T0.plus(Duration.ofHours(10)));
+        assertTrue(paused.timers().contains(TimerOp.cancel(TimerOp.Kind.START)));
+        Instant resumedAt = T0.plus(Duration.ofHours(34));
+        Change resumed = rules.resume(paused.recoveryCase(), "alice", policy, resumedAt);
+        Instant startAt = T0.plus(Duration.ofHours(48 + 24));
+        assertEquals(startAt, resumed.recoveryCase().scheduledStep().orElseThrow().startAt());
+        assertTrue(resumed.timers().contains(new TimerOp(TimerOp.Kind.START, startAt, "s3")));
+        // a start timer that slipped through during the pause is ignored
+        assertEquals("timer-ignored", rules.startReached(paused.recoveryCase(), "s3", policy, startAt).timeline().get(0)
+                .type());
+
+        RecoveryCase resolved = rules.resolve(resumed.recoveryCase(), "sorted by phone", "alice", resumedAt)
+                .recoveryCase();
+        assertEquals(StepState.SKIPPED, resolved.steps().get(2).state());
+        assertEquals("timer-ignored", rules.startReached(resolved, "s3", policy, startAt).timeline().get(0).type());
     }
 }
