@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.jboss.logging.Logger;
 import org.servicerecovery.events.DeadLetterHeaders;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -16,11 +17,24 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  */
 public final class DeadLetter {
 
+    private static final Logger LOG = Logger.getLogger(DeadLetter.class);
+
     private DeadLetter() {
+    }
+
+    /**
+     * For consumers that leave dead-lettering to SmallRye's strategy: it logs that a record was nacked, not why, so they
+     * log the reason when the failure leaves them.
+     */
+    public static void log(ConsumerRecord<?, ?> record, Throwable failure) {
+        LOG.warnf("Dead-lettering %s-%d@%d (key %s): %s", record.topic(), record.partition(), record.offset(),
+                record.key(), failure);
     }
 
     /** {@code cause}: what lies behind the reason, or null. */
     public static Message<byte[]> of(ConsumerRecord<String, byte[]> record, String reason, String cause) {
+        LOG.warnf("Dead-lettering %s-%d@%d (key %s): %s%s", record.topic(), record.partition(), record.offset(),
+                record.key(), reason, cause == null ? "" : " (" + cause + ")");
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.add(DeadLetterHeaders.REASON, utf8(reason));
         if (cause != null) {

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.servicerecovery.reliability.inbox.DatabaseOutages;
+import org.servicerecovery.reliability.inbox.DeadLetter;
 import org.servicerecovery.reliability.inbox.KafkaCloudEvents;
 
 import io.smallrye.mutiny.Uni;
@@ -23,6 +24,7 @@ public class HistoryConsumer {
     public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
         return Uni.createFrom().item(() -> KafkaCloudEvents.read(record))
                 .chain(event -> DatabaseOutages.retryWhileDown(() -> scoring.apply(event)))
+                .onFailure().invoke(failure -> DeadLetter.log(record, failure))
                 .replaceWithVoid();
     }
 }

@@ -10,6 +10,7 @@ import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.promises.PromiseMetrics;
 import org.servicerecovery.reliability.inbox.DatabaseOutages;
+import org.servicerecovery.reliability.inbox.DeadLetter;
 import org.servicerecovery.reliability.inbox.KafkaCloudEvents;
 
 import io.smallrye.mutiny.Uni;
@@ -37,6 +38,7 @@ public class IntakeConsumer {
     public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
         return Uni.createFrom().item(() -> KafkaCloudEvents.read(record))
                 .chain(this::applyIfTracked)
+                .onFailure().invoke(failure -> DeadLetter.log(record, failure))
                 .replaceWithVoid();
     }
 

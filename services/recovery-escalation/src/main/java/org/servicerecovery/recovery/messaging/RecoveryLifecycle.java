@@ -103,12 +103,19 @@ public class RecoveryLifecycle {
                 .chain(data -> {
                     Set<String> customers = data.stream().map(CustomerEvent::customerId).filter(Objects::nonNull)
                             .collect(Collectors.toSet());
+                    // Only a failure can open or join a case: other events leave the customers' cases unlocked.
+                    Set<String> failing = data.stream().filter(RecoveryLifecycle::mayOpenACase)
+                            .map(CustomerEvent::customerId).filter(Objects::nonNull).collect(Collectors.toSet());
                     return store.lockCustomers(customers)
                             .chain(() -> firstDeliveries.of(CONSUMER, events))
-                            .chain(first -> store.customers(customers).chain(known -> store.latestOf(customers)
+                            .chain(first -> store.customers(customers).chain(known -> store.latestOf(failing)
                                     .chain(latest -> applyFirst(events, data, first,
                                             new Batch(policies.current().memoize().indefinitely(), known, latest)))));
                 });
+    }
+
+    private static boolean mayOpenACase(CustomerEvent event) {
+        return event instanceof ComplaintFiled || event instanceof PromiseMissed || event instanceof FeedbackReceived;
     }
 
     private Uni<List<CustomerEvent>> applyFirst(List<CloudEvent> events, List<CustomerEvent> data, List<Boolean> first,

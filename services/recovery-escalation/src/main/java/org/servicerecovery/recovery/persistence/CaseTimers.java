@@ -1,6 +1,7 @@
 package org.servicerecovery.recovery.persistence;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,8 +92,12 @@ public class CaseTimers {
                 .replaceWithVoid();
     }
 
-    /** ISO-8601 with its offset (Z), which PostgreSQL reads exactly whatever the session's time zone. */
+    /**
+     * ISO-8601 with its offset (Z), which PostgreSQL reads exactly whatever the session's time zone. Truncated to the
+     * microseconds PostgreSQL keeps: it would round the text up, while the timer loop's "now" is bound truncated, and a
+     * timer due at 10:00:00.0000006 would not be due at that very instant.
+     */
     static String timestamp(Instant instant) {
-        return instant.toString();
+        return instant.truncatedTo(ChronoUnit.MICROS).toString();
     }
 }
