@@ -60,10 +60,12 @@ public record Policy(
      * A step: its window starts when the previous step is done ({@code fromOpen} false) or when the case opened, and
      * counts working time of the named calendar ({@code customerZone}: in the customer's time zone when known). A step
      * with a start delay ({@code after}, zero for none) waits that long after the previous step before it starts: the
-     * follow-up asks its questions 48 hours after the remedy, once the customer has lived with it.
+     * follow-up asks its questions 48 hours after the remedy, once the customer has lived with it. {@code warningAt}
+     * and {@code escalation}, when set, replace the policy's for this step (null: the policy's).
      */
     public record StepSpec(StepKind kind, String title, Duration due, boolean fromOpen, String calendar,
-                           boolean customerZone, boolean autoSend, Duration after) {
+                           boolean customerZone, boolean autoSend, Duration after, Double warningAt,
+                           List<Rung> escalation) {
     }
 
     public Policy {

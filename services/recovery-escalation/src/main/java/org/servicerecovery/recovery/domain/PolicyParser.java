@@ -61,11 +61,10 @@ public final class PolicyParser {
         String id = text(root, "id", "id", true);
         Duration attach = duration(root.path("attachWindow"), "attachWindow", Duration.ofHours(24));
         Duration repeat = duration(root.path("repeatWindow"), "repeatWindow", Duration.ofDays(90));
-        double warning = root.path("warningAt").asDouble(0.75);
-        if (warning <= 0 || warning >= 1) {
-            errors.add("warningAt: must be a fraction between 0 and 1 (exclusive), was " + warning);
-        }
-        List<Policy.Rung> ladder = ladder(root.path("escalation"));
+        double warning = fraction(root, "warningAt", 0.75);
+        List<Policy.Rung> ladder = ladder(root.path("escalation"), "escalation",
+                List.of(new Policy.Rung(EscalationLevel.SUPERVISOR, Duration.ZERO),
+                        new Policy.Rung(EscalationLevel.MANAGER, Duration.ofMinutes(60))));
         Map<Tier, Double> factors = new EnumMap<>(Tier.class);
         fields(root.path("tierFactors"), "tierFactors").forEach((name, node) -> {
             Tier tier = constant(Tier.class, name, "tierFactors." + name);
@@ -121,18 +120,31 @@ public final class PolicyParser {
                 calendars, reopen, plans);
     }
 
-    private List<Policy.Rung> ladder(JsonNode node) {
+    /** The warning fraction at {@code field} of {@code node}, or {@code fallback} (may be null) when not set. */
+    private Double fraction(JsonNode node, String path, Double fallback) {
+        JsonNode value = node.path(path.substring(path.lastIndexOf('.') + 1));
+        if (value.isMissingNode()) {
+            return fallback;
+        }
+        double fraction = value.asDouble(-1);
+        if (fraction <= 0 || fraction >= 1) {
+            errors.add(path + ": must be a fraction between 0 and 1 (exclusive), was " + value.asText());
+        }
+        return fraction;
+    }
+
+    /** The rungs at {@code node}, or {@code fallback} (may be null) when not set. */
+    private List<Policy.Rung> ladder(JsonNode node, String at, List<Policy.Rung> fallback) {
         if (node.isMissingNode()) {
-            return List.of(new Policy.Rung(EscalationLevel.SUPERVISOR, Duration.ZERO),
-                    new Policy.Rung(EscalationLevel.MANAGER, Duration.ofMinutes(60)));
+            return fallback;
         }
         List<Policy.Rung> rungs = new ArrayList<>();
         if (!node.isArray() || node.isEmpty()) {
-            errors.add("escalation: must be a non-empty list of {level, after}");
+            errors.add(at + ": must be a non-empty list of {level, after}");
             return rungs;
         }
         for (int i = 0; i < node.size(); i++) {
-            String path = "escalation[" + i + "]";
+            String path = at + "[" + i + "]";
             EscalationLevel level = constant(EscalationLevel.class, node.get(i).path("level").asText(), path + ".level");
             Duration after = duration(node.get(i).path("after"), path + ".after", Duration.ZERO);
             if (level != null && after != null) {
@@ -239,10 +251,12 @@ public final class PolicyParser {
             if (after != null && !after.isZero() && from.equals("open")) {
                 errors.add(stepPath + ".after: a step counted from the case's opening cannot also wait for the previous one");
             }
+            Double warningAt = fraction(step, stepPath + ".warningAt", null);
+            List<Policy.Rung> escalation = ladder(step.path("escalation"), stepPath + ".escalation", null);
             if (kind != null && due != null && after != null) {
                 steps.add(new Policy.StepSpec(kind, step.path("title").asText(label(kind)), due, from.equals("open"),
                         calendar, step.path("customerZone").asBoolean(false), step.path("autoSend").asBoolean(false),
-                        after));
+                        after, warningAt, escalation));
             }
         }
         return severity == null ? null : new Policy.Plan(trigger, severity, tier, steps);

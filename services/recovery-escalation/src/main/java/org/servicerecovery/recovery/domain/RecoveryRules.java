@@ -64,7 +64,8 @@ public final class RecoveryRules {
             String zone = spec.customerZone() && customer.timezone() != null ? customer.timezone()
                     : policy.calendar(spec.calendar()).zone().getId();
             steps.add(Step.planned("s" + (steps.size() + 1), spec.kind(), spec.title(), scale(spec.due(), factor),
-                    spec.calendar(), zone, spec.autoSend(), spec.fromOpen(), spec.after()));
+                    spec.calendar(), zone, spec.autoSend(), spec.fromOpen(), spec.after(), spec.warningAt(),
+                    spec.escalation()));
         }
         RecoveryCase opened = new RecoveryCase(caseId, customer, team, null, severity, trigger.kind(), trigger.ref(),
                 trigger.failure(), repeat, policy.id(), policy.version(), CaseState.OPEN, now, null, null,
@@ -294,7 +295,7 @@ public final class RecoveryRules {
         List<Step> steps = new ArrayList<>(work.c.steps());
         steps.add(Step.planned("s" + (steps.size() + 1), StepKind.CUSTOM,
                 "Reopened: " + (reason == null ? "customer still unhappy" : reason), policy.reopenWindow(), null, "UTC",
-                false, false, Duration.ZERO));
+                false, false, Duration.ZERO, null, null));
         work.setSteps(steps);
         work.log(now, "case-reopened", actor, reason == null ? "reopened" : "reopened: " + reason);
         startNext(work, policy, now);
@@ -360,7 +361,7 @@ public final class RecoveryRules {
     /** Reaches every rung due by now, then sets the timer for the next one. */
     private void climb(Work work, Step step, Policy policy, Instant now) {
         int rung = step.nextRung();
-        List<Policy.Rung> ladder = policy.escalation();
+        List<Policy.Rung> ladder = step.escalationLadder(policy);
         while (rung < ladder.size() && !now.isBefore(step.dueAt().plus(ladder.get(rung).after()))) {
             EscalationLevel level = ladder.get(rung).level();
             if (work.c.escalation() == null || level.compareTo(work.c.escalation()) > 0) {
@@ -404,7 +405,7 @@ public final class RecoveryRules {
         BusinessCalendar calendar = calendar(policy, step);
         Instant anchor = step.fromOpen() ? work.c.openedAt() : now;
         Instant due = calendar.plus(anchor, step.window());
-        Instant warn = calendar.plus(anchor, scale(step.window(), policy.warningFraction()));
+        Instant warn = calendar.plus(anchor, scale(step.window(), step.warningFraction(policy)));
         Step started = step.started(now, warn, due);
         work.replace(started);
         work.timers.add(TimerOp.cancel(TimerOp.Kind.START));

@@ -91,7 +91,8 @@ class PolicyParserTest {
                 .replace("{ kind: apology, due: PT15M, autoSend: false }", "{ kind: apologise, due: 15m }")
                 .replace("{ kind: remedy, due: PT4H }", "{ kind: remedy, due: PT4H, calendar: lunar }")
                 .replace("  - level: manager", "  - level: supervisor")
-                .replace("{ kind: remedy, due: PT8H }", "{ kind: remedy, due: PT8H, after: -PT1H }");
+                .replace("{ kind: remedy, due: PT8H }", "{ kind: remedy, due: PT8H, after: -PT1H, warningAt: 2,"
+                        + " escalation: [ { level: manager }, { level: supervisor } ] }");
         InvalidPolicyException e = assertThrows(InvalidPolicyException.class, () -> PolicyParser.parse(broken, 1));
         List<String> errors = e.errors();
         assertTrue(errors.contains("warningAt: must be a fraction between 0 and 1 (exclusive), was 1.5"), errors::toString);
@@ -102,6 +103,10 @@ class PolicyParserTest {
                 errors::toString);
         assertTrue(errors.contains("plans[0].steps[1].calendar: no calendar \"lunar\" in calendars"), errors::toString);
         assertTrue(errors.contains("plans[1].steps[1].after: must not be negative, was PT-1H"), errors::toString);
+        assertTrue(errors.contains("plans[1].steps[1].warningAt: must be a fraction between 0 and 1 (exclusive), was 2"),
+                errors::toString);
+        assertTrue(errors.contains("plans[1].steps[1].escalation[1]: rungs must climb: a higher level, no earlier than"
+                + " the rung before"), errors::toString);
         assertTrue(errors.contains("escalation[1]: rungs must climb: a higher level, no earlier than the rung before"),
                 errors::toString);
     }

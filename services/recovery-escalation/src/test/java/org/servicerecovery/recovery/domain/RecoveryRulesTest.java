@@ -389,4 +389,25 @@ class RecoveryRulesTest {
         assertEquals(StepState.SKIPPED, resolved.steps().get(2).state());
         assertEquals("timer-ignored", rules.startReached(resolved, "s3", policy, startAt).timeline().get(0).type());
     }
+
+    @Test
+    void aStepWithItsOwnWarningAndLadderUsesThemAndTheOthersKeepThePolicys() {
+        Policy custom = PolicyParser.parse(PolicyParserTest.shipped().replace(
+                "      - { kind: apology, due: PT1H, autoSend: true }",
+                "      - { kind: apology, due: PT1H, autoSend: true, warningAt: 0.5,"
+                        + " escalation: [ { level: manager, after: PT10M } ] }"), 2);
+        RecoveryCase c = rules.open(complaint(Severity.HIGH), ada, Optional.empty(), custom, "case-1", T0).recoveryCase();
+        Step apology = c.activeStep().orElseThrow();
+        assertEquals(T0.plus(Duration.ofMinutes(30)), apology.warnAt());
+        Instant due = T0.plus(Duration.ofHours(1));
+        Change breach = rules.dueReached(c, "s1", custom, due);
+        assertTrue(breach.events().stream().noneMatch(RecoveryEscalated.class::isInstance));
+        assertTrue(breach.timers().contains(new TimerOp(TimerOp.Kind.ESCALATE, due.plus(Duration.ofMinutes(10)), "s1/0")));
+        Change manager = rules.escalationReached(breach.recoveryCase(), "s1", 0, custom, due.plus(Duration.ofMinutes(10)));
+        assertEquals(EscalationLevel.MANAGER, ((RecoveryEscalated) manager.events().get(0)).level());
+
+        // the remedy has none of its own: the policy's 75 % warning
+        RecoveryCase remedyRunning = rules.outreachDelivered(c, "case-1/s1", custom, T0).recoveryCase();
+        assertEquals(T0.plus(Duration.ofHours(6)), remedyRunning.activeStep().orElseThrow().warnAt());
+    }
 }
