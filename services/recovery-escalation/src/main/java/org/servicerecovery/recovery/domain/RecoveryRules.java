@@ -270,7 +270,7 @@ public final class RecoveryRules {
         return work.done();
     }
 
-    /** Closed by an agent: steps not done are skipped (and count as not on time). */
+    /** Closed by an agent: steps not done are skipped (those whose clock ran count as not on time). */
     public Change resolve(RecoveryCase recoveryCase, String note, String actor, Instant now) {
         requireNotResolved(recoveryCase, "resolve");
         Work work = new Work(recoveryCase, false);

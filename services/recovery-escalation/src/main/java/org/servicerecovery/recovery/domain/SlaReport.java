@@ -57,7 +57,9 @@ public final class SlaReport {
         Duration handling = Duration.ZERO;
         for (RecoveryCase c : cases) {
             for (Step step : c.steps()) {
-                if (step.state() == StepState.DONE || step.state() == StepState.SKIPPED) {
+                // A step skipped before its clock started (a follow-up still waiting when the case was resolved)
+                // had no deadline to meet.
+                if (step.state() == StepState.DONE || step.state() == StepState.SKIPPED && step.startedAt() != null) {
                     finished++;
                     onTime += step.onTime() ? 1 : 0;
                 }

@@ -43,15 +43,25 @@ class SlaReportTest {
         RecoveryCase stuck = rules.dueReached(opened("c", "blue", Severity.HIGH), "s1", policy,
                 T0.plus(Duration.ofHours(1))).recoveryCase();
 
-        List<SlaReport.Group> groups = SlaReport.of(List.of(fast, slow, stuck), SlaReport.GroupBy.TEAM,
+        // green: resolved by hand while the follow-up waited to start: its follow-up had no deadline to miss
+        RecoveryCase early = rules.outreachDelivered(opened("d", "green", Severity.HIGH), "d/s1", policy,
+                T0.plus(Duration.ofMinutes(5))).recoveryCase();
+        early = rules.recordRemedy(early, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, null, "x", T0.plusSeconds(900)),
+                policy, T0.plusSeconds(900)).recoveryCase();
+        early = rules.resolve(early, "customer happy", "x", T0.plus(Duration.ofHours(1))).recoveryCase();
+
+        List<SlaReport.Group> groups = SlaReport.of(List.of(fast, slow, stuck, early), SlaReport.GroupBy.TEAM,
                 T0.plus(Duration.ofHours(2)));
-        assertEquals(List.of("blue", "red"), groups.stream().map(SlaReport.Group::key).toList());
+        assertEquals(List.of("blue", "green", "red"), groups.stream().map(SlaReport.Group::key).toList());
+        SlaReport.Group green = groups.get(1);
+        assertEquals(2, green.stepsFinished());
+        assertEquals(1.0, green.shareOnTime());
         SlaReport.Group blue = groups.get(0);
         assertNull(blue.apologyMinutesP50());
         assertNull(blue.shareOnTime());
         assertEquals(1, blue.escalated());
         assertEquals(1, blue.openOverdue());
-        SlaReport.Group red = groups.get(1);
+        SlaReport.Group red = groups.get(2);
         assertEquals(2, red.cases());
         assertEquals(10L, red.apologyMinutesP50());
         assertEquals(90L, red.apologyMinutesP90());
