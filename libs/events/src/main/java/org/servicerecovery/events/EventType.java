@@ -17,6 +17,7 @@ import org.servicerecovery.events.domain.PromiseAtRisk;
 import org.servicerecovery.events.domain.PromiseCancelled;
 import org.servicerecovery.events.domain.PromiseFulfilledLate;
 import org.servicerecovery.events.domain.PromiseKept;
+import org.servicerecovery.events.domain.PromiseMissRetracted;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.PromiseRescheduled;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
@@ -53,6 +54,7 @@ public enum EventType {
     PROMISE_FULFILLED_LATE("promise.fulfilled-late", PromiseFulfilledLate.class, Topic.PROMISE_EVENTS, 1),
     PROMISE_CANCELLED("promise.cancelled", PromiseCancelled.class, Topic.PROMISE_EVENTS, 1),
     PROMISE_RESCHEDULED("promise.rescheduled", PromiseRescheduled.class, Topic.PROMISE_EVENTS, 1),
+    PROMISE_MISS_RETRACTED("promise.miss-retracted", PromiseMissRetracted.class, Topic.PROMISE_EVENTS, 1),
 
     RECOVERY_CASE_OPENED("recovery.case-opened", RecoveryCaseOpened.class, Topic.RECOVERY_EVENTS, 1),
     RECOVERY_STEP_STARTED("recovery.step-started", RecoveryStepStarted.class, Topic.RECOVERY_EVENTS, 1),

@@ -26,6 +26,7 @@ import org.servicerecovery.events.domain.PromiseAtRisk;
 import org.servicerecovery.events.domain.PromiseCancelled;
 import org.servicerecovery.events.domain.PromiseFulfilledLate;
 import org.servicerecovery.events.domain.PromiseKept;
+import org.servicerecovery.events.domain.PromiseMissRetracted;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.PromiseRescheduled;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
@@ -88,6 +89,9 @@ final class Samples {
                 "Customer withdrew the order", at(60)));
         samples.put(EventType.PROMISE_RESCHEDULED, new PromiseRescheduled(CUSTOMER, "com-7", "agent-3",
                 at(2 * 24 * 60), at(3 * 24 * 60), false, "Warehouse strike"));
+        samples.put(EventType.PROMISE_MISS_RETRACTED, new PromiseMissRetracted(CUSTOMER, "com-7", "agent-3",
+                "support-emea", at(2 * 24 * 60), at(2 * 24 * 60 - 30), at(2 * 24 * 60 + 1),
+                "fulfilled at or before the due time, reported after the miss"));
 
         samples.put(EventType.RECOVERY_CASE_OPENED, new RecoveryCaseOpened(CUSTOMER, "case-9",
                 RecoveryTrigger.MISSED_PROMISE, "com-7", "support-emea", Severity.HIGH, true, "policy-missed-promise",

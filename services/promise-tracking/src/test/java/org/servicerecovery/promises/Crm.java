@@ -11,6 +11,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventData;
+import org.servicerecovery.events.EventType;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.Channel;
 import org.servicerecovery.events.crm.CommitmentCancelled;
@@ -62,6 +63,21 @@ final class Crm {
         try (TopicReader reader = new TopicReader(Topic.PROMISE_EVENTS.topicName())) {
             return ofCustomer(reader.readUntil(records -> ofCustomer(records).size() >= expected, Duration.ofSeconds(20)));
         }
+    }
+
+    /** The data of this customer's first promise.events record of that type, waiting for it. */
+    <T extends CustomerEvent> T promiseEvent(Class<T> type) {
+        String ceType = EventType.of(type).type();
+        try (TopicReader reader = new TopicReader(Topic.PROMISE_EVENTS.topicName())) {
+            return reader.readUntil(records -> records.stream().anyMatch(r -> isOfCustomer(r, ceType)),
+                            Duration.ofSeconds(20)).stream()
+                    .filter(r -> isOfCustomer(r, ceType)).findFirst()
+                    .map(r -> EventData.read(TopicReader.cloudEvent(r), type)).orElseThrow();
+        }
+    }
+
+    private boolean isOfCustomer(ConsumerRecord<String, byte[]> record, String ceType) {
+        return customer.equals(record.key()) && ceType.equals(TopicReader.header(record, "ce_type"));
     }
 
     private List<String> ofCustomer(List<ConsumerRecord<String, byte[]>> records) {

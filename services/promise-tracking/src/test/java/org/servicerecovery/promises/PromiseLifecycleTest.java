@@ -1,10 +1,15 @@
 package org.servicerecovery.promises;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -18,7 +23,9 @@ import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.Topic;
+import org.servicerecovery.events.domain.PromiseMissRetracted;
 import org.servicerecovery.testing.RealInfrastructure;
+import org.servicerecovery.testing.TestTokens;
 import org.servicerecovery.testing.TopicReader;
 
 import io.quarkus.test.common.TestResourceScope;
@@ -128,6 +135,36 @@ class PromiseLifecycleTest {
         assertEquals(List.of("promise.missed", "promise.fulfilled-late"), crm.promiseEvents(2));
         assertTrue(Db.SCHEMA.text("SELECT detail FROM promise_history WHERE promise_id = ? AND kind = 'fulfilled-late'",
                 crm.commitment).contains("PT25M late"));
+    }
+
+    @Test
+    void aFulfilmentDatedBeforeTheDueTimeReportedAfterTheMissKeepsThePromiseAndRetractsTheMiss() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Instant due = now.plus(HOUR);
+        Crm.send(crm.made(now, due));
+        awaitState(crm, "PENDING");
+        clock.advance(Duration.ofMinutes(61));
+        awaitState(crm, "MISSED");
+        assertEquals(List.of("promise.missed"), crm.promiseEvents(1));
+
+        clock.advance(Duration.ofMinutes(30));
+        Instant fulfilledAt = due.minus(Duration.ofMinutes(5));
+        Crm.send(crm.fulfilled(fulfilledAt));
+        awaitState(crm, "KEPT");
+
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/promises/" + crm.commitment)
+                .then().statusCode(200)
+                .body("promise.state", is("KEPT"))
+                .body("promise.missedAt", nullValue())
+                .body("history.kind", contains("made", "missed", "miss-retracted", "kept"));
+        assertEquals(List.of("promise.missed", "promise.kept", "promise.miss-retracted"), crm.promiseEvents(3));
+        PromiseMissRetracted retracted = crm.promiseEvent(PromiseMissRetracted.class);
+        // the fulfilment's time comes from the CRM event, the others from the row, where PostgreSQL keeps microseconds
+        assertEquals(fulfilledAt, retracted.fulfilledAt().toInstant());
+        assertEquals(due.truncatedTo(ChronoUnit.MICROS), retracted.dueAt().toInstant());
+        assertEquals(due.plus(Duration.ofMinutes(1)).truncatedTo(ChronoUnit.MICROS), retracted.missedAt().toInstant());
+        assertEquals(0, timersOf(crm));
     }
 
     @Test

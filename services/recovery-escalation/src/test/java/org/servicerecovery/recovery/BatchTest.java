@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -72,6 +73,21 @@ class BatchTest {
         assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND detail LIKE ?",
                 caseId, "%" + ref(second) + "%"));
         assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
+    }
+
+    @Test
+    void aMissAndItsRetractionInOneBatchWithdrawTheCaseTheBatchOpened() throws Throwable {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Instant due = now.minusSeconds(60);
+        consume(crm.missed("batch", "call back", due, now), crm.missRetracted("batch", due, due.minusSeconds(10), now));
+
+        String caseId = RecoveryFlowTest.awaitCase(crm);
+        // one transaction: the case is never seen open; the retraction found it in the batch, not in the table
+        assertEquals("RESOLVED", Db.SCHEMA.text("SELECT state FROM recovery_case WHERE id = ?", caseId));
+        assertEquals(1, Db.SCHEMA.count(
+                "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'miss-retracted'", caseId));
+        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId));
     }
 
     @Test

@@ -20,6 +20,7 @@ import org.servicerecovery.events.crm.FeedbackReceived;
 import org.servicerecovery.events.crm.OutreachDelivered;
 import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.crm.Tier;
+import org.servicerecovery.events.domain.PromiseMissRetracted;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.reliability.inbox.KafkaCloudEvents;
 import org.servicerecovery.testing.TopicReader;
@@ -31,6 +32,7 @@ final class Crm {
     static final String SOURCE = "https://crm.test/tenants/acme";
 
     final String customer = "cust-" + UUID.randomUUID();
+    final String promise = "p-" + UUID.randomUUID();
 
     CloudEvent upserted(String name, String locale, ContactChannel channel, String accountTeam) {
         return event(new CustomerUpserted(customer, name, null, null, Tier.STANDARD, "Europe/Berlin", locale, channel,
@@ -43,8 +45,15 @@ final class Crm {
     }
 
     CloudEvent missed(String team, String description, Instant due, Instant detected) {
-        return event(new PromiseMissed(customer, "p-" + UUID.randomUUID(), "alice", team, description, utc(due),
+        return event(new PromiseMissed(customer, promise, "alice", team, description, utc(due),
                 utc(detected), Duration.between(due, detected).toMillis()));
+    }
+
+    /** The miss of {@link #missed} retracted, as promise-tracking publishes it: its id follows from the promise. */
+    CloudEvent missRetracted(String team, Instant due, Instant fulfilled, Instant detected) {
+        return EventData.wrap(promise + "/promise.miss-retracted", "urn:service-recovery:promise-tracking",
+                OffsetDateTime.now(ZoneOffset.UTC), new PromiseMissRetracted(customer, promise, "alice", team, utc(due),
+                        utc(fulfilled), utc(detected), "fulfilled at " + fulfilled + ", reported after the miss"));
     }
 
     CloudEvent feedback(String caseId, int rating, String better, String beyond, String best, Instant at) {

@@ -2,6 +2,7 @@ package org.servicerecovery.recovery;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.everyItem;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +15,7 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.Severity;
@@ -100,6 +102,39 @@ class RecoveryFlowTest {
         assertEquals(EscalationLevel.MANAGER, Crm.data(records.get(5), RecoveryEscalated.class).level());
         assertEquals("manager:blue", Crm.data(records.get(5), RecoveryEscalated.class).escalatedTo());
         assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'step-warned'", caseId));
+    }
+
+    @Test
+    void aRetractedMissWithdrawsTheCaseItOpenedOnce() {
+        Crm crm = new Crm();
+        Instant now = clock.instant();
+        Instant due = now.minusSeconds(60);
+        Crm.send(Topic.PROMISE_EVENTS, crm.missed("blue", "call back about the refund", due, now));
+        String caseId = awaitCase(crm);
+        assertEquals(crm.promise, Db.SCHEMA.text("SELECT trigger_ref FROM recovery_case WHERE id = ?", caseId));
+        assertEquals(StepKind.APOLOGY,
+                Crm.data(crm.records(Topic.OUTREACH_REQUESTS, 1).get(0), OutreachRequested.class).purpose());
+
+        CloudEvent retracted = crm.missRetracted("blue", due, due.minusSeconds(300), now);
+        Crm.send(Topic.PROMISE_EVENTS, retracted);
+        await().atMost(Duration.ofSeconds(20)).until(() -> "RESOLVED".equals(
+                Db.SCHEMA.text("SELECT state FROM recovery_case WHERE id = ?", caseId)));
+        String timeline = Db.SCHEMA.text("SELECT detail FROM case_timeline WHERE case_id = ? AND type = 'miss-retracted'",
+                caseId);
+        assertTrue(timeline.contains("promise " + crm.promise + " was kept after all"), timeline);
+        assertTrue(timeline.contains("the apology was already sent"), timeline);
+        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId));
+        given().auth().oauth2(TestTokens.admin()).get("/api/v1/cases/" + caseId).then().statusCode(200)
+                .body("state", is("RESOLVED")).body("steps.state", everyItem(is("SKIPPED")));
+        assertEquals(List.of("recovery.case-opened", "recovery.step-started", "recovery.case-resolved"),
+                crm.types(Topic.RECOVERY_EVENTS, 3));
+
+        // delivered again (a redelivery, or a replay of promise.events): nothing more happens
+        Crm.send(Topic.PROMISE_EVENTS, retracted);
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> Db.SCHEMA.count(
+                "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'miss-retracted'", caseId) == 1);
+        assertEquals(3, crm.records(Topic.RECOVERY_EVENTS, 3).size());
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
     }
 
     @Test

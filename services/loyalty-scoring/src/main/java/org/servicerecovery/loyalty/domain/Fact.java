@@ -28,6 +28,10 @@ public sealed interface Fact {
     record PromiseMissed(String eventId, Instant at, String promiseId) implements Fact {
     }
 
+    /** The miss of that promise was premature: it was kept after all, so its miss must not count. */
+    record PromiseMissRetracted(String eventId, Instant at, String promiseId) implements Fact {
+    }
+
     record PromiseFulfilledLate(String eventId, Instant at, String promiseId) implements Fact {
     }
 

@@ -2,7 +2,9 @@ package org.servicerecovery.loyalty.domain;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * What the company's own records say (promises kept on time, recovery steps on time) next to what its customers said
@@ -24,13 +26,17 @@ public final class PerceptionGap {
     }
 
     public static List<Row> byTeam(List<TeamFact> facts) {
+        Set<String> retractedMisses = facts.stream()
+                .filter(teamFact -> teamFact.fact() instanceof Fact.PromiseMissRetracted)
+                .map(teamFact -> ((Fact.PromiseMissRetracted) teamFact.fact()).promiseId())
+                .collect(Collectors.toSet());
         Map<String, Tally> tallies = new TreeMap<>();
         for (TeamFact teamFact : facts) {
             Tally tally = tallies.computeIfAbsent(teamFact.team() == null ? "unassigned" : teamFact.team(), team -> new Tally());
             Fact fact = teamFact.fact();
             if (fact instanceof Fact.PromiseKept) {
                 tally.kept++;
-            } else if (fact instanceof Fact.PromiseMissed) {
+            } else if (fact instanceof Fact.PromiseMissed missed && !retractedMisses.contains(missed.promiseId())) {
                 tally.missed++;
             } else if (fact instanceof Fact.StepCompleted step) {
                 tally.steps++;

@@ -49,11 +49,16 @@ public final class RecoveryParadox {
         return new Report(recoveries.size(), above, share, doubles, recoveries.stream().limit(200).toList());
     }
 
+    /** -1 when the case's failure is unknown, or was a miss retracted later (then there was nothing to recover). */
     private static int failureIndex(List<Fact> history, String caseId) {
         String ref = history.stream()
                 .filter(fact -> fact instanceof Fact.CaseOpened opened && opened.caseId().equals(caseId))
                 .map(fact -> ((Fact.CaseOpened) fact).triggerRef())
                 .findFirst().orElse(null);
+        if (history.stream().anyMatch(fact -> fact instanceof Fact.PromiseMissRetracted retracted
+                && retracted.promiseId().equals(ref))) {
+            return -1;
+        }
         for (int i = 0; ref != null && i < history.size(); i++) {
             Fact fact = history.get(i);
             if ((fact instanceof Fact.PromiseMissed missed && ref.equals(missed.promiseId()))

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import org.servicerecovery.events.domain.StepKind;
 
@@ -20,6 +22,7 @@ public final class ScoringEngine {
     static final String TIER = "tier";
     static final String PROMISES_KEPT = "promises-kept";
     static final String PROMISES_MISSED = "promises-missed";
+    static final String PROMISES_MISS_RETRACTED = "promises-miss-retracted";
     static final String PROMISES_FULFILLED_LATE = "promises-fulfilled-late";
     static final String COMPLAINTS = "complaints";
     static final String RECOVERY = "recovery";
@@ -28,7 +31,8 @@ public final class ScoringEngine {
     static final String FOLLOW_UP_ANSWERS = "follow-up-answers";
     static final String BOUNDS = "bounds";
     private static final List<String> ORDER = List.of(BASELINE, TIER, PROMISES_KEPT, PROMISES_MISSED,
-            PROMISES_FULFILLED_LATE, COMPLAINTS, RECOVERY, RECOVERY_PARADOX, FEEDBACK, FOLLOW_UP_ANSWERS);
+            PROMISES_MISS_RETRACTED, PROMISES_FULFILLED_LATE, COMPLAINTS, RECOVERY, RECOVERY_PARADOX, FEEDBACK,
+            FOLLOW_UP_ANSWERS);
 
     private final Weights weights;
 
@@ -64,6 +68,8 @@ public final class ScoringEngine {
         private final Map<String, Failure> failures = new HashMap<>();
         private final List<Instant> failureTimes = new ArrayList<>();
         private final Map<String, Case> cases = new LinkedHashMap<>();
+        /** Promises whose miss was retracted anywhere in the history: whichever order the facts came in. */
+        private final Set<String> retractedMisses;
 
         private record Failure(double loss, boolean repeat) {
         }
@@ -83,6 +89,10 @@ public final class ScoringEngine {
         Evaluation(List<Fact> history) {
             this.history = history;
             this.asOf = history.isEmpty() ? Instant.EPOCH : history.get(history.size() - 1).at();
+            this.retractedMisses = history.stream()
+                    .filter(Fact.PromiseMissRetracted.class::isInstance)
+                    .map(fact -> ((Fact.PromiseMissRetracted) fact).promiseId())
+                    .collect(Collectors.toSet());
         }
 
         Score score() {
@@ -104,8 +114,13 @@ public final class ScoringEngine {
                 events.put(TIER, new ArrayList<>(List.of(profile.eventId())));
             } else if (fact instanceof Fact.PromiseKept kept) {
                 add(PROMISES_KEPT, weights.promises().kept(), kept);
+            } else if (fact instanceof Fact.PromiseMissed missed && retractedMisses.contains(missed.promiseId())) {
+                // kept after all: the miss costs nothing, makes no later failure a repeat, and is shown as cancelled
+                events.get(PROMISES_MISS_RETRACTED).add(missed.eventId());
             } else if (fact instanceof Fact.PromiseMissed missed) {
                 fail(PROMISES_MISSED, missed.promiseId(), weights.promises().missed(), weights.promises().missedRepeat(), missed);
+            } else if (fact instanceof Fact.PromiseMissRetracted retracted) {
+                events.get(PROMISES_MISS_RETRACTED).add(retracted.eventId());
             } else if (fact instanceof Fact.PromiseFulfilledLate late) {
                 add(PROMISES_FULFILLED_LATE, weights.promises().fulfilledLate(), late);
             } else if (fact instanceof Fact.Complaint complaint) {
@@ -148,6 +163,11 @@ public final class ScoringEngine {
         }
 
         private void creditRecovery(Case recovery) {
+            if (recovery.triggerRef != null && retractedMisses.contains(recovery.triggerRef)) {
+                // a case opened for a miss that did not happen recovered nothing: no credit, no paradox
+                addAll(PROMISES_MISS_RETRACTED, 0, recovery.eventIds);
+                return;
+            }
             Failure failure = recovery.triggerRef == null ? null : failures.get(recovery.triggerRef);
             boolean completeAndOnTime = recovery.resolved != null
                     && recovery.resolved.stepsOnTime() == recovery.resolved.stepsTotal() && recovery.escalations == 0;

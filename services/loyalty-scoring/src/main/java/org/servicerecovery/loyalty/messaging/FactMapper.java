@@ -16,6 +16,7 @@ import org.servicerecovery.events.crm.CustomerUpserted;
 import org.servicerecovery.events.crm.FeedbackReceived;
 import org.servicerecovery.events.domain.PromiseFulfilledLate;
 import org.servicerecovery.events.domain.PromiseKept;
+import org.servicerecovery.events.domain.PromiseMissRetracted;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
 import org.servicerecovery.events.domain.RecoveryCaseResolved;
@@ -27,7 +28,7 @@ import org.servicerecovery.loyalty.domain.Fact;
 final class FactMapper {
 
     private static final Set<String> SCORED = Stream.of(CustomerUpserted.class, ComplaintFiled.class, PromiseKept.class,
-                    PromiseMissed.class, PromiseFulfilledLate.class, FeedbackReceived.class, RecoveryCaseOpened.class,
+                    PromiseMissed.class, PromiseMissRetracted.class, PromiseFulfilledLate.class, FeedbackReceived.class, RecoveryCaseOpened.class,
                     RecoveryStepCompleted.class, RecoveryEscalated.class, RecoveryCaseResolved.class)
             .map(dataClass -> EventType.of(dataClass).type())
             .collect(Collectors.toUnmodifiableSet());
@@ -53,6 +54,12 @@ final class FactMapper {
         }
         if (data instanceof PromiseMissed missed) {
             return Optional.of(new Fact.PromiseMissed(id, missed.detectedAt().toInstant(), missed.promiseId()));
+        }
+        if (data instanceof PromiseMissRetracted retracted) {
+            // The retraction happened when promise-tracking learnt of the fulfilment, which is its event time.
+            Instant at = Optional.ofNullable(event.time()).map(OffsetDateTime::toInstant)
+                    .orElse(retracted.missedAt().toInstant());
+            return Optional.of(new Fact.PromiseMissRetracted(id, at, retracted.promiseId()));
         }
         if (data instanceof PromiseFulfilledLate late) {
             return Optional.of(new Fact.PromiseFulfilledLate(id, late.fulfilledAt().toInstant(), late.promiseId()));

@@ -12,17 +12,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 public final class FactCodec {
 
     private static final ObjectMapper JSON = EventData.newObjectMapper();
-    private static final Map<String, Class<? extends Fact>> KINDS = Map.of(
-            "profile", Fact.Profile.class,
-            "complaint", Fact.Complaint.class,
-            "promise-kept", Fact.PromiseKept.class,
-            "promise-missed", Fact.PromiseMissed.class,
-            "promise-fulfilled-late", Fact.PromiseFulfilledLate.class,
-            "feedback", Fact.Feedback.class,
-            "case-opened", Fact.CaseOpened.class,
-            "step-completed", Fact.StepCompleted.class,
-            "case-escalated", Fact.CaseEscalated.class,
-            "case-resolved", Fact.CaseResolved.class);
+    private static final Map<String, Class<? extends Fact>> KINDS = Map.ofEntries(
+            Map.entry("profile", Fact.Profile.class),
+            Map.entry("complaint", Fact.Complaint.class),
+            Map.entry("promise-kept", Fact.PromiseKept.class),
+            Map.entry("promise-missed", Fact.PromiseMissed.class),
+            Map.entry("promise-miss-retracted", Fact.PromiseMissRetracted.class),
+            Map.entry("promise-fulfilled-late", Fact.PromiseFulfilledLate.class),
+            Map.entry("feedback", Fact.Feedback.class),
+            Map.entry("case-opened", Fact.CaseOpened.class),
+            Map.entry("step-completed", Fact.StepCompleted.class),
+            Map.entry("case-escalated", Fact.CaseEscalated.class),
+            Map.entry("case-resolved", Fact.CaseResolved.class));
 
     private FactCodec() {
     }

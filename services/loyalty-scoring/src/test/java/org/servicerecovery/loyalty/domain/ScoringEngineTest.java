@@ -71,6 +71,38 @@ class ScoringEngineTest {
     }
 
     @Test
+    void aRetractedMissCostsNothingItsRecoveryEarnsNothingAndTheExplanationShowsWhy() {
+        Fact missed = new Fact.PromiseMissed(id(), T0.plusSeconds(10), "p1");
+        Fact opened = new Fact.CaseOpened(id(), T0.plusSeconds(11), "c1", "p1");
+        Fact apology = new Fact.StepCompleted(id(), T0.plusSeconds(12), "c1", StepKind.APOLOGY, true);
+        Fact kept = new Fact.PromiseKept(id(), T0.plusSeconds(5), "p1");
+        Fact retracted = new Fact.PromiseMissRetracted(id(), T0.plusSeconds(20), "p1");
+        Fact withdrawn = new Fact.CaseResolved(id(), T0.plusSeconds(21), "c1", 1, 3);
+        List<Fact> history = new ArrayList<>(List.of(new Fact.Profile(id(), T0, Tier.GOLD, "blue"), missed, opened,
+                apology));
+        assertEquals(-6, points(engine.score(History.canonical(history)), "promises-missed"));
+
+        history.addAll(List.of(kept, retracted, withdrawn));
+        Score score = engine.score(History.canonical(history));
+        assertEquals(60 + 3 + 1, score.value()); // baseline, gold, one kept promise: as if it had never been missed
+        assertEquals(0, score.contributions().stream().filter(c -> c.factor().equals("promises-missed")
+                || c.factor().startsWith("recovery")).count());
+        Contribution cancelled = score.contributions().stream()
+                .filter(c -> c.factor().equals("promises-miss-retracted")).findFirst().orElseThrow();
+        assertEquals(0, cancelled.points());
+        assertTrue(cancelled.eventIds().containsAll(List.of(missed.eventId(), retracted.eventId(), opened.eventId(),
+                apology.eventId(), withdrawn.eventId())), cancelled.eventIds().toString());
+    }
+
+    @Test
+    void aRetractedMissMakesNoLaterMissARepeat() {
+        List<Fact> history = List.of(new Fact.PromiseMissed(id(), T0, "p1"),
+                new Fact.PromiseMissRetracted(id(), T0.plusSeconds(30), "p1"),
+                new Fact.PromiseMissed(id(), T0.plusSeconds(60), "p2"));
+        assertEquals(-6, points(engine.score(history), "promises-missed"));
+    }
+
+    @Test
     void aFirstFailureRecoveredFastAndCompletelyLiftsTheCustomerAboveWhereTheyStood() {
         List<Fact> history = new ArrayList<>(List.of(new Fact.Profile(id(), T0, Tier.GOLD, "blue")));
         int before = engine.score(history).value();
@@ -153,7 +185,7 @@ class ScoringEngineTest {
     }
 
     private Fact randomFact(Random random, Instant at, String ref) {
-        return switch (random.nextInt(9)) {
+        return switch (random.nextInt(10)) {
                 case 0 -> new Fact.Profile(id(), at, Tier.values()[random.nextInt(3)], "blue");
                 case 1 -> new Fact.Complaint(id(), at, ref, Severity.values()[random.nextInt(4)]);
                 case 2 -> new Fact.PromiseKept(id(), at, ref);
@@ -162,6 +194,7 @@ class ScoringEngineTest {
                 case 5 -> new Fact.Feedback(id(), at, random.nextInt(11), random.nextInt(4));
                 case 6 -> new Fact.CaseOpened(id(), at, "c" + ref, ref);
                 case 7 -> new Fact.StepCompleted(id(), at, "c" + ref, StepKind.values()[random.nextInt(5)], random.nextBoolean());
+                case 8 -> new Fact.PromiseMissRetracted(id(), at, ref);
                 default -> new Fact.CaseResolved(id(), at, "c" + ref, random.nextInt(3), 3);
         };
     }

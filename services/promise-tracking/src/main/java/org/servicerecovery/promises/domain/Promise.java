@@ -28,6 +28,12 @@ public record Promise(String id, String customerId, String owner, String team, C
                 at, missedAt, cancelledAt);
     }
 
+    /** Kept after a premature miss: the miss is forgotten, so statistics count the promise as kept only. */
+    Promise keptAfterMiss(Instant at) {
+        return new Promise(id, customerId, owner, team, channel, tier, description, madeAt, dueAt, PromiseState.KEPT,
+                at, null, cancelledAt);
+    }
+
     Promise cancelled(Instant at) {
         return new Promise(id, customerId, owner, team, channel, tier, description, madeAt, dueAt, PromiseState.CANCELLED,
                 fulfilledAt, missedAt, at);

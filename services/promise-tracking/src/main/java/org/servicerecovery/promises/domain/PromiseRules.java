@@ -14,6 +14,7 @@ import org.servicerecovery.events.domain.PromiseAtRisk;
 import org.servicerecovery.events.domain.PromiseCancelled;
 import org.servicerecovery.events.domain.PromiseFulfilledLate;
 import org.servicerecovery.events.domain.PromiseKept;
+import org.servicerecovery.events.domain.PromiseMissRetracted;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.PromiseRescheduled;
 
@@ -53,7 +54,9 @@ public final class PromiseRules {
                     // follows exactly one promise.missed.
                     ? fulfilLate(missAt(promise, now, "missed: fulfilled after the due time"), fulfilledAt, now)
                     : keep(promise, fulfilledAt, now);
-            case MISSED -> fulfilLate(new Change(promise, List.of(), TimerPlan.KEEP, List.of()), fulfilledAt, now);
+            case MISSED -> keptBeforeTheMiss(promise, fulfilledAt)
+                    ? retractMiss(promise, fulfilledAt, now)
+                    : fulfilLate(new Change(promise, List.of(), TimerPlan.KEEP, List.of()), fulfilledAt, now);
             default -> Change.recordOnly(promise, ignored(now, "fulfilment at " + fulfilledAt, promise));
         };
     }
@@ -118,7 +121,29 @@ public final class PromiseRules {
                 TimerPlan.CANCEL_ALL, List.of(new HistoryEntry(now, "kept", "fulfilled at " + fulfilledAt)));
     }
 
-    /** Lateness never goes below zero: a fulfilment dated before the due time but reported after the miss counts 0. */
+    /**
+     * The due time passed before the CRM reported a fulfilment dated at or before it. A miss declared before the due
+     * time (an unagreed reschedule under miss-first) is a decision, not a timing accident, and stands.
+     */
+    private static boolean keptBeforeTheMiss(Promise promise, Instant fulfilledAt) {
+        return !fulfilledAt.isAfter(promise.dueAt()) && !promise.missedAt().isBefore(promise.dueAt());
+    }
+
+    /** The miss went out too early: the promise was kept, so it ends KEPT and readers are told to undo the miss. */
+    private static Change retractMiss(Promise promise, Instant fulfilledAt, Instant now) {
+        String reason = "fulfilled at " + fulfilledAt + ", at or before the due time " + promise.dueAt()
+                + ", but reported only after the miss was declared at " + promise.missedAt();
+        return new Change(promise.keptAfterMiss(fulfilledAt),
+                List.of(new PromiseKept(promise.customerId(), promise.id(), promise.owner(), promise.team(),
+                                utc(promise.dueAt()), utc(fulfilledAt)),
+                        new PromiseMissRetracted(promise.customerId(), promise.id(), promise.owner(), promise.team(),
+                                utc(promise.dueAt()), utc(fulfilledAt), utc(promise.missedAt()), reason)),
+                TimerPlan.CANCEL_ALL,
+                List.of(new HistoryEntry(now, "miss-retracted", "the miss was premature: " + reason),
+                        new HistoryEntry(now, "kept", "fulfilled at " + fulfilledAt)));
+    }
+
+    /** Lateness never goes below zero: a fulfilment dated before the due time but reported after a miss counts 0. */
     private static Change fulfilLate(Change missed, Instant fulfilledAt, Instant now) {
         Promise promise = missed.promise();
         long lateness = Math.max(0, Duration.between(promise.dueAt(), fulfilledAt).toMillis());

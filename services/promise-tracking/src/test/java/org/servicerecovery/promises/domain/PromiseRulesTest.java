@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import org.servicerecovery.events.domain.PromiseAtRisk;
 import org.servicerecovery.events.domain.PromiseCancelled;
 import org.servicerecovery.events.domain.PromiseFulfilledLate;
 import org.servicerecovery.events.domain.PromiseKept;
+import org.servicerecovery.events.domain.PromiseMissRetracted;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.PromiseRescheduled;
 
@@ -75,6 +77,40 @@ class PromiseRulesTest {
     void aMissedPromiseFulfilledLaterIsFulfilledLate() {
         Promise missed = rules.dueReached(pending(), DUE).promise();
         Change change = rules.fulfil(missed, DUE.plusSeconds(30), DUE.plusSeconds(31));
+        assertEquals(PromiseState.FULFILLED_LATE, change.promise().state());
+        assertEquals(List.of(PromiseFulfilledLate.class), change.events().stream().map(Object::getClass).toList());
+    }
+
+    @Test
+    void aFulfilmentDatedAtOrBeforeTheDueTimeReportedAfterTheMissKeepsThePromiseAndRetractsTheMiss() {
+        Instant missedAt = DUE.plusSeconds(2);
+        Promise missed = rules.dueReached(pending(), missedAt).promise();
+        Instant now = DUE.plusSeconds(30);
+
+        for (Instant fulfilledAt : List.of(DUE.minusSeconds(60), DUE)) {
+            Change change = rules.fulfil(missed, fulfilledAt, now);
+            assertEquals(PromiseState.KEPT, change.promise().state());
+            assertEquals(fulfilledAt, change.promise().fulfilledAt());
+            assertNull(change.promise().missedAt());
+            assertEquals(TimerPlan.CANCEL_ALL, change.timers());
+            assertEquals(List.of(PromiseKept.class, PromiseMissRetracted.class),
+                    change.events().stream().map(Object::getClass).toList());
+            PromiseMissRetracted retracted = (PromiseMissRetracted) change.events().get(1);
+            assertEquals(missedAt, retracted.missedAt().toInstant());
+            assertEquals(fulfilledAt, retracted.fulfilledAt().toInstant());
+            assertEquals(DUE, retracted.dueAt().toInstant());
+            assertEquals("alice", retracted.owner());
+            assertEquals("blue", retracted.team());
+            assertEquals(List.of("miss-retracted", "kept"), change.history().stream().map(HistoryEntry::kind).toList());
+            assertTrue(change.history().get(0).detail().startsWith("the miss was premature: fulfilled at " + fulfilledAt));
+        }
+    }
+
+    @Test
+    void aMissDecidedBeforeTheDueTimeByAnUnagreedRescheduleIsNotRetracted() {
+        Instant now = DUE.minus(Duration.ofHours(1));
+        Promise missed = rules.reschedule(pending(), DUE.plus(Duration.ofDays(1)), false, "busy", now).promise();
+        Change change = rules.fulfil(missed, now.plusSeconds(60), now.plusSeconds(120));
         assertEquals(PromiseState.FULFILLED_LATE, change.promise().state());
         assertEquals(List.of(PromiseFulfilledLate.class), change.events().stream().map(Object::getClass).toList());
     }

@@ -285,6 +285,50 @@ public final class RecoveryRules {
         return work.done();
     }
 
+    /**
+     * The missed promise that opened the case was kept after all (promise.miss-retracted). A case that covers only
+     * that failure is withdrawn: resolved like an agent's resolve, its open steps skipped. A case that covers other
+     * failures too stays as it is, one failure fewer; a resolved one only records it. Either way the timeline says
+     * whether the customer already heard an apology or got a remedy, so an agent can tell them the promise was kept.
+     */
+    public Change missRetracted(RecoveryCase recoveryCase, String promiseId, String reason, Instant now) {
+        Work work = new Work(recoveryCase, false);
+        String retracted = "promise " + promiseId + " was kept after all (" + reason + ")";
+        if (recoveryCase.state() == CaseState.RESOLVED) {
+            work.log(now, "miss-retracted", null, retracted + "; the case was already resolved"
+                    + alreadyDone(recoveryCase));
+            return work.done();
+        }
+        if (recoveryCase.failures() > 1) {
+            int others = recoveryCase.failures() - 1;
+            work.c = copy(work.c, work.c.state(), others);
+            work.log(now, "miss-retracted", null, retracted + "; the case stays open for the " + others
+                    + (others == 1 ? " other failure" : " other failures") + " it covers");
+            return work.done();
+        }
+        for (Step step : recoveryCase.steps()) {
+            if (step.state() == StepState.ACTIVE || step.state() == StepState.SCHEDULED
+                    || step.state() == StepState.PENDING) {
+                work.replace(step.finished(StepState.SKIPPED, now));
+            }
+        }
+        work.log(now, "miss-retracted", null, retracted + alreadyDone(recoveryCase));
+        work.log(now, "case-resolved", null, "withdrawn: the failure it was opened for did not happen");
+        work.resolve(now);
+        return work.done();
+    }
+
+    /** What the customer has already received, which the agent may want to put right now that there was no failure. */
+    private static String alreadyDone(RecoveryCase recoveryCase) {
+        boolean apologised = recoveryCase.steps().stream().anyMatch(step -> step.kind() == StepKind.APOLOGY
+                && (step.state() == StepState.DONE || step.outreach() == OutreachState.REQUESTED
+                || step.outreach() == OutreachState.DELIVERED));
+        String done = (apologised ? "; the apology was already sent to the customer" : "")
+                + (recoveryCase.remedies().isEmpty() ? "" : "; " + recoveryCase.remedies().size()
+                + (recoveryCase.remedies().size() == 1 ? " remedy was" : " remedies were") + " already given");
+        return done.isEmpty() ? "" : done + ": follow up with the customer";
+    }
+
     /** A resolved case opens again with one custom step, due within the policy's reopen window. */
     public Change reopen(RecoveryCase recoveryCase, String reason, String actor, Policy policy, Instant now) {
         if (recoveryCase.state() != CaseState.RESOLVED) {

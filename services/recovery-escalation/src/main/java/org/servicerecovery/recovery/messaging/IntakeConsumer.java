@@ -32,7 +32,7 @@ public class IntakeConsumer {
     private static final Logger LOG = Logger.getLogger(IntakeConsumer.class);
     private static final Set<String> ACTED_ON = Set.of(EventType.CUSTOMER_UPSERTED.type(),
             EventType.COMPLAINT_FILED.type(), EventType.FEEDBACK_RECEIVED.type(), EventType.OUTREACH_DELIVERED.type(),
-            EventType.PROMISE_MISSED.type());
+            EventType.PROMISE_MISSED.type(), EventType.PROMISE_MISS_RETRACTED.type());
 
     private record Inbound(ConsumerRecord<String, byte[]> record, CloudEvent event) {
     }

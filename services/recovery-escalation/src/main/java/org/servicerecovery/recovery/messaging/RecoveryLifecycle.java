@@ -22,6 +22,7 @@ import org.servicerecovery.events.crm.ComplaintFiled;
 import org.servicerecovery.events.crm.CustomerUpserted;
 import org.servicerecovery.events.crm.FeedbackReceived;
 import org.servicerecovery.events.crm.OutreachDelivered;
+import org.servicerecovery.events.domain.PromiseMissRetracted;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.RecoveryTrigger;
 import org.servicerecovery.recovery.domain.Answers;
@@ -159,6 +160,9 @@ public class RecoveryLifecycle {
                     null, missed.team(), "we promised to " + missed.description() + " by " + missed.dueAt()
                     + " and did not keep that promise"), now, batch);
         }
+        if (data instanceof PromiseMissRetracted retracted) {
+            return missRetracted(retracted, now, batch);
+        }
         if (data instanceof FeedbackReceived feedback) {
             return feedback(event, feedback, now, batch);
         }
@@ -195,6 +199,21 @@ public class RecoveryLifecycle {
                         ? Uni.createFrom().voidItem()
                         : open(feedback.customerId(), new Trigger(RecoveryTrigger.DETRACTOR_FEEDBACK, event.id(), null,
                                 null, null, null, "you rated us " + feedback.rating() + " out of 10"), now, batch)));
+    }
+
+    /**
+     * The case the promise's miss opened. The batch already holds it, locked, when it is the latest case of a customer
+     * with a failure in the batch (perhaps opened by the batch itself, so not to be looked up in the table); otherwise
+     * it is found by its trigger_ref and locked now, its timers first.
+     */
+    private Uni<Void> missRetracted(PromiseMissRetracted retracted, Instant now, Batch batch) {
+        RecoveryCase latest = batch.latestCases.get(retracted.customerId());
+        Uni<Optional<RecoveryCase>> opened = latest != null && latest.trigger() == RecoveryTrigger.MISSED_PROMISE
+                && latest.triggerRef().equals(retracted.promiseId())
+                ? Uni.createFrom().item(Optional.of(latest))
+                : store.lockOpenedFor(retracted.customerId(), RecoveryTrigger.MISSED_PROMISE, retracted.promiseId());
+        return opened.chain(found -> found.isEmpty() ? Uni.createFrom().voidItem()
+                : stage(rules.missRetracted(found.get(), retracted.promiseId(), retracted.reason(), now), now, batch));
     }
 
     /** The customer's lock and its latest case are already held (see {@link #apply(List)}). */

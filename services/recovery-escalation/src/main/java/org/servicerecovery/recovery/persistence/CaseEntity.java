@@ -31,6 +31,7 @@ public class CaseEntity extends PanacheEntityBase {
     public CaseState state;
     @Enumerated(EnumType.STRING)
     public RecoveryTrigger trigger;
+    public String triggerRef;
     @Enumerated(EnumType.STRING)
     public EscalationLevel escalation;
     public Instant nextDeadline;
@@ -53,6 +54,7 @@ public class CaseEntity extends PanacheEntityBase {
         severity = c.severity();
         state = c.state();
         trigger = c.trigger();
+        triggerRef = c.triggerRef();
         escalation = c.escalation();
         nextDeadline = c.nextDeadline();
         overdue = c.overdue();

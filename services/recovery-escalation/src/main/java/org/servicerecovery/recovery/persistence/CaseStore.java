@@ -13,6 +13,7 @@ import jakarta.persistence.LockModeType;
 import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.CustomerUpserted;
 import org.servicerecovery.events.crm.Tier;
+import org.servicerecovery.events.domain.RecoveryTrigger;
 import org.servicerecovery.recovery.domain.Customer;
 import org.servicerecovery.recovery.domain.RecoveryCase;
 import org.servicerecovery.recovery.domain.TimelineEntry;
@@ -87,6 +88,22 @@ public class CaseStore {
                 .setParameter("id", id)
                 .getResultList())
                 .chain(() -> lock(id));
+    }
+
+    /**
+     * The customer's case opened for that failure (e.g. the promise a missed-promise case is about), locked as
+     * {@link #lockWithTimers} does.
+     */
+    public Uni<Optional<RecoveryCase>> lockOpenedFor(String customerId, RecoveryTrigger trigger, String triggerRef) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT id FROM recovery_case WHERE trigger_ref = :ref AND trigger = :trigger
+                        AND customer_id = :customer ORDER BY opened_at DESC LIMIT 1""", String.class)
+                .setParameter("ref", triggerRef)
+                .setParameter("trigger", trigger.name())
+                .setParameter("customer", customerId)
+                .getResultList())
+                .chain(ids -> ids.isEmpty() ? Uni.createFrom().item(Optional.<RecoveryCase>empty())
+                        : lockWithTimers(ids.get(0)));
     }
 
     /** Locks the case alone: for a timer that fired (the timer loop already holds its row). */

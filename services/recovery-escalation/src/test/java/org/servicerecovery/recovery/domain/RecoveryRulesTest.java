@@ -308,6 +308,69 @@ class RecoveryRulesTest {
     }
 
     @Test
+    void aRetractedMissWithdrawsTheCaseItOpenedAndSaysTheApologyWasAlreadySent() {
+        RecoveryCase c = rules.open(missedPromise(), ada, Optional.empty(), policy, "case-1", T0).recoveryCase();
+        assertEquals(OutreachState.REQUESTED, c.activeStep().orElseThrow().outreach());
+
+        Instant at = T0.plus(Duration.ofMinutes(20));
+        Change withdrawn = rules.missRetracted(c, "p-9", "fulfilled before the due time", at);
+        RecoveryCase resolved = withdrawn.recoveryCase();
+        assertEquals(CaseState.RESOLVED, resolved.state());
+        assertEquals(at, resolved.resolvedAt());
+        assertTrue(resolved.steps().stream().allMatch(step -> step.state() == StepState.SKIPPED));
+        assertTrue(withdrawn.timers().containsAll(List.of(TimerOp.cancel(TimerOp.Kind.WARN),
+                TimerOp.cancel(TimerOp.Kind.DUE), TimerOp.cancel(TimerOp.Kind.ESCALATE),
+                TimerOp.cancel(TimerOp.Kind.START))));
+        RecoveryCaseResolved event = (RecoveryCaseResolved) withdrawn.events().get(0);
+        assertEquals(List.of(0, 3), List.of(event.stepsOnTime(), event.stepsTotal()));
+        assertEquals(List.of("miss-retracted", "case-resolved"),
+                withdrawn.timeline().stream().map(TimelineEntry::type).toList());
+        String detail = withdrawn.timeline().get(0).detail();
+        assertTrue(detail.contains("promise p-9 was kept after all (fulfilled before the due time)"), detail);
+        assertTrue(detail.contains("the apology was already sent"), detail);
+
+        // before any message went out there is nothing to follow up
+        RecoveryCase drafted = rules.open(missedPromise(), ada, Optional.empty(),
+                PolicyParser.parse(PolicyParserTest.shipped().replace("{ kind: apology, due: PT1H, autoSend: true }",
+                        "{ kind: apology, due: PT1H, autoSend: false }"), 2),
+                "case-2", T0).recoveryCase();
+        String quiet = rules.missRetracted(drafted, "p-9", "kept", at).timeline().get(0).detail();
+        assertFalse(quiet.contains("apology"), quiet);
+    }
+
+    @Test
+    void aRetractedMissOfACaseWithOtherFailuresOnlyCountsOneFailureLess() {
+        RecoveryCase c = rules.open(missedPromise(), ada, Optional.empty(), policy, "case-1", T0).recoveryCase();
+        c = rules.attach(c, complaint(Severity.LOW), T0.plus(Duration.ofMinutes(5))).recoveryCase();
+
+        Change retracted = rules.missRetracted(c, "p-9", "kept", T0.plus(Duration.ofMinutes(20)));
+        assertEquals(CaseState.OPEN, retracted.recoveryCase().state());
+        assertEquals(1, retracted.recoveryCase().failures());
+        assertEquals(c.steps(), retracted.recoveryCase().steps());
+        assertEquals(List.of(), retracted.events());
+        assertEquals(List.of(), retracted.timers());
+        assertEquals("miss-retracted", retracted.timeline().get(0).type());
+        assertTrue(retracted.timeline().get(0).detail().endsWith("stays open for the 1 other failure it covers"));
+    }
+
+    @Test
+    void aRetractedMissOfAResolvedCaseIsOnlyRecorded() {
+        RecoveryCase c = rules.open(missedPromise(), ada, Optional.empty(), policy, "case-1", T0).recoveryCase();
+        RecoveryCase resolved = rules.resolve(c, null, "sam", T0.plusSeconds(60)).recoveryCase();
+
+        Change recorded = rules.missRetracted(resolved, "p-9", "kept", T0.plus(Duration.ofMinutes(20)));
+        assertEquals(resolved, recorded.recoveryCase());
+        assertEquals(List.of(), recorded.events());
+        assertEquals(List.of(), recorded.timers());
+        assertEquals("miss-retracted", recorded.timeline().get(0).type());
+        assertTrue(recorded.timeline().get(0).detail().contains("already resolved"));
+    }
+
+    private static Trigger missedPromise() {
+        return new Trigger(RecoveryTrigger.MISSED_PROMISE, "p-9", null, null, null, "blue", "call back");
+    }
+
+    @Test
     void aCaseKeepsThePolicyVersionItOpenedWith() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
         Policy v2 = PolicyParser.parse(PolicyParserTest.shipped().replace("{ kind: remedy, due: PT8H }",
