@@ -274,12 +274,7 @@ public final class RecoveryRules {
     public Change resolve(RecoveryCase recoveryCase, String note, String actor, Instant now) {
         requireNotResolved(recoveryCase, "resolve");
         Work work = new Work(recoveryCase, false);
-        for (Step step : recoveryCase.steps()) {
-            if (step.state() == StepState.ACTIVE || step.state() == StepState.SCHEDULED
-                    || step.state() == StepState.PENDING) {
-                work.replace(step.finished(StepState.SKIPPED, now));
-            }
-        }
+        work.skipOpenSteps(now);
         work.log(now, "case-resolved", actor, note == null ? "resolved" : "resolved: " + note);
         work.resolve(now);
         return work.done();
@@ -306,12 +301,7 @@ public final class RecoveryRules {
                     + (others == 1 ? " other failure" : " other failures") + " it covers");
             return work.done();
         }
-        for (Step step : recoveryCase.steps()) {
-            if (step.state() == StepState.ACTIVE || step.state() == StepState.SCHEDULED
-                    || step.state() == StepState.PENDING) {
-                work.replace(step.finished(StepState.SKIPPED, now));
-            }
-        }
+        work.skipOpenSteps(now);
         work.log(now, "miss-retracted", null, retracted + alreadyDone(recoveryCase));
         work.log(now, "case-resolved", null, "withdrawn: the failure it was opened for did not happen");
         work.resolve(now);
@@ -574,6 +564,16 @@ public final class RecoveryRules {
             c = new RecoveryCase(c.id(), c.customer(), c.team(), c.assignee(), c.severity(), c.trigger(),
                     c.triggerRef(), c.failure(), c.repeat(), c.policyId(), c.policyVersion(), c.state(), c.openedAt(),
                     c.pausedAt(), c.resolvedAt(), c.escalation(), c.failures(), steps, c.remedies(), c.answers());
+        }
+
+        /** Steps not done (running, waiting to start or not reached) are skipped. */
+        void skipOpenSteps(Instant now) {
+            for (Step step : c.steps()) {
+                if (step.state() == StepState.ACTIVE || step.state() == StepState.SCHEDULED
+                        || step.state() == StepState.PENDING) {
+                    replace(step.finished(StepState.SKIPPED, now));
+                }
+            }
         }
 
         void cancelTimers() {
