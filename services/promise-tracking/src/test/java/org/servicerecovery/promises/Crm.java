@@ -84,7 +84,7 @@ final class Crm {
         return records.stream().filter(r -> customer.equals(r.key())).map(r -> TopicReader.header(r, "ce_type")).toList();
     }
 
-    private static OffsetDateTime utc(Instant instant) {
+    static OffsetDateTime utc(Instant instant) {
         return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
     }
 }

@@ -3,22 +3,17 @@ package org.servicerecovery.recovery;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.events.CloudEvent;
-import org.servicerecovery.events.CloudEvents;
 import org.servicerecovery.events.DeadLetterHeaders;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.Topic;
@@ -27,6 +22,7 @@ import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
 import org.servicerecovery.recovery.messaging.IntakeConsumer;
+import org.servicerecovery.testing.PolledBatch;
 import org.servicerecovery.testing.RealInfrastructure;
 import org.servicerecovery.testing.TopicReader;
 
@@ -121,16 +117,9 @@ class BatchTest {
     }
 
     private List<ConsumerRecord<String, byte[]>> consume(CloudEvent... events) throws Throwable {
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        for (CloudEvent event : events) {
-            ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(PARTITION.topic(), PARTITION.partition(),
-                    offset++, event.subject(), CloudEvents.toBinaryData(event));
-            CloudEvents.toBinaryHeaders(event).forEach((name, value) ->
-                    record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
-            records.add(record);
-        }
-        VertxContextSupport.subscribeAndAwait(() -> consumer.consume(
-                new ConsumerRecords<>(Map.of(PARTITION, records), Map.of())));
+        List<ConsumerRecord<String, byte[]>> records = PolledBatch.records(PARTITION, offset, events);
+        offset += events.length;
+        VertxContextSupport.subscribeAndAwait(() -> consumer.consume(PolledBatch.of(PARTITION, records)));
         return records;
     }
 

@@ -4,20 +4,20 @@ import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.promises.PromiseMetrics;
-import org.servicerecovery.reliability.inbox.DatabaseOutages;
-import org.servicerecovery.reliability.inbox.DeadLetter;
-import org.servicerecovery.reliability.inbox.KafkaCloudEvents;
+import org.servicerecovery.reliability.inbox.PolledBatch;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * Reads intake.events. Acked when the event's transaction committed (or when the event is of a type this service does
- * not track); a failure nacks it to promise-tracking.dlq.
+ * Reads intake.events a polled batch at a time and applies the batch's events in one transaction ({@link PolledBatch}):
+ * one commit for hundreds of events. Records this service cannot process go to promise-tracking.dlq, sent by the
+ * consumer itself (intake-dlq) so that only the bad record of a batch goes.
  */
 @ApplicationScoped
 public class IntakeConsumer {
@@ -26,27 +26,15 @@ public class IntakeConsumer {
             EventType.COMMITMENT_FULFILLED.type(), EventType.COMMITMENT_RESCHEDULED.type(),
             EventType.COMMITMENT_CANCELLED.type());
 
-    private final PromiseLifecycle lifecycle;
-    private final PromiseMetrics metrics;
+    private final PolledBatch batch;
 
-    public IntakeConsumer(PromiseLifecycle lifecycle, PromiseMetrics metrics) {
-        this.lifecycle = lifecycle;
-        this.metrics = metrics;
+    public IntakeConsumer(PromiseLifecycle lifecycle, PromiseMetrics metrics,
+                          @Channel("intake-dlq") MutinyEmitter<byte[]> deadLetters) {
+        this.batch = new PolledBatch(TRACKED, lifecycle::apply, metrics::count, deadLetters);
     }
 
     @Incoming("intake")
-    public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
-        return Uni.createFrom().item(() -> KafkaCloudEvents.read(record))
-                .chain(this::applyIfTracked)
-                .onFailure().invoke(failure -> DeadLetter.log(record, failure))
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> applyIfTracked(CloudEvent event) {
-        if (!TRACKED.contains(event.type())) {
-            return Uni.createFrom().voidItem();
-        }
-        // Counted only after the commit, so a rolled-back attempt is not counted twice.
-        return DatabaseOutages.retryWhileDown(() -> lifecycle.apply(event)).invoke(metrics::count).replaceWithVoid();
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        return batch.consume(records);
     }
 }

@@ -20,6 +20,7 @@ import org.servicerecovery.promises.domain.HistoryEntry;
 import org.servicerecovery.promises.domain.Promise;
 import org.servicerecovery.promises.domain.PromiseRules;
 import org.servicerecovery.promises.persistence.PromiseStore;
+import org.servicerecovery.reliability.InOrder;
 import org.servicerecovery.reliability.inbox.ProcessedEvents;
 
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -49,12 +50,19 @@ public class PromiseLifecycle {
         this.clock = clock;
     }
 
-    /** A commitment.* or customer.upserted event from intake; a redelivery changes nothing. */
+    /**
+     * commitment.* and customer.upserted events from intake, applied in their order in one transaction; a redelivery,
+     * also a second copy in the same list, changes nothing.
+     */
     @WithTransaction
-    public Uni<List<CustomerEvent>> apply(CloudEvent event) {
-        return Uni.createFrom().item(() -> EventData.read(event))
-                .chain(data -> processed.firstDelivery(CONSUMER, event)
-                        .chain(first -> first ? dispatch(event, data, clock.instant()) : Uni.createFrom().item(List.of())));
+    public Uni<List<CustomerEvent>> apply(List<CloudEvent> events) {
+        List<CustomerEvent> published = new ArrayList<>();
+        return InOrder.forEach(events, event -> Uni.createFrom().item(() -> EventData.read(event))
+                        .chain(data -> processed.firstDelivery(CONSUMER, event)
+                                .chain(first -> first ? dispatch(event, data, clock.instant())
+                                        : Uni.createFrom().item(List.<CustomerEvent>of())))
+                        .invoke(published::addAll))
+                .replaceWith(published);
     }
 
     /** The deadlines of these promises came; runs inside the transaction of their firing timers. */

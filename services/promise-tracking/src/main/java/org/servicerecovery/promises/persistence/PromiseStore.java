@@ -56,10 +56,11 @@ public class PromiseStore {
                 .map(entities -> entities.stream().map(PromiseEntity::toDomain).toList());
     }
 
+    /** Written at once: a later event of the same polled batch may lock the promise with a native query. */
     public Uni<Void> insert(Promise promise, Instant now) {
         PromiseEntity entity = new PromiseEntity();
         entity.copy(promise, now);
-        return entity.persist().replaceWithVoid();
+        return entity.persistAndFlush().replaceWithVoid();
     }
 
     /**
@@ -110,7 +111,7 @@ public class PromiseStore {
         row.promiseId = promiseId;
         row.event = new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8);
         row.receivedAt = now;
-        return row.persist().replaceWithVoid();
+        return row.persistAndFlush().replaceWithVoid();
     }
 
     /** The events that waited for this promise, in arrival order; they are removed as they are handed out. */

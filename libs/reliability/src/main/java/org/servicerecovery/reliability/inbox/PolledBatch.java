@@ -1,0 +1,77 @@
+package org.servicerecovery.reliability.inbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.jboss.logging.Logger;
+import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.events.CustomerEvent;
+import org.servicerecovery.reliability.InOrder;
+
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+
+/**
+ * Applies a polled batch of records in one transaction (one commit for hundreds of events) instead of one per record.
+ * A record that cannot be read is dead-lettered at once. If the batch's transaction fails, its events are applied
+ * again one by one, each in its own transaction, in their order, and only those that fail on their own are
+ * dead-lettered. The returned Uni completes when all of that is done: then the batch's offsets may be committed.
+ *
+ * @param actedOn the event types the service handles; other records are passed over untouched
+ * @param apply applies events in their order in one transaction, returning the domain events it committed; a
+ *              redelivered event (also a second copy in the same list) must change nothing
+ * @param committed told the domain events of each committed transaction (for the metrics), after the commit
+ * @param deadLetters the service's dead-letter channel
+ */
+public record PolledBatch(Set<String> actedOn, Function<List<CloudEvent>, Uni<List<CustomerEvent>>> apply,
+                          Consumer<List<CustomerEvent>> committed, MutinyEmitter<byte[]> deadLetters) {
+
+    private static final Logger LOG = Logger.getLogger(PolledBatch.class);
+
+    private record Inbound(ConsumerRecord<String, byte[]> record, CloudEvent event) {
+    }
+
+    private record Unreadable(ConsumerRecord<String, byte[]> record, RuntimeException failure) {
+    }
+
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        List<Inbound> inbound = new ArrayList<>(records.count());
+        List<Unreadable> unreadable = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                CloudEvent event = KafkaCloudEvents.read(record);
+                if (actedOn.contains(event.type())) {
+                    inbound.add(new Inbound(record, event));
+                }
+            } catch (RuntimeException failure) {
+                unreadable.add(new Unreadable(record, failure));
+            }
+        }
+        Uni<Void> deadLettered = InOrder.forEach(unreadable, bad -> deadLetter(bad.record(), bad.failure()));
+        if (inbound.isEmpty()) {
+            return deadLettered;
+        }
+        return deadLettered.chain(() -> applyCounted(inbound.stream().map(Inbound::event).toList())
+                .onFailure().recoverWithUni(failure -> {
+                    LOG.warnf("A batch of %d events failed (%s); applying them one by one", inbound.size(), failure);
+                    return InOrder.forEach(inbound, one -> applyCounted(List.of(one.event()))
+                            .onFailure().recoverWithUni(alone -> deadLetter(one.record(), alone)));
+                }));
+    }
+
+    private Uni<Void> applyCounted(List<CloudEvent> events) {
+        // Counted only after the commit, so a rolled-back attempt is not counted twice.
+        return DatabaseOutages.retryWhileDown(() -> apply.apply(events)).invoke(committed).replaceWithVoid();
+    }
+
+    /** Completes when Kafka acknowledged the dead letter, so the original's offset is committed only after that. */
+    private Uni<Void> deadLetter(ConsumerRecord<String, byte[]> record, Throwable failure) {
+        String cause = failure.getCause() == null ? null : String.valueOf(failure.getCause().getMessage());
+        return deadLetters.sendMessage(DeadLetter.of(record, String.valueOf(failure.getMessage()), cause));
+    }
+}
