@@ -89,7 +89,7 @@ final class LoyaltyBench {
             throw new IllegalStateException("only " + (long) stored + " of " + total + " events were scored");
         }
         report.add("loyalty", String.format("events scored, %,d events of %,d customers", total, LIVE_CUSTOMERS),
-                Report.perSecond(total / seconds), "one transaction per event: fact, rescore, history, outbox");
+                Report.perSecond(total / seconds), "one transaction per polled batch: facts, rescores, history, outbox");
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, Topic topic, CustomerEvent data, OffsetDateTime time) {

@@ -2,15 +2,14 @@ package org.servicerecovery.reliability.inbox;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.jboss.logging.Logger;
 import org.servicerecovery.events.CloudEvent;
-import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.reliability.InOrder;
 
 import io.smallrye.mutiny.Uni;
@@ -22,14 +21,15 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  * again one by one, each in its own transaction, in their order, and only those that fail on their own are
  * dead-lettered. The returned Uni completes when all of that is done: then the batch's offsets may be committed.
  *
- * @param actedOn the event types the service handles; other records are passed over untouched
- * @param apply applies events in their order in one transaction, returning the domain events it committed; a
- *              redelivered event (also a second copy in the same list) must change nothing
- * @param committed told the domain events of each committed transaction (for the metrics), after the commit
+ * @param actedOn the events the service handles; other records are passed over untouched
+ * @param apply applies events in their order in one transaction, returning what it committed (e.g. the domain events
+ *              it published); a redelivered event (also a second copy in the same list) must change nothing
+ * @param committed told what each committed transaction returned (for the metrics), after the commit
  * @param deadLetters the service's dead-letter channel
+ * @param <T> what a transaction returns
  */
-public record PolledBatch(Set<String> actedOn, Function<List<CloudEvent>, Uni<List<CustomerEvent>>> apply,
-                          Consumer<List<CustomerEvent>> committed, MutinyEmitter<byte[]> deadLetters) {
+public record PolledBatch<T>(Predicate<CloudEvent> actedOn, Function<List<CloudEvent>, Uni<T>> apply,
+                             Consumer<T> committed, MutinyEmitter<byte[]> deadLetters) {
 
     private static final Logger LOG = Logger.getLogger(PolledBatch.class);
 
@@ -45,7 +45,7 @@ public record PolledBatch(Set<String> actedOn, Function<List<CloudEvent>, Uni<Li
         for (ConsumerRecord<String, byte[]> record : records) {
             try {
                 CloudEvent event = KafkaCloudEvents.read(record);
-                if (actedOn.contains(event.type())) {
+                if (actedOn.test(event)) {
                     inbound.add(new Inbound(record, event));
                 }
             } catch (RuntimeException failure) {

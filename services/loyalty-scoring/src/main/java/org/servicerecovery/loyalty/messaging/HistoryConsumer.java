@@ -2,29 +2,31 @@ package org.servicerecovery.loyalty.messaging;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
-import org.servicerecovery.reliability.inbox.DatabaseOutages;
-import org.servicerecovery.reliability.inbox.DeadLetter;
-import org.servicerecovery.reliability.inbox.KafkaCloudEvents;
+import org.servicerecovery.reliability.inbox.PolledBatch;
 
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
 
-/** Reads the customers' stories; acked when the score's transaction committed, dead-lettered when it failed. */
+/**
+ * Reads the customers' stories a polled batch at a time and scores the batch's events in one transaction
+ * ({@link PolledBatch}); records this service cannot process go to loyalty-scoring.dlq, sent by the consumer itself
+ * (history-dlq) so that only the bad record of a batch goes.
+ */
 @ApplicationScoped
 public class HistoryConsumer {
 
-    private final Scoring scoring;
+    private final PolledBatch<Integer> batch;
 
-    public HistoryConsumer(Scoring scoring) {
-        this.scoring = scoring;
+    public HistoryConsumer(Scoring scoring, @Channel("history-dlq") MutinyEmitter<byte[]> deadLetters) {
+        // Nothing to count after the commit: the scores themselves are the service's output.
+        this.batch = new PolledBatch<>(FactMapper::scores, scoring::apply, scored -> { }, deadLetters);
     }
 
     @Incoming("history")
-    public Uni<Void> consume(ConsumerRecord<String, byte[]> record) {
-        return Uni.createFrom().item(() -> KafkaCloudEvents.read(record))
-                .chain(event -> DatabaseOutages.retryWhileDown(() -> scoring.apply(event)))
-                .onFailure().invoke(failure -> DeadLetter.log(record, failure))
-                .replaceWithVoid();
+    public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        return batch.consume(records);
     }
 }

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -56,8 +57,21 @@ public class Scoring {
         this.clock = clock;
     }
 
+    /**
+     * Scores the events in their order in one transaction; returns how many were scored for the first time (a
+     * redelivery, also a second copy in the same list, changes nothing).
+     */
     @WithTransaction
-    public Uni<Boolean> apply(CloudEvent event) {
+    public Uni<Integer> apply(List<CloudEvent> events) {
+        AtomicInteger scored = new AtomicInteger();
+        return InOrder.forEach(events, event -> applyOne(event).invoke(first -> {
+            if (first) {
+                scored.incrementAndGet();
+            }
+        })).map(ignored -> scored.get());
+    }
+
+    private Uni<Boolean> applyOne(CloudEvent event) {
         return processed.once(CONSUMER, event, () -> {
             // types we do not score (and types newer than this service) are acknowledged, not dead-lettered
             if (!FactMapper.scores(event)) {

@@ -1,5 +1,6 @@
 package org.servicerecovery.promises.messaging;
 
+import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.promises.PromiseMetrics;
 import org.servicerecovery.reliability.inbox.PolledBatch;
@@ -26,11 +28,11 @@ public class IntakeConsumer {
             EventType.COMMITMENT_FULFILLED.type(), EventType.COMMITMENT_RESCHEDULED.type(),
             EventType.COMMITMENT_CANCELLED.type());
 
-    private final PolledBatch batch;
+    private final PolledBatch<List<CustomerEvent>> batch;
 
     public IntakeConsumer(PromiseLifecycle lifecycle, PromiseMetrics metrics,
                           @Channel("intake-dlq") MutinyEmitter<byte[]> deadLetters) {
-        this.batch = new PolledBatch(TRACKED, lifecycle::apply, metrics::count, deadLetters);
+        this.batch = new PolledBatch<>(event -> TRACKED.contains(event.type()), lifecycle::apply, metrics::count, deadLetters);
     }
 
     @Incoming("intake")

@@ -1,5 +1,6 @@
 package org.servicerecovery.recovery.messaging;
 
+import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -7,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.recovery.RecoveryMetrics;
 import org.servicerecovery.reliability.inbox.PolledBatch;
@@ -26,11 +28,11 @@ public class IntakeConsumer {
             EventType.COMPLAINT_FILED.type(), EventType.FEEDBACK_RECEIVED.type(), EventType.OUTREACH_DELIVERED.type(),
             EventType.PROMISE_MISSED.type(), EventType.PROMISE_MISS_RETRACTED.type());
 
-    private final PolledBatch batch;
+    private final PolledBatch<List<CustomerEvent>> batch;
 
     public IntakeConsumer(RecoveryLifecycle lifecycle, RecoveryMetrics metrics,
                           @Channel("inbound-dlq") MutinyEmitter<byte[]> deadLetters) {
-        this.batch = new PolledBatch(ACTED_ON, lifecycle::apply, metrics::count, deadLetters);
+        this.batch = new PolledBatch<>(event -> ACTED_ON.contains(event.type()), lifecycle::apply, metrics::count, deadLetters);
     }
 
     /** One channel for both topics: both are keyed by customer id, and one consumer group keeps one offset story. */
