@@ -121,12 +121,7 @@ class PromiseLifecycleTest {
     @Test
     void fulfilmentAfterTheMissIsFulfilledLateWithItsLateness() {
         Crm crm = new Crm();
-        Instant now = clock.instant();
-        Instant due = now.plus(HOUR);
-        Crm.send(crm.made(now, due));
-        awaitState(crm, "PENDING");
-        clock.advance(Duration.ofMinutes(61));
-        awaitState(crm, "MISSED");
+        Instant due = madeAndMissed(crm);
 
         clock.advance(Duration.ofMinutes(30));
         Crm.send(crm.fulfilled(due.plus(Duration.ofMinutes(25))));
@@ -140,12 +135,7 @@ class PromiseLifecycleTest {
     @Test
     void aFulfilmentDatedBeforeTheDueTimeReportedAfterTheMissKeepsThePromiseAndRetractsTheMiss() {
         Crm crm = new Crm();
-        Instant now = clock.instant();
-        Instant due = now.plus(HOUR);
-        Crm.send(crm.made(now, due));
-        awaitState(crm, "PENDING");
-        clock.advance(Duration.ofMinutes(61));
-        awaitState(crm, "MISSED");
+        Instant due = madeAndMissed(crm);
         assertEquals(List.of("promise.missed"), crm.promiseEvents(1));
 
         clock.advance(Duration.ofMinutes(30));
@@ -244,6 +234,17 @@ class PromiseLifecycleTest {
         assertEquals(List.of("promise.kept"), crm.promiseEvents(1));
         assertEquals(3, Db.SCHEMA.count("SELECT count(*) FROM processed_event WHERE event_id IN (?, ?, ?)",
                 made.id(), fulfilled.id(), resent.id()));
+    }
+
+    /** A commitment due in an hour whose deadline then passes unfulfilled; returns its due time. */
+    private Instant madeAndMissed(Crm crm) {
+        Instant now = clock.instant();
+        Instant due = now.plus(HOUR);
+        Crm.send(crm.made(now, due));
+        awaitState(crm, "PENDING");
+        clock.advance(Duration.ofMinutes(61));
+        awaitState(crm, "MISSED");
+        return due;
     }
 
     static void awaitState(Crm crm, String state) {
