@@ -67,8 +67,11 @@ final class RecoveryBench {
     }
 
     private static long wallMicros() {
-        Instant now = Instant.now();
-        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+        return micros(Instant.now());
+    }
+
+    private static long micros(Instant instant) {
+        return instant.getEpochSecond() * 1_000_000 + instant.getNano() / 1_000;
     }
 
     static void run(String bootstrapServers, Report report) throws Exception {
@@ -155,8 +158,7 @@ final class RecoveryBench {
                         Header time = record.headers().lastHeader("ce_time");
                         if (sent != null && time != null) {
                             Instant handled = OffsetDateTime.parse(new String(time.value(), StandardCharsets.UTF_8)).toInstant();
-                            stages.record(sent, handled.getEpochSecond() * 1_000_000 + handled.getNano() / 1_000,
-                                    record.timestamp() * 1_000, wallMicros());
+                            stages.record(sent, micros(handled), record.timestamp() * 1_000, wallMicros());
                         }
                     }
                 }

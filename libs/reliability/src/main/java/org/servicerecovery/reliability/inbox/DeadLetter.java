@@ -22,16 +22,7 @@ public final class DeadLetter {
     private DeadLetter() {
     }
 
-    /**
-     * For consumers that leave dead-lettering to SmallRye's strategy: it logs that a record was nacked, not why, so they
-     * log the reason when the failure leaves them.
-     */
-    public static void log(ConsumerRecord<?, ?> record, Throwable failure) {
-        LOG.warnf("Dead-lettering %s-%d@%d (key %s): %s", record.topic(), record.partition(), record.offset(),
-                record.key(), failure);
-    }
-
-    /** {@code cause}: what lies behind the reason, or null. */
+    /** {@code cause}: what lies behind the reason, or null. Logged too: SmallRye's own nack log line has no reason. */
     public static Message<byte[]> of(ConsumerRecord<String, byte[]> record, String reason, String cause) {
         LOG.warnf("Dead-lettering %s-%d@%d (key %s): %s%s", record.topic(), record.partition(), record.offset(),
                 record.key(), reason, cause == null ? "" : " (" + cause + ")");

@@ -442,7 +442,6 @@ public final class RecoveryRules {
         Instant warn = calendar.plus(anchor, scale(step.window(), step.warningFraction(policy)));
         Step started = step.started(now, warn, due);
         work.replace(started);
-        work.timers.add(TimerOp.cancel(TimerOp.Kind.START));
         work.timers.add(new TimerOp(TimerOp.Kind.WARN, warn, step.id()));
         work.timers.add(new TimerOp(TimerOp.Kind.DUE, due, step.id()));
         work.timers.add(TimerOp.cancel(TimerOp.Kind.ESCALATE));
