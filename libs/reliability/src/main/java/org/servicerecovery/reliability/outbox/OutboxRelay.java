@@ -8,11 +8,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -37,181 +40,410 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Takes outbox rows to Kafka in commit order and deletes them once the broker acknowledged (idempotent producer,
- * {@code acks=all}), in CloudEvents binary mode. One replica relays at a time (a PostgreSQL advisory lock held on its listening connection, released
- * by PostgreSQL if that replica dies), which keeps per-key order without coordination. A crash between the broker's
- * acknowledgement and the delete re-sends those events: consumers are idempotent.
+ * Takes outbox rows to Kafka in commit order, in CloudEvents binary mode, and deletes each row once the broker
+ * acknowledged it (idempotent producer, {@code acks=all}).
+ * <p>
+ * <b>One relay per service at a time</b>: the holder of a session advisory lock on a connection of its own, outside
+ * the pool. Any error closes that connection, which ends the session and frees the lock, so no error can leave it
+ * behind; PostgreSQL frees it too when the holder dies. A single reader in id order keeps per-key order.
+ * <p>
+ * <b>Each row's own outcome</b>: acknowledged rows are deleted, rows Kafka refuses for good are parked in
+ * {@code outbox_parked} in the same transaction, and only rows that failed for a passing reason stay to be sent again,
+ * so a failed batch never re-sends what Kafka already has. Sends never expire by default
+ * ({@code reliability.outbox.delivery-timeout}): a send in flight when the broker dies is retried with its original
+ * sequence number, which the broker recognises, rather than given up and sent anew as a second copy.
  */
 @ApplicationScoped
 public class OutboxRelay {
 
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
-    private static final Duration BACKLOG_REFRESH = Duration.ofSeconds(5);
+    /** How long a stopping relay still waits for acknowledgements, so that it deletes what Kafka has. */
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    private static final Duration FAILURE_LOG_INTERVAL = Duration.ofSeconds(60);
+    private static final int MAX_REASON_LENGTH = 2000;
+
+    private record Row(long id, String topic, String key, String payload, long createdAtMillis) {
+    }
+
+    /** A row's send: its acknowledgement to come, or why it failed before being sent; neither if it was not tried. */
+    private record Send(Row row, Future<RecordMetadata> ack, Exception failedBeforeSending) {
+    }
+
+    private record BatchOutcome(int rows, int published, int refused, Throwable retryCause, boolean producerBroken) {
+    }
 
     private final AgroalDataSource dataSource;
+    private final OutboxProgress progress;
     private final String schema;
+    private final String bootstrapServers;
     private final int batchSize;
     private final Duration pollInterval;
+    private final Duration deliveryTimeout;
     private final boolean enabled;
-    private final KafkaProducer<String, byte[]> producer;
     private final Counter published;
     private final Timer commitToAck;
-    private final AtomicLong backlog = new AtomicLong();
-    private final AtomicLong oldestAgeSeconds = new AtomicLong();
+    /** Acknowledged by Kafka, not yet deleted because the database failed: deleted first thing after reconnecting. */
+    private final Set<Long> acknowledgedNotDeleted = new HashSet<>();
+    private volatile KafkaProducer<String, byte[]> producer;
     private volatile boolean running;
     private Thread thread;
+    private long failingSinceNanos;
+    private long lastFailureLogNanos;
 
-    public OutboxRelay(AgroalDataSource dataSource, MeterRegistry registry,
+    public OutboxRelay(AgroalDataSource dataSource, OutboxProgress progress, MeterRegistry registry,
                        @ConfigProperty(name = "service.schema") String schema,
                        @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
                        @ConfigProperty(name = "reliability.outbox.batch-size", defaultValue = "500") int batchSize,
                        @ConfigProperty(name = "reliability.outbox.poll-interval", defaultValue = "PT1S") Duration pollInterval,
+                       @ConfigProperty(name = "reliability.outbox.delivery-timeout", defaultValue = "P1D") Duration deliveryTimeout,
                        @ConfigProperty(name = "reliability.outbox.enabled", defaultValue = "true") boolean enabled) {
         this.dataSource = dataSource;
+        this.progress = progress;
         this.schema = schema;
+        this.bootstrapServers = bootstrapServers;
         this.batchSize = batchSize;
         this.pollInterval = pollInterval;
+        this.deliveryTimeout = deliveryTimeout;
         this.enabled = enabled;
-        this.producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG, schema + "-outbox-relay",
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                ProducerConfig.LINGER_MS_CONFIG, 0,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000),
-                new StringSerializer(), new ByteArraySerializer());
         this.published = registry.counter("outbox.published");
         this.commitToAck = Timer.builder("outbox.commit.to.ack").publishPercentileHistogram()
                 .description("time from the outbox row's insert to the broker's acknowledgement").register(registry);
-        registry.gauge("outbox.backlog", backlog);
-        registry.gauge("outbox.oldest.age.seconds", oldestAgeSeconds);
     }
 
     void start(@Observes StartupEvent startup) {
         if (!enabled) {
             return;
         }
+        producer = newProducer();
         running = true;
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);
         thread.start();
     }
 
-    /** Before the connection pools close, so no batch is cut in half by the shutdown. */
+    /** The current batch finishes (acknowledged rows are deleted) before the producer closes. */
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
         running = false;
-        if (thread != null) {
+        if (thread == null) {
+            return;
+        }
+        thread.join(SHUTDOWN_GRACE.plusSeconds(5).toMillis());
+        if (thread.isAlive()) {
             thread.interrupt();
-            thread.join(TimeUnit.SECONDS.toMillis(10));
+            thread.join(TimeUnit.SECONDS.toMillis(2));
         }
         producer.close(Duration.ofSeconds(5));
     }
 
     private void run() {
+        boolean afterError = false;
         while (running) {
-            try (Connection listening = dataSource.getConnection()) {
-                listening.setAutoCommit(true);
-                try (Statement statement = listening.createStatement()) {
-                    statement.execute("LISTEN \"" + schema + "_outbox\"");
+            try (Connection connection = DirectConnection.open(dataSource, schema,
+                    schema + ".outbox-relay@" + ProcessHandle.current().pid())) {
+                deleteAcknowledged(connection);
+                if (afterError) {
+                    // After a database restart every replica reconnects at once; the one that was leading deletes what
+                    // Kafka acknowledged before the restart (above) while the others give it this head start, so none
+                    // of them leads and sends those rows a second time.
+                    pause(pollInterval);
                 }
-                relayWhileRunning(listening);
+                afterError = false;
+                if (awaitLeadership(connection)) {
+                    relayWhileLeading(connection);
+                }
             } catch (Exception e) {
                 if (running) {
-                    LOG.warnf("Outbox relay interrupted by %s; retrying in a second", e.toString());
-                    pause(Duration.ofSeconds(1));
+                    LOG.warnf("Outbox relay lost its database connection (%s); reconnecting in %d ms", e,
+                            RETRY_PAUSE.toMillis());
+                    afterError = true;
+                    pause(RETRY_PAUSE);
                 }
             }
         }
     }
 
-    private void relayWhileRunning(Connection listening) throws Exception {
-        boolean leader = false;
-        long nextBacklogRefresh = 0;
-        while (running) {
-            if (!leader) {
-                leader = tryLead(listening);
-            }
-            int relayed = leader ? relayBatch() : 0;
-            if (System.nanoTime() > nextBacklogRefresh) {
-                refreshBacklog();
-                nextBacklogRefresh = System.nanoTime() + BACKLOG_REFRESH.toNanos();
-            }
-            if (relayed < batchSize) {
-                // Woken at once by a commit's NOTIFY; the poll interval only bounds the delay if a notification is lost.
-                listening.unwrap(PGConnection.class).getNotifications((int) pollInterval.toMillis());
-            }
-        }
-    }
-
-    private boolean tryLead(Connection listening) throws SQLException {
-        try (Statement statement = listening.createStatement();
-             ResultSet result = statement.executeQuery(
-                     "SELECT pg_try_advisory_lock(hashtext(current_schema() || '.outbox-relay'))")) {
-            return result.next() && result.getBoolean(1);
-        }
-    }
-
-    private int relayBatch() throws Exception {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                List<Long> ids = new ArrayList<>();
-                List<Long> createdAtMillis = new ArrayList<>();
-                List<Future<RecordMetadata>> acks = new ArrayList<>();
-                try (PreparedStatement select = connection.prepareStatement("""
-                        SELECT id, topic, message_key, payload, (extract(epoch FROM created_at) * 1000)::bigint
-                        FROM outbox ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED""")) {
-                    select.setInt(1, batchSize);
-                    try (ResultSet rows = select.executeQuery()) {
-                        while (rows.next()) {
-                            ids.add(rows.getLong(1));
-                            createdAtMillis.add(rows.getLong(5));
-                            acks.add(producer.send(binaryModeRecord(rows.getString(2), rows.getString(3), rows.getString(4))));
-                        }
+    /** Stands by, trying the lock every poll interval, until it leads or the relay stops. */
+    private boolean awaitLeadership(Connection connection) throws SQLException {
+        try (PreparedStatement lock = connection.prepareStatement("SELECT pg_try_advisory_lock(hashtext(? || '.outbox-relay'))")) {
+            lock.setString(1, schema);
+            while (running) {
+                try (ResultSet result = lock.executeQuery()) {
+                    if (result.next() && result.getBoolean(1)) {
+                        LOG.infof("Outbox relay of %s leads on this replica", schema);
+                        return true;
                     }
                 }
-                if (ids.isEmpty()) {
-                    connection.rollback();
-                    return 0;
-                }
-                for (Future<RecordMetadata> ack : acks) {
-                    ack.get(60, TimeUnit.SECONDS);
-                }
-                long ackedAt = System.currentTimeMillis();
-                try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id = ANY (?)")) {
-                    delete.setArray(1, connection.createArrayOf("bigint", ids.toArray()));
-                    delete.executeUpdate();
-                }
-                connection.commit();
-                published.increment(ids.size());
-                createdAtMillis.forEach(created -> commitToAck.record(Math.max(0, ackedAt - created), TimeUnit.MILLISECONDS));
-                return ids.size();
-            } catch (Exception e) {
-                connection.rollback();
-                throw e;
+                pause(pollInterval);
             }
+            return false;
+        }
+    }
+
+    private void relayWhileLeading(Connection connection) throws SQLException {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("LISTEN \"" + schema + "_outbox\"");
+        }
+        while (running) {
+            BatchOutcome batch = relayBatch(connection);
+            if (batch.retryCause() != null) {
+                reportFailure(batch);
+                if (batch.producerBroken() && running) {
+                    replaceProducer();
+                }
+                pause(RETRY_PAUSE);
+            } else {
+                reportRecovery();
+                if (batch.rows() < batchSize) {
+                    // Woken at once by a commit's NOTIFY; the poll interval only bounds the delay if one is lost.
+                    connection.unwrap(PGConnection.class).getNotifications((int) pollInterval.toMillis());
+                }
+            }
+        }
+    }
+
+    private BatchOutcome relayBatch(Connection connection) throws SQLException {
+        List<Row> rows = oldestRows(connection);
+        if (rows.isEmpty()) {
+            return new BatchOutcome(0, 0, 0, null, false);
+        }
+        List<Send> sends = send(rows);
+        awaitAcknowledgements(sends);
+        long ackedAt = System.currentTimeMillis();
+        List<Long> refusedIds = new ArrayList<>();
+        List<String> refusedReasons = new ArrayList<>();
+        Throwable retryCause = null;
+        boolean producerBroken = false;
+        int acknowledged = 0;
+        for (Send send : sends) {
+            Throwable failure = failure(send);
+            if (failure == null) {
+                if (send.ack() != null && send.ack().isDone()) {
+                    acknowledgedNotDeleted.add(send.row().id());
+                    commitToAck.record(Math.max(0, ackedAt - send.row().createdAtMillis()), TimeUnit.MILLISECONDS);
+                    acknowledged++;
+                }
+                continue;
+            }
+            SendFailure kind = SendFailure.of(failure);
+            if (kind == SendFailure.REFUSED) {
+                refusedIds.add(send.row().id());
+                refusedReasons.add(reason(failure));
+            } else {
+                retryCause = retryCause == null ? failure : retryCause;
+                producerBroken |= kind == SendFailure.PRODUCER_BROKEN;
+            }
+        }
+        published.increment(acknowledged);
+        deleteAcknowledgedAndPark(connection, refusedIds, refusedReasons);
+        if (acknowledged > 0) {
+            progress.progressed();
+        }
+        if (!refusedIds.isEmpty()) {
+            progress.parked(refusedIds.size());
+            for (int i = 0; i < refusedIds.size(); i++) {
+                LOG.errorf("Outbox row %d parked, Kafka refused it: %s", refusedIds.get(i), refusedReasons.get(i));
+            }
+        }
+        return new BatchOutcome(rows.size(), acknowledged, refusedIds.size(), retryCause, producerBroken);
+    }
+
+    private List<Row> oldestRows(Connection connection) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT id, topic, message_key, payload, (extract(epoch FROM created_at) * 1000)::bigint
+                FROM outbox ORDER BY id LIMIT ?""")) {
+            select.setInt(1, batchSize);
+            try (ResultSet result = select.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new Row(result.getLong(1), result.getString(2), result.getString(3), result.getString(4),
+                            result.getLong(5)));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * In id order. A row that cannot become a record fails on its own. When the producer cannot even take a record for
+     * a topic (no metadata within {@code max.block.ms}, the broker being away), the topic's later rows are not tried:
+     * each would block as long, and sending them before the failed one would break their key's order.
+     */
+    private List<Send> send(List<Row> rows) {
+        List<Send> sends = new ArrayList<>(rows.size());
+        Set<String> blockedTopics = new HashSet<>();
+        boolean producerBroken = false;
+        for (Row row : rows) {
+            if (producerBroken || blockedTopics.contains(row.topic())) {
+                sends.add(new Send(row, null, null));
+                continue;
+            }
+            ProducerRecord<String, byte[]> record;
+            try {
+                record = binaryModeRecord(row);
+            } catch (RuntimeException unreadable) {
+                sends.add(new Send(row, null, new UnreadablePayload(unreadable)));
+                continue;
+            }
+            try {
+                Future<RecordMetadata> ack = producer.send(record);
+                sends.add(new Send(row, ack, null));
+                Throwable failedAtOnce = ack.isDone() ? failure(sends.get(sends.size() - 1)) : null;
+                if (failedAtOnce != null && SendFailure.of(failedAtOnce) != SendFailure.REFUSED) {
+                    blockedTopics.add(row.topic());
+                }
+            } catch (RuntimeException e) {
+                sends.add(new Send(row, null, e));
+                producerBroken = SendFailure.of(e) != SendFailure.REFUSED;
+            }
+        }
+        return sends;
+    }
+
+    /** Until every send is answered; a stopping relay waits at most {@link #SHUTDOWN_GRACE}. */
+    private void awaitAcknowledgements(List<Send> sends) {
+        long shutdownDeadline = Long.MAX_VALUE;
+        for (Send send : sends) {
+            while (send.ack() != null && !send.ack().isDone()) {
+                if (!running) {
+                    shutdownDeadline = Math.min(shutdownDeadline, System.nanoTime() + SHUTDOWN_GRACE.toNanos());
+                    if (System.nanoTime() > shutdownDeadline) {
+                        return;
+                    }
+                }
+                try {
+                    send.ack().get(200, TimeUnit.MILLISECONDS);
+                } catch (TimeoutException | ExecutionException notYetOrFailed) {
+                    // looked at once all are answered
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Null if acknowledged or not (yet) answered. */
+    private static Throwable failure(Send send) {
+        if (send.failedBeforeSending() != null) {
+            return send.failedBeforeSending();
+        }
+        if (send.ack() == null || !send.ack().isDone()) {
+            return null;
+        }
+        try {
+            send.ack().get();
+            return null;
+        } catch (ExecutionException e) {
+            return e.getCause() != null ? e.getCause() : e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return e;
+        }
+    }
+
+    /** One transaction: what Kafka has leaves the outbox, what it refused moves to {@code outbox_parked}. */
+    private void deleteAcknowledgedAndPark(Connection connection, List<Long> refusedIds, List<String> refusedReasons)
+            throws SQLException {
+        if (acknowledgedNotDeleted.isEmpty() && refusedIds.isEmpty()) {
+            return;
+        }
+        connection.setAutoCommit(false);
+        try {
+            deleteAcknowledgedRows(connection);
+            if (!refusedIds.isEmpty()) {
+                try (PreparedStatement park = connection.prepareStatement("""
+                        WITH refused AS (SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS text[])) AS r(id, reason)),
+                             moved AS (DELETE FROM outbox o USING refused r WHERE o.id = r.id
+                                       RETURNING o.id, o.event_id, o.topic, o.message_key, o.event_type, o.payload,
+                                                 o.created_at, r.reason)
+                        INSERT INTO outbox_parked (id, event_id, topic, message_key, event_type, payload, created_at, reason)
+                        SELECT * FROM moved""")) {
+                    park.setArray(1, connection.createArrayOf("bigint", refusedIds.toArray()));
+                    park.setArray(2, connection.createArrayOf("text", refusedReasons.toArray()));
+                    park.executeUpdate();
+                }
+            }
+            connection.commit();
+            acknowledgedNotDeleted.clear();
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /** Also outside a batch: after reconnecting, before anyone could send those rows again. */
+    private void deleteAcknowledged(Connection connection) throws SQLException {
+        if (!acknowledgedNotDeleted.isEmpty()) {
+            deleteAcknowledgedRows(connection);
+            LOG.infof("Deleted %d outbox rows Kafka had acknowledged before the database connection failed",
+                    acknowledgedNotDeleted.size());
+            acknowledgedNotDeleted.clear();
+        }
+    }
+
+    private void deleteAcknowledgedRows(Connection connection) throws SQLException {
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM outbox WHERE id = ANY (?)")) {
+            delete.setArray(1, connection.createArrayOf("bigint", acknowledgedNotDeleted.toArray()));
+            delete.executeUpdate();
         }
     }
 
     /** Our topics carry CloudEvents in binary mode: attributes in ce_* headers, the data as the value. */
-    private static ProducerRecord<String, byte[]> binaryModeRecord(String topic, String key, String structuredJson) {
-        CloudEvent event = CloudEvents.fromStructuredJson(structuredJson.getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, CloudEvents.toBinaryData(event));
+    private static ProducerRecord<String, byte[]> binaryModeRecord(Row row) {
+        CloudEvent event = CloudEvents.fromStructuredJson(row.payload().getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.topic(), row.key(), CloudEvents.toBinaryData(event));
         CloudEvents.toBinaryHeaders(event).forEach((name, value) ->
                 record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         return record;
     }
 
-    private void refreshBacklog() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery(
-                     "SELECT count(*), coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::bigint FROM outbox")) {
-            result.next();
-            backlog.set(result.getLong(1));
-            oldestAgeSeconds.set(result.getLong(2));
+    private KafkaProducer<String, byte[]> newProducer() {
+        int deliveryTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, deliveryTimeout.toMillis());
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, schema + "-outbox-relay",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                ProducerConfig.LINGER_MS_CONFIG, 0,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, deliveryTimeoutMillis,
+                // How long send() may block for metadata or buffer space before failing that row (to be sent again).
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** A producer in a fatal state fails every send from then on; only a new one recovers. */
+    private void replaceProducer() {
+        LOG.warn("Replacing the outbox relay's Kafka producer after a fatal producer error");
+        producer.close(Duration.ofSeconds(1));
+        producer = newProducer();
+    }
+
+    private void reportFailure(BatchOutcome batch) {
+        long now = System.nanoTime();
+        if (failingSinceNanos == 0) {
+            failingSinceNanos = now;
         }
+        if (lastFailureLogNanos == 0 || now - lastFailureLogNanos > FAILURE_LOG_INTERVAL.toNanos()) {
+            lastFailureLogNanos = now;
+            LOG.warnf("Outbox relay could not publish %d of %d rows (failing for %d s), retrying: %s",
+                    batch.rows() - batch.published() - batch.refused(), batch.rows(),
+                    Duration.ofNanos(now - failingSinceNanos).toSeconds(), batch.retryCause().toString());
+        }
+    }
+
+    private void reportRecovery() {
+        if (failingSinceNanos != 0) {
+            LOG.infof("Outbox relay publishes again after %d s of failures",
+                    Duration.ofNanos(System.nanoTime() - failingSinceNanos).toSeconds());
+            failingSinceNanos = 0;
+            lastFailureLogNanos = 0;
+        }
+    }
+
+    private static String reason(Throwable failure) {
+        String reason = failure.toString().replace('\u0000', '?');
+        return reason.length() <= MAX_REASON_LENGTH ? reason : reason.substring(0, MAX_REASON_LENGTH);
     }
 
     private static void pause(Duration duration) {
@@ -219,6 +451,13 @@ public class OutboxRelay {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The row's payload is not a CloudEvent we can put on Kafka: retrying cannot change that. */
+    static final class UnreadablePayload extends org.apache.kafka.common.errors.SerializationException {
+        UnreadablePayload(Throwable cause) {
+            super("unreadable payload: " + cause, cause);
         }
     }
 }

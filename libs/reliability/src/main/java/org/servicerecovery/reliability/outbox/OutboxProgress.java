@@ -1,0 +1,141 @@
+package org.servicerecovery.reliability.outbox;
+
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Whether the outbox is moving, as every replica sees it in the database: the backlog, its oldest row, the parked rows,
+ * and progress — the outbox empty, or its oldest row gone since the last look (published or parked, by whichever
+ * replica relays). The readiness check {@code outbox-relay} is DOWN while rows wait and nothing moved for
+ * {@code reliability.outbox.stall-after}, and UP again as soon as something moves: a broker outage makes every replica
+ * NotReady until the broker is back, as the Kafka check does; nothing restarts a pod for it.
+ */
+@Readiness
+@ApplicationScoped
+public class OutboxProgress implements HealthCheck {
+
+    private static final Logger LOG = Logger.getLogger(OutboxProgress.class);
+    private static final Duration REFRESH = Duration.ofSeconds(5);
+
+    private final AgroalDataSource dataSource;
+    private final Duration stallAfter;
+    private final boolean enabled;
+    private final Counter parkedTotal;
+    private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong oldestAgeSeconds = new AtomicLong();
+    private final AtomicLong parked = new AtomicLong();
+    private final AtomicLong lastProgressNanos = new AtomicLong(System.nanoTime());
+    private long oldestIdSeen = -1;
+    private ScheduledExecutorService refresher;
+
+    public OutboxProgress(AgroalDataSource dataSource, MeterRegistry registry,
+                          @ConfigProperty(name = "reliability.outbox.stall-after", defaultValue = "PT60S") Duration stallAfter,
+                          @ConfigProperty(name = "reliability.outbox.enabled", defaultValue = "true") boolean enabled) {
+        this.dataSource = dataSource;
+        this.stallAfter = stallAfter;
+        this.enabled = enabled;
+        // Registered at start, at zero: an increase()-based alert only sees a counter's first increment if the series
+        // existed before it.
+        this.parkedTotal = Counter.builder("outbox.parked")
+                .description("outbox rows Kafka refused for good and the relay parked").register(registry);
+        registry.gauge("outbox.backlog", backlog);
+        registry.gauge("outbox.oldest.age.seconds", oldestAgeSeconds);
+        registry.gauge("outbox.parked.rows", parked);
+        registry.gauge("outbox.seconds.since.progress", this, OutboxProgress::secondsSinceProgress);
+    }
+
+    void start(@Observes StartupEvent startup) {
+        if (!enabled) {
+            return;
+        }
+        refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "outbox-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
+    }
+
+    /** The relay published or parked rows. */
+    void progressed() {
+        lastProgressNanos.set(System.nanoTime());
+    }
+
+    void parked(int rows) {
+        parkedTotal.increment(rows);
+        parked.addAndGet(rows);
+        progressed();
+    }
+
+    /** 0 while nothing waits. */
+    public long secondsSinceProgress() {
+        return backlog.get() == 0 ? 0 : Duration.ofNanos(System.nanoTime() - lastProgressNanos.get()).toSeconds();
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        var response = HealthCheckResponse.named("outbox-relay").withData("enabled", enabled);
+        if (!enabled) {
+            return response.up().build();
+        }
+        long idle = secondsSinceProgress();
+        return response.status(idle < stallAfter.toSeconds())
+                .withData("backlog", backlog.get())
+                .withData("oldest-age-seconds", oldestAgeSeconds.get())
+                .withData("seconds-since-progress", idle)
+                .withData("stall-after-seconds", stallAfter.toSeconds())
+                .withData("parked", parked.get())
+                .build();
+    }
+
+    private void refresh() {
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet result = statement.executeQuery("""
+                     SELECT count(*), coalesce(min(id), -1),
+                            coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::bigint,
+                            (SELECT count(*) FROM outbox_parked)
+                     FROM outbox""")) {
+            result.next();
+            long rows = result.getLong(1);
+            long oldestId = result.getLong(2);
+            if (rows == 0 || oldestId != oldestIdSeen) {
+                progressed();
+            }
+            oldestIdSeen = oldestId;
+            backlog.set(rows);
+            oldestAgeSeconds.set(result.getLong(3));
+            parked.set(result.getLong(4));
+        } catch (SQLException e) {
+            LOG.debugf("Could not look at the outbox: %s", e);
+        }
+    }
+}
