@@ -35,6 +35,30 @@ public final class SharedInfrastructure {
     static final String KEY_DIR = "sr.test.jwt.key-dir";
     private static final int TEST_PARTITIONS = 3;
 
+    /** The embedded servers, when this class loader started them, so that a test can take them away and back. */
+    private static final class Embedded {
+        final Path root;
+        final int kafkaPort;
+        final int controllerPort;
+        final int postgresPort;
+        final LocalPostgres.Durability durability;
+        volatile KafkaBroker broker;
+        volatile LocalPostgres database;
+
+        Embedded(Path root, int kafkaPort, int controllerPort, int postgresPort, LocalPostgres.Durability durability,
+                 KafkaBroker broker, LocalPostgres database) {
+            this.root = root;
+            this.kafkaPort = kafkaPort;
+            this.controllerPort = controllerPort;
+            this.postgresPort = postgresPort;
+            this.durability = durability;
+            this.broker = broker;
+            this.database = database;
+        }
+    }
+
+    private static Embedded embedded;
+
     private SharedInfrastructure() {
     }
 
@@ -63,6 +87,49 @@ public final class SharedInfrastructure {
 
     public String jdbcUrl() {
         return System.getProperty(JDBC_URL);
+    }
+
+    /** A server taken away; closing it starts the server again on the same port and data, and waits until it answers. */
+    public interface Outage extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Kills the broker with SIGKILL, like a crashed pod, until the outage is closed. Embedded infrastructure only, and
+     * only from the class loader that started it: a failsafe test that starts the services as processes, not a
+     * {@code @QuarkusTest}, whose application shares the broker.
+     */
+    public Outage killKafka() {
+        Embedded servers = embedded();
+        ProcessHandle broker = ProcessHandle.of(servers.broker.pid()).orElseThrow();
+        broker.destroyForcibly();
+        broker.onExit().join();
+        servers.broker.close();
+        return () -> servers.broker = uncheck(() -> KafkaBroker.start(servers.root.resolve("kafka"), servers.kafkaPort,
+                servers.controllerPort, Duration.ofSeconds(60)));
+    }
+
+    /**
+     * Stops PostgreSQL with a fast shutdown until the outage is closed: every session ends and open transactions roll
+     * back, as in a restart or failover. Not SIGKILL: the test database runs without fsync, and a killed server
+     * could lose commits it acknowledged. Same restrictions as {@link #killKafka()}.
+     */
+    public Outage stopPostgres() {
+        Embedded servers = embedded();
+        uncheck(() -> {
+            servers.database.close();
+            return null;
+        });
+        return () -> servers.database = uncheck(() -> LocalPostgres.start(servers.root.resolve("postgres"),
+                servers.postgresPort, servers.durability));
+    }
+
+    private static Embedded embedded() {
+        if (embedded == null) {
+            throw new IllegalStateException("no embedded Kafka and PostgreSQL were started by this class loader");
+        }
+        return embedded;
     }
 
     private static void start() {
@@ -94,25 +161,28 @@ public final class SharedInfrastructure {
     }
 
     private static void startEmbedded(Path root) {
+        int kafkaPort = freePort();
+        int controllerPort = freePort();
+        int postgresPort = freePort();
+        LocalPostgres.Durability durability = Boolean.getBoolean("sr.infra.durable")
+                ? LocalPostgres.Durability.DURABLE : LocalPostgres.Durability.FAST_FOR_TESTS;
         // Both take seconds to boot; start them side by side.
         CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> uncheck(() ->
-                KafkaBroker.start(root.resolve("kafka"), freePort(), freePort(), Duration.ofSeconds(60))));
+                KafkaBroker.start(root.resolve("kafka"), kafkaPort, controllerPort, Duration.ofSeconds(60))));
         CompletableFuture<LocalPostgres> postgres = CompletableFuture.supplyAsync(() -> uncheck(() ->
-                LocalPostgres.start(root.resolve("postgres"), freePort(), Boolean.getBoolean("sr.infra.durable")
-                        ? LocalPostgres.Durability.DURABLE : LocalPostgres.Durability.FAST_FOR_TESTS)));
-        KafkaBroker broker = kafka.join();
-        LocalPostgres database = postgres.join();
+                LocalPostgres.start(root.resolve("postgres"), postgresPort, durability)));
+        embedded = new Embedded(root, kafkaPort, controllerPort, postgresPort, durability, kafka.join(), postgres.join());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            broker.close();
+            embedded.broker.close();
             uncheck(() -> {
-                database.close();
+                embedded.database.close();
                 deleteRecursively(root);
                 return null;
             });
         }));
-        System.setProperty(KAFKA, broker.bootstrapServers());
-        System.setProperty(JDBC_URL, database.jdbcUrl());
-        System.setProperty(REACTIVE_URL, database.reactiveUrl());
+        System.setProperty(KAFKA, embedded.broker.bootstrapServers());
+        System.setProperty(JDBC_URL, embedded.database.jdbcUrl());
+        System.setProperty(REACTIVE_URL, embedded.database.reactiveUrl());
         System.setProperty(DB_USER, LocalPostgres.USER);
         System.setProperty(DB_PASSWORD, LocalPostgres.PASSWORD);
     }

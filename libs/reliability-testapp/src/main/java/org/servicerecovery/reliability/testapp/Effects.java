@@ -3,6 +3,7 @@ package org.servicerecovery.reliability.testapp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,6 +65,12 @@ public class Effects {
         Uni<Void> chain = InOrder.forEach(IntStream.range(0, count).boxed().toList(),
                 i -> outbox.publish(Topic.PROMISE_EVENTS, event(idPrefix + "-" + i, customerId)));
         return fail ? chain.chain(() -> Uni.createFrom().failure(new IllegalStateException("rolled back on purpose"))) : chain;
+    }
+
+    /** These events, in this order, in one transaction. */
+    @WithTransaction
+    public Uni<Void> publishAll(List<CloudEvent> events) {
+        return outbox.publishAll(Topic.PROMISE_EVENTS, events);
     }
 
     Uni<Void> recordEffect(String table, String column, String id) {

@@ -5,6 +5,8 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 
 import org.servicerecovery.localinfra.LocalPostgres;
 import org.servicerecovery.testing.SharedInfrastructure;
@@ -29,6 +31,39 @@ final class Db {
         } catch (SQLException e) {
             throw new IllegalStateException(sql, e);
         }
+    }
+
+    static int update(String sql, Object... params) {
+        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    static List<String> texts(String sql, Object... params) {
+        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                statement.setObject(i + 1, params[i]);
+            }
+            List<String> texts = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    texts.add(result.getString(1));
+                }
+            }
+            return texts;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql, e);
+        }
+    }
+
+    static Connection connect() throws SQLException {
+        return DriverManager.getConnection(SharedInfrastructure.get().jdbcUrl() + "?currentSchema=reliability_testapp",
+                LocalPostgres.USER, LocalPostgres.PASSWORD);
     }
 
     static String text(String sql, Object... params) {

@@ -1,5 +1,7 @@
 package org.servicerecovery.reliability.testapp;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -52,6 +54,42 @@ class OutboxTest {
             List<ConsumerRecord<String, byte[]>> records =
                     reader.readUntil(read -> !ofCustomer(read, marker).isEmpty(), Duration.ofSeconds(20));
             assertEquals(List.of(), ofCustomer(records, customer));
+        }
+    }
+
+    /**
+     * The relay leads on a connection of its own: when that session dies (here killed by the database), its lock goes
+     * with it, the relay connects again, leads again and publishes; no pooled session is left holding the lock.
+     */
+    @Test
+    void aRelayWhoseSessionDiesLeadsAgainAndLeavesNoLockBehind() throws Throwable {
+        String before = "cust-" + UUID.randomUUID();
+        VertxContextSupport.subscribeAndAwait(() -> effects.publish(before, before, 5, false));
+        awaitOnKafka(before, 5);
+        assertEquals(List.of("reliability_testapp.outbox-relay@" + ProcessHandle.current().pid()), lockHolders());
+
+        String killed = Db.text("SELECT string_agg(pg_terminate_backend(pid)::text, ',') FROM pg_stat_activity"
+                + " WHERE application_name LIKE 'reliability_testapp.outbox-relay@%'");
+        assertEquals("true", killed);
+        String after = "cust-" + UUID.randomUUID();
+        VertxContextSupport.subscribeAndAwait(() -> effects.publish(after, after, 5, false));
+        awaitOnKafka(after, 5);
+
+        assertEquals(List.of("reliability_testapp.outbox-relay@" + ProcessHandle.current().pid()), lockHolders(),
+                "only the relay's new session holds the lock");
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("checks.find { it.name == 'outbox-relay' }.status", is("UP"));
+    }
+
+    /** Application names of the sessions holding an advisory lock (the relay's is the only one in this database). */
+    private static List<String> lockHolders() {
+        return Db.texts("SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+                + " WHERE l.locktype = 'advisory' AND l.granted");
+    }
+
+    private static void awaitOnKafka(String customer, int count) {
+        try (TopicReader reader = new TopicReader(Topic.PROMISE_EVENTS.topicName())) {
+            reader.readUntil(records -> ofCustomer(records, customer).size() >= count, Duration.ofSeconds(30));
         }
     }
 

@@ -14,9 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
@@ -28,13 +25,10 @@ import io.quarkus.runtime.StartupEvent;
 /**
  * Whether the outbox is moving, as every replica sees it in the database: the backlog, its oldest row, the parked rows,
  * and progress — the outbox empty, or its oldest row gone since the last look (published or parked, by whichever
- * replica relays). The readiness check {@code outbox-relay} is DOWN while rows wait and nothing moved for
- * {@code reliability.outbox.stall-after}, and UP again as soon as something moves: a broker outage makes every replica
- * NotReady until the broker is back, as the Kafka check does; nothing restarts a pod for it.
+ * replica relays), looked at every few seconds. Exposed as metrics and as the readiness check {@link OutboxRelayCheck}.
  */
-@Readiness
 @ApplicationScoped
-public class OutboxProgress implements HealthCheck {
+public class OutboxProgress {
 
     private static final Logger LOG = Logger.getLogger(OutboxProgress.class);
     private static final Duration REFRESH = Duration.ofSeconds(5);
@@ -100,20 +94,24 @@ public class OutboxProgress implements HealthCheck {
         return backlog.get() == 0 ? 0 : Duration.ofNanos(System.nanoTime() - lastProgressNanos.get()).toSeconds();
     }
 
-    @Override
-    public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named("outbox-relay").withData("enabled", enabled);
-        if (!enabled) {
-            return response.up().build();
-        }
-        long idle = secondsSinceProgress();
-        return response.status(idle < stallAfter.toSeconds())
-                .withData("backlog", backlog.get())
-                .withData("oldest-age-seconds", oldestAgeSeconds.get())
-                .withData("seconds-since-progress", idle)
-                .withData("stall-after-seconds", stallAfter.toSeconds())
-                .withData("parked", parked.get())
-                .build();
+    boolean enabled() {
+        return enabled;
+    }
+
+    Duration stallAfter() {
+        return stallAfter;
+    }
+
+    long backlog() {
+        return backlog.get();
+    }
+
+    long oldestAgeSeconds() {
+        return oldestAgeSeconds.get();
+    }
+
+    long parkedRows() {
+        return parked.get();
     }
 
     private void refresh() {
