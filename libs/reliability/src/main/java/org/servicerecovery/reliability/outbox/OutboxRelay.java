@@ -88,8 +88,8 @@ public class OutboxRelay {
     private volatile KafkaProducer<String, byte[]> producer;
     private volatile boolean running;
     private Thread thread;
-    private long failingSinceNanos;
-    private long lastFailureLogNanos;
+    private final FailureStreak publishing = new FailureStreak("could not publish");
+    private final FailureStreak database = new FailureStreak("lost its database connection");
 
     public OutboxRelay(AgroalDataSource dataSource, OutboxProgress progress, MeterRegistry registry,
                        @ConfigProperty(name = "service.schema") String schema,
@@ -141,6 +141,7 @@ public class OutboxRelay {
         while (running) {
             try (Connection connection = DirectConnection.open(dataSource, schema,
                     schema + ".outbox-relay@" + ProcessHandle.current().pid())) {
+                database.ended();
                 deleteAcknowledged(connection);
                 if (afterError) {
                     // After a database restart every replica reconnects at once; the one that was leading deletes what
@@ -154,8 +155,7 @@ public class OutboxRelay {
                 }
             } catch (Exception e) {
                 if (running) {
-                    LOG.warnf("Outbox relay lost its database connection (%s); reconnecting in %d ms", e,
-                            RETRY_PAUSE.toMillis());
+                    database.failed(e.toString());
                     afterError = true;
                     pause(RETRY_PAUSE);
                 }
@@ -187,13 +187,14 @@ public class OutboxRelay {
         while (running) {
             BatchOutcome batch = relayBatch(connection);
             if (batch.retryCause() != null) {
-                reportFailure(batch);
+                publishing.failed((batch.rows() - batch.published() - batch.refused()) + " of " + batch.rows()
+                        + " rows: " + batch.retryCause());
                 if (batch.producerBroken() && running) {
                     replaceProducer();
                 }
                 pause(RETRY_PAUSE);
             } else {
-                reportRecovery();
+                publishing.ended();
                 if (batch.rows() < batchSize) {
                     // Woken at once by a commit's NOTIFY; the poll interval only bounds the delay if one is lost.
                     connection.unwrap(PGConnection.class).getNotifications((int) pollInterval.toMillis());
@@ -419,28 +420,6 @@ public class OutboxRelay {
         producer = newProducer();
     }
 
-    private void reportFailure(BatchOutcome batch) {
-        long now = System.nanoTime();
-        if (failingSinceNanos == 0) {
-            failingSinceNanos = now;
-        }
-        if (lastFailureLogNanos == 0 || now - lastFailureLogNanos > FAILURE_LOG_INTERVAL.toNanos()) {
-            lastFailureLogNanos = now;
-            LOG.warnf("Outbox relay could not publish %d of %d rows (failing for %d s), retrying: %s",
-                    batch.rows() - batch.published() - batch.refused(), batch.rows(),
-                    Duration.ofNanos(now - failingSinceNanos).toSeconds(), batch.retryCause().toString());
-        }
-    }
-
-    private void reportRecovery() {
-        if (failingSinceNanos != 0) {
-            LOG.infof("Outbox relay publishes again after %d s of failures",
-                    Duration.ofNanos(System.nanoTime() - failingSinceNanos).toSeconds());
-            failingSinceNanos = 0;
-            lastFailureLogNanos = 0;
-        }
-    }
-
     private static String reason(Throwable failure) {
         String reason = failure.toString().replace('\u0000', '?');
         return reason.length() <= MAX_REASON_LENGTH ? reason : reason.substring(0, MAX_REASON_LENGTH);
@@ -451,6 +430,37 @@ public class OutboxRelay {
             Thread.sleep(duration.toMillis());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Logs the first failure of a series and then one a minute, and when the series ends, instead of one per attempt. */
+    private static final class FailureStreak {
+        private final String what;
+        private long sinceNanos;
+        private long loggedNanos;
+
+        FailureStreak(String what) {
+            this.what = what;
+        }
+
+        void failed(String detail) {
+            long now = System.nanoTime();
+            if (sinceNanos == 0) {
+                sinceNanos = now;
+            }
+            if (loggedNanos == 0 || now - loggedNanos > FAILURE_LOG_INTERVAL.toNanos()) {
+                loggedNanos = now;
+                LOG.warnf("Outbox relay %s (for %d s), retrying every %d ms: %s", what,
+                        Duration.ofNanos(now - sinceNanos).toSeconds(), RETRY_PAUSE.toMillis(), detail);
+            }
+        }
+
+        void ended() {
+            if (sinceNanos != 0) {
+                LOG.infof("Outbox relay recovered; it %s for %d s", what, Duration.ofNanos(System.nanoTime() - sinceNanos).toSeconds());
+                sinceNanos = 0;
+                loggedNanos = 0;
+            }
         }
     }
 
