@@ -280,8 +280,8 @@ class ChartTest {
             }
         }
         assertTrue(alerts.containsAll(Set.of("ServiceRecoveryMissedPromisesSpike", "ServiceRecoveryStepsOverdue",
-                "ServiceRecoveryOutboxStalled", "ServiceRecoveryDeadLetters", "ServiceRecoveryConsumerLag",
-                "ServiceRecoveryTimersLate")), alerts.toString());
+                "ServiceRecoveryOutboxStalled", "ServiceRecoveryOutboxRelayStuck", "ServiceRecoveryOutboxParked",
+                "ServiceRecoveryDeadLetters", "ServiceRecoveryConsumerLag", "ServiceRecoveryTimersLate")), alerts.toString());
     }
 
     @Test
@@ -293,6 +293,7 @@ class ChartTest {
         assertEquals("service-recovery", dashboard.get("uid").asText());
         String exprs = dashboard.findValuesAsText("expr").toString();
         for (String metric : List.of("promises_missed_total", "steps_overdue", "outbox_oldest_age_seconds",
+                "outbox_seconds_since_progress", "outbox_parked_rows",
                 "kafka_consumer_fetch_manager_records_lag_max", "timers_lateness_seconds_bucket", "cases_open")) {
             assertTrue(exprs.contains(metric), metric);
         }

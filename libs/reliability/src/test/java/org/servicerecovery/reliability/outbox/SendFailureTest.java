@@ -31,7 +31,7 @@ class SendFailureTest {
         assertEquals(SendFailure.REFUSED, SendFailure.of(new InvalidTopicException("no such name")));
         assertEquals(SendFailure.REFUSED, SendFailure.of(new InvalidRecordException("compacted topic needs a key")));
         assertEquals(SendFailure.REFUSED, SendFailure.of(new SerializationException("cannot serialise")));
-        assertEquals(SendFailure.REFUSED, SendFailure.of(new OutboxRelay.UnreadablePayload(new IllegalArgumentException("not JSON"))));
+        assertEquals(SendFailure.REFUSED, SendFailure.of(new BatchSender.UnreadablePayload(new IllegalArgumentException("not JSON"))));
     }
 
     @Test
