@@ -30,10 +30,18 @@ public final class PoisonRecords {
                 record.headers());
     }
 
-    /** The event with an id of {@code length} ASCII characters (a B-tree index entry holds about 2,700 bytes). */
+    /**
+     * The event with an id of {@code length} random ASCII letters and digits. A B-tree index entry holds about 2,700
+     * bytes after compression, so the id must not compress: a run of one letter would fit.
+     */
     public static CloudEvent withLongId(CloudEvent event, int length) {
-        String id = (event.id() + "-" + "x".repeat(length)).substring(0, length);
-        return new CloudEvent(event.specversion(), id, event.source(), event.type(), event.subject(), event.time(),
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        Random random = new Random(event.id().hashCode());
+        StringBuilder id = new StringBuilder(event.id()).append('-');
+        while (id.length() < length) {
+            id.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return new CloudEvent(event.specversion(), id.toString(), event.source(), event.type(), event.subject(), event.time(),
                 event.datacontenttype(), event.dataschema(), event.data(), event.extensions());
     }
 
