@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -74,11 +75,11 @@ public class DeadLetterReplay {
     public Listing list(DeadLetterFilter filter, int limit) {
         Map<Parked, Instant> replays = log.lastReplays(topic);
         List<Item> items = new ArrayList<>();
-        int[] matched = {0};
+        AtomicInteger matched = new AtomicInteger();
         try (DeadLetterTopicReader reader = reader()) {
             reader.read(topic, filter.from(), chunk -> {
                 for (ParkedRecord parked : chunk) {
-                    if (filter.matches(parked) && matched[0]++ < limit) {
+                    if (filter.matches(parked) && matched.getAndIncrement() < limit) {
                         items.add(Item.of(parked, replays.get(new Parked(parked.partition(), parked.offset()))));
                     }
                 }
@@ -87,7 +88,7 @@ public class DeadLetterReplay {
         } catch (KafkaException e) {
             throw new DeadLettersUnavailable("Kafka did not answer: " + e.getMessage(), e);
         }
-        return new Listing(topic, matched[0], items);
+        return new Listing(topic, matched.get(), items);
     }
 
     /**
@@ -95,22 +96,21 @@ public class DeadLetterReplay {
      * at a time per service ({@link ReplayRunning} otherwise). {@code by}: who asked, for the replay log.
      */
     public Replay replay(DeadLetterFilter filter, boolean dryRun, boolean force, String by) {
-        Run run = new Run(filter, dryRun, force, by);
+        Replay result;
         try (ReplayLog.Lock lock = dryRun ? () -> { } : log.lock();
              DeadLetterTopicReader reader = reader();
              KafkaProducer<byte[], byte[]> producer = dryRun ? null : producer()) {
-            run.replayedBefore = log.lastReplays(topic);
-            run.reader = reader;
-            run.producer = producer;
+            Run run = new Run(filter, dryRun, force, by, log.lastReplays(topic), reader, producer);
             reader.read(topic, filter.from(), run::chunk);
+            result = new Replay(topic, dryRun, force, run.matched, run.replayed, run.skipped, run.failed);
         } catch (KafkaException e) {
             throw new DeadLettersUnavailable("Kafka did not answer: " + e.getMessage(), e);
         }
         if (!dryRun) {
-            LOG.infof("%s replayed %d dead letters of %s (%d skipped, %d failed)", by, run.replayed.size(), topic,
-                    run.skipped.size(), run.failed.size());
+            LOG.infof("%s replayed %d dead letters of %s (%d skipped, %d failed)", by, result.replayed().size(), topic,
+                    result.skipped().size(), result.failed().size());
         }
-        return new Replay(topic, dryRun, force, run.matched, run.replayed, run.skipped, run.failed);
+        return result;
     }
 
     /** One replay's progress, a poll of the dead-letter topic at a time. */
@@ -119,24 +119,29 @@ public class DeadLetterReplay {
         private record Planned(ParkedRecord parked, ProducerRecord<byte[], byte[]> record) {
         }
 
-        final DeadLetterFilter filter;
-        final boolean dryRun;
-        final boolean force;
-        final String by;
-        final Map<String, Integer> partitionCounts = new HashMap<>();
-        final List<Replayed> replayed = new ArrayList<>();
-        final List<Skipped> skipped = new ArrayList<>();
-        final List<Skipped> failed = new ArrayList<>();
-        Map<Parked, Instant> replayedBefore;
-        DeadLetterTopicReader reader;
-        KafkaProducer<byte[], byte[]> producer;
-        int matched;
+        private final DeadLetterFilter filter;
+        private final boolean dryRun;
+        private final boolean force;
+        private final String by;
+        private final Map<Parked, Instant> replayedBefore;
+        private final DeadLetterTopicReader reader;
+        private final KafkaProducer<byte[], byte[]> producer;
+        private final Map<String, Integer> partitionCounts = new HashMap<>();
+        private final List<Replayed> replayed = new ArrayList<>();
+        private final List<Skipped> skipped = new ArrayList<>();
+        private final List<Skipped> failed = new ArrayList<>();
+        private int matched;
 
-        Run(DeadLetterFilter filter, boolean dryRun, boolean force, String by) {
+        /** {@code producer}: null in a dry run. */
+        Run(DeadLetterFilter filter, boolean dryRun, boolean force, String by, Map<Parked, Instant> replayedBefore,
+            DeadLetterTopicReader reader, KafkaProducer<byte[], byte[]> producer) {
             this.filter = filter;
             this.dryRun = dryRun;
             this.force = force;
             this.by = by;
+            this.replayedBefore = replayedBefore;
+            this.reader = reader;
+            this.producer = producer;
         }
 
         /** False once something failed: what follows is left for the next replay. */
