@@ -7,12 +7,23 @@ BENCH ?=
 CYCLES ?= 50
 SUB ?= alice
 TEAM ?= blue
+# make dead-letters / make replay: which service's dead letters (intake, promise-tracking, recovery-escalation,
+# loyalty-scoring), and the filters: REASON (text in the reason), REASON_REGEX, FROM/TO (RFC 3339, when dead-lettered)
+SERVICE ?=
+REASON ?=
+REASON_REGEX ?=
+FROM ?=
+TO ?=
+LIMIT ?=
+DRY_RUN ?=
+FORCE ?=
+DEAD_LETTER_FILTERS = from="$(FROM)" to="$(TO)" reason="$(REASON)" reasonRegex="$(REASON_REGEX)"
 # make images: where the images go (the Helm chart's image.registry / image.repository / image.tag)
 IMAGE_REGISTRY ?= registry.example.com
 IMAGE_GROUP ?= service-recovery
 IMAGE_TAG ?= $(shell sed -n 's:.*<version>\(.*\)</version>.*:\1:p' pom.xml | head -1)
 
-.PHONY: build run stop test token clean bench chaos images helm-lint
+.PHONY: build run stop test token dead-letters replay clean bench chaos images helm-lint
 
 build: ## compile and package every module, tests skipped
 	$(MVNW) -q package -DskipTests
@@ -29,6 +40,14 @@ test: ## the whole suite: unit, @QuarkusTest on real Kafka/PostgreSQL, end-to-en
 token: ## make token ROLE=agent SUB=alice TEAM=blue
 	@test -f libs/local-infra/target/runtime-classpath.txt || $(MVNW) -q package -DskipTests -pl libs/local-infra -am
 	@deploy/local/token.sh $(ROLE) $(SUB) $(TEAM)
+
+dead-letters: ## list a running service's dead letters with their reasons: make dead-letters SERVICE=intake [REASON=text] [FROM=…] [TO=…] [LIMIT=100]
+	@test -f libs/local-infra/target/runtime-classpath.txt || $(MVNW) -q package -DskipTests -pl libs/local-infra -am
+	@deploy/local/dead-letters.sh list "$(SERVICE)" $(DEAD_LETTER_FILTERS) limit="$(LIMIT)"
+
+replay: ## re-publish a running service's dead letters to their original topics: make replay SERVICE=intake [REASON=text] [REASON_REGEX=re] [FROM=…] [TO=…] [DRY_RUN=1] [FORCE=1]
+	@test -f libs/local-infra/target/runtime-classpath.txt || $(MVNW) -q package -DskipTests -pl libs/local-infra -am
+	@deploy/local/dead-letters.sh replay "$(SERVICE)" $(DEAD_LETTER_FILTERS) dryRun="$(DRY_RUN)" force="$(FORCE)"
 
 clean: stop
 	$(MVNW) -q clean

@@ -1,12 +1,15 @@
 package org.servicerecovery.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.servicerecovery.events.CloudEvent;
@@ -22,18 +25,36 @@ public final class TopicWriter implements AutoCloseable {
 
     /** Sends in CloudEvents binary mode, keyed by the event's subject, and waits for the acknowledgement. */
     public void sendBinary(String topic, CloudEvent event) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.subject(), CloudEvents.toBinaryData(event));
-        CloudEvents.toBinaryHeaders(event).forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
-        send(record);
+        send(binary(topic, event));
     }
 
     public void sendRaw(String topic, String key, byte[] value) {
         send(new ProducerRecord<>(topic, key, value));
     }
 
-    private void send(ProducerRecord<String, byte[]> record) {
+    /** Sends the records without waiting in between (so a consumer may poll them together), then waits for all. */
+    public void sendAll(List<ProducerRecord<String, byte[]>> records) {
+        List<Future<RecordMetadata>> acks = records.stream().map(producer::send).toList();
         try {
-            producer.send(record).get(30, TimeUnit.SECONDS);
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get(30, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send " + records.size() + " records", e);
+        }
+    }
+
+    /** The event in binary mode, as the services publish it: keyed by its subject, attributes in ce_* headers. */
+    public static ProducerRecord<String, byte[]> binary(String topic, CloudEvent event) {
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, event.subject(), CloudEvents.toBinaryData(event));
+        CloudEvents.toBinaryHeaders(event).forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        return record;
+    }
+
+    /** Waits for the acknowledgement and says where the record went. */
+    public RecordMetadata send(ProducerRecord<String, byte[]> record) {
+        try {
+            return producer.send(record).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not send to " + record.topic(), e);
         }

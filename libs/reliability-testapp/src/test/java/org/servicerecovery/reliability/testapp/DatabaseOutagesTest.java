@@ -31,6 +31,12 @@ class DatabaseOutagesTest {
     void badDataIsNotAnOutage() {
         assertFalse(DatabaseOutages.isOutage(new PgException("invalid byte sequence", "ERROR", "22021", null)));
         assertFalse(DatabaseOutages.isOutage(new PgException("duplicate key", "ERROR", "23505", null)));
+        // what poison events cause: refused JSON, an id too long for a B-tree index; wrapped as Hibernate wraps them
+        assertFalse(DatabaseOutages.isOutage(new PgException("invalid input syntax for type json", "ERROR", "22P02", null)));
+        assertFalse(DatabaseOutages.isOutage(new IllegalStateException("error executing SQL statement",
+                new PgException("unsupported Unicode escape sequence", "ERROR", "22P05", null))));
+        assertFalse(DatabaseOutages.isOutage(new IllegalStateException("error executing SQL statement",
+                new PgException("index row size 3032 exceeds btree version 4 maximum 2704", "ERROR", "54000", null))));
         assertFalse(DatabaseOutages.isOutage(new JsonParseException(null, "unexpected character")));
         assertFalse(DatabaseOutages.isOutage(new IllegalArgumentException("rating must be between 0 and 10")));
     }

@@ -1,5 +1,6 @@
 package org.servicerecovery.loyalty.messaging;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Optional;
@@ -33,7 +34,23 @@ final class FactMapper {
             .map(dataClass -> EventType.of(dataClass).type())
             .collect(Collectors.toUnmodifiableSet());
 
+    /** How far ahead of our clock an event may be dated: producers' clocks drift, but not by days. */
+    private static final Duration CLOCK_SKEW = Duration.ofDays(1);
+
     private FactMapper() {
+    }
+
+    /**
+     * Refuses a fact dated further ahead than clocks drift (a year-9999 time, say), so that its event is dead-lettered:
+     * a score is as of its latest fact, so such a fact would stay the latest for ever and every later one would count
+     * as older than it, freezing the score.
+     */
+    static Fact notFromTheFuture(Fact fact, Instant now) {
+        if (fact.at().isAfter(now.plus(CLOCK_SKEW))) {
+            throw new IllegalArgumentException("event " + fact.eventId() + " is dated " + fact.at()
+                    + ", more than " + CLOCK_SKEW.toHours() + " hours ahead of now (" + now + ")");
+        }
+        return fact;
     }
 
     /** Whether the event's type is one the score is computed from. */

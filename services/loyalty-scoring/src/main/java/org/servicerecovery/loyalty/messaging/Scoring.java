@@ -77,7 +77,8 @@ public class Scoring {
             if (!FactMapper.scores(event)) {
                 return Uni.createFrom().voidItem();
             }
-            Optional<Fact> fact = FactMapper.toFact(event, FactMapper.data(event));
+            Optional<Fact> fact = FactMapper.toFact(event, FactMapper.data(event))
+                    .map(found -> FactMapper.notFromTheFuture(found, clock.instant()));
             if (fact.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }

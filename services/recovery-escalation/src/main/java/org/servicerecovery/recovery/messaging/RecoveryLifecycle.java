@@ -147,8 +147,8 @@ public class RecoveryLifecycle {
 
     private Uni<Void> dispatch(CloudEvent event, CustomerEvent data, Instant now, Batch batch) {
         if (data instanceof CustomerUpserted customer) {
-            return store.saveCustomer(customer)
-                    .invoke(() -> batch.customers.put(customer.customerId(), CaseStore.toCustomer(customer)));
+            Customer known = Customer.of(customer);
+            return store.saveCustomer(customer).invoke(() -> batch.customers.put(customer.customerId(), known));
         }
         if (data instanceof ComplaintFiled complaint) {
             return open(complaint.customerId(), new Trigger(RecoveryTrigger.COMPLAINT, complaint.complaintId(),

@@ -182,12 +182,6 @@ public class CaseStore {
                 });
     }
 
-    /** The customer as {@link #saveCustomer} stores it. */
-    public static Customer toCustomer(CustomerUpserted customer) {
-        return new Customer(customer.customerId(), customer.name(), customer.tier(), customer.locale(),
-                customer.timezone(), customer.preferredChannel(), customer.accountTeam());
-    }
-
     public Uni<Void> saveCustomer(CustomerUpserted customer) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         INSERT INTO customer (customer_id, name, tier, locale, timezone, channel, account_team)
