@@ -1,25 +1,45 @@
 package org.servicerecovery.e2e.chaos;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 /**
- * A chaos run: the whole system on its own Kafka and PostgreSQL under a steady CRM load, while every few seconds one
- * victim (a service, the broker or the database) is killed with SIGKILL and started again. Then the load stops, the
+ * A chaos run: the whole system on its own Kafka and PostgreSQL under a steady CRM load. Then the load stops, the
  * system drains, and the checker reconciles inputs against effects.
+ * <ul>
+ * <li>{@code kill} mode: every few seconds one victim (a service, the broker or the database) is killed with SIGKILL
+ * and started again.</li>
+ * <li>{@code faults} mode: no service is restarted; the CRM mixes poisoned records into its traffic, and every few
+ * seconds the broker goes down for longer than the producers' delivery timeout, PostgreSQL restarts, or an agent and
+ * a CRM send requests that must be refused. Every output record must then be published exactly once.</li>
+ * </ul>
  *
- * <p>{@code make chaos CYCLES=n} runs {@link #main}: n random victims; exit code 1 on any mismatch.
+ * <p>{@code make chaos CYCLES=n MODE=kill|faults} runs {@link #main}: n random cycles; exit code 1 on any mismatch.
  */
 public final class Chaos {
 
     private static final Duration QUIESCENCE = Duration.ofMinutes(5);
+    /** Longer than the outbox relay's delivery timeout (30 s) and SmallRye's dead-letter producers'. */
+    static final Duration BROKER_DOWN = Duration.ofSeconds(Long.getLong("chaos.broker-down-seconds", 60));
+    private static final Duration CATCH_UP_LIMIT = Duration.ofMinutes(3);
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Random random;
     private final Path servicesDir;
@@ -34,37 +54,69 @@ public final class Chaos {
 
     public static void main(String[] args) throws Exception {
         int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 50;
+        boolean faults = args.length > 1 && args[1].toLowerCase(Locale.ROOT).equals("faults");
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         Random random = new Random(seed);
-        List<Target> victims = IntStream.range(0, cycles)
-                .mapToObj(i -> Target.values()[random.nextInt(Target.values().length)]).toList();
-        log("seed " + seed + " (-Dchaos.seed to repeat), " + cycles + " cycles");
-        Reconciliation result = new Chaos(random, Path.of(System.getProperty("services.dir", "services")),
-                Path.of("target", "chaos")).run(victims);
+        log("seed " + seed + " (-Dchaos.seed to repeat), " + cycles + " cycles, " + (faults ? "faults" : "kill") + " mode");
+        Chaos chaos = new Chaos(random, Path.of(System.getProperty("services.dir", "services")), Path.of("target", "chaos"));
+        Reconciliation result = faults
+                ? chaos.faults(IntStream.range(0, cycles).mapToObj(i -> Fault.values()[random.nextInt(Fault.values().length)]).toList())
+                : chaos.kill(IntStream.range(0, cycles).mapToObj(i -> Target.values()[random.nextInt(Target.values().length)]).toList());
         System.out.println(result.report());
         System.exit(result.ok() ? 0 : 1);
     }
 
-    Reconciliation run(List<Target> victims) throws Exception {
+    /** Kills each victim in turn and starts it again. */
+    Reconciliation kill(List<Target> victims) throws Exception {
+        return run(false, (infrastructure, services, checks) -> {
+            for (int i = 0; i < victims.size(); i++) {
+                killCycle(i + 1, victims.size(), victims.get(i), infrastructure, services);
+            }
+        });
+    }
+
+    /** Injects each fault in turn into the running system, under hostile traffic, and never restarts a service. */
+    Reconciliation faults(List<Fault> faults) throws Exception {
+        return run(true, (infrastructure, services, checks) -> {
+            Map<Target, Long> pids = services.pids();
+            for (int i = 0; i < faults.size(); i++) {
+                faultCycle(i + 1, faults.size(), faults.get(i), infrastructure, services, checks);
+            }
+            if (!services.pids().equals(pids)) {
+                checks.problems.add("a service restarted during a faults run: " + pids + " -> " + services.pids());
+            }
+        });
+    }
+
+    /** What the cycles found besides the effects of the load. */
+    static final class Checks {
+        final List<HostileRequests.Answer> answers = new ArrayList<>();
+        final List<String> problems = new ArrayList<>();
+    }
+
+    private interface Cycles {
+        void run(ChaosInfrastructure infrastructure, ChaosServices services, Checks checks) throws Exception;
+    }
+
+    private Reconciliation run(boolean faultsMode, Cycles cycles) throws Exception {
         String run = "chaos" + Long.toHexString(random.nextLong() & 0xffffffL);
         try (ChaosInfrastructure infrastructure = ChaosInfrastructure.start();
              ChaosServices services = ChaosServices.start(servicesDir, logs.resolve(run));
-             CrmLoad crm = new CrmLoad(infrastructure.bootstrapServers(), run, random.nextLong())) {
+             CrmLoad crm = new CrmLoad(infrastructure.bootstrapServers(), run, random.nextLong(), faultsMode)) {
             log("system up (service logs in " + logs.resolve(run) + "); load " + run + " starts");
             crm.start();
-            for (int i = 0; i < victims.size(); i++) {
-                cycle(i + 1, victims.size(), victims.get(i), infrastructure, services);
-            }
+            Checks checks = new Checks();
+            cycles.run(infrastructure, services, checks);
             Inputs inputs = crm.stop();
             log("load stopped after " + inputs.events + " events; waiting for quiescence");
             Optional<String> busy = Quiescence.await(infrastructure, inputs.lastMissDue(), QUIESCENCE);
             log(busy.map(b -> "NOT quiescent after " + QUIESCENCE + ": " + b).orElse("quiescent; checking"));
-            Reconciliation result = new Checker(infrastructure, inputs).check(story);
+            Reconciliation result = new Checker(infrastructure, inputs, faultsMode).check(story, checks);
             return busy.map(b -> result.withProblem("not quiescent within " + QUIESCENCE + ": " + b)).orElse(result);
         }
     }
 
-    private void cycle(int n, int of, Target victim, ChaosInfrastructure infrastructure, ChaosServices services)
+    private void killCycle(int n, int of, Target victim, ChaosInfrastructure infrastructure, ChaosServices services)
             throws Exception {
         Thread.sleep(2000 + random.nextInt(3000));
         long start = System.nanoTime();
@@ -84,8 +136,105 @@ public final class Chaos {
                 services.restart(victim);
             }
         }
-        String line = String.format("cycle %d/%d: kill -9 %s, back in %.1f s", n, of, victim,
-                (System.nanoTime() - start) / 1e9);
+        tell(String.format("cycle %d/%d: kill -9 %s, back in %.1f s", n, of, victim, seconds(start)));
+    }
+
+    private void faultCycle(int n, int of, Fault fault, ChaosInfrastructure infrastructure, ChaosServices services,
+                            Checks checks) throws Exception {
+        Thread.sleep(2000 + random.nextInt(3000));
+        switch (fault) {
+            case BROKER_OUTAGE -> {
+                infrastructure.killKafka();
+                Thread.sleep(BROKER_DOWN.toMillis());
+                infrastructure.startKafka();
+                long back = System.nanoTime();
+                double ready = awaitSeconds(() -> allReady(services), back);
+                double caughtUp = awaitSeconds(() -> outboxesCaughtUp(infrastructure), back);
+                tell(String.format("cycle %d/%d: broker down %d s (kill -9); after its return every service ready in "
+                        + "%.1f s, every outbox caught up in %.1f s", n, of, BROKER_DOWN.toSeconds(), ready, caughtUp));
+            }
+            case POSTGRES_RESTART -> {
+                long start = System.nanoTime();
+                infrastructure.killPostgres();
+                Thread.sleep(random.nextInt(2000));
+                infrastructure.startPostgres();
+                double ready = awaitSeconds(() -> allReady(services), start);
+                tell(String.format("cycle %d/%d: PostgreSQL kill -9 and restart; every service ready %.1f s after the kill",
+                        n, of, ready));
+            }
+            case HOSTILE_REQUESTS -> {
+                Optional<String> openCase = anOpenCase(infrastructure);
+                if (openCase.isEmpty()) {
+                    tell(String.format("cycle %d/%d: hostile requests skipped, no open case yet", n, of));
+                    return;
+                }
+                List<HostileRequests.Answer> answers = HostileRequests.send(services.port(Target.INTAKE),
+                        services.port(Target.RECOVERY_ESCALATION), openCase.get(),
+                        infrastructure.token("chaos-agent", "agent", "blue"), infrastructure.token("chaos-crm", "crm", null));
+                checks.answers.addAll(answers);
+                tell(String.format("cycle %d/%d: hostile requests on case %s: %s", n, of, openCase.get(), answers));
+            }
+        }
+    }
+
+    private static boolean allReady(ChaosServices services) {
+        for (Target service : Target.SERVICES) {
+            try {
+                HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + services.port(service) + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() != 200) {
+                    return false;
+                }
+            } catch (Exception e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Every outbox's oldest row is a few seconds old at most: the relays keep up with the load again. */
+    private static boolean outboxesCaughtUp(ChaosInfrastructure infrastructure) {
+        try (Connection connection = infrastructure.connect(); Statement statement = connection.createStatement()) {
+            for (String schema : Quiescence.SCHEMAS) {
+                try (ResultSet row = statement.executeQuery("SELECT coalesce(extract(epoch FROM clock_timestamp() - "
+                        + "min(created_at)), 0) FROM " + schema + ".outbox")) {
+                    row.next();
+                    if (row.getDouble(1) > 3) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static Optional<String> anOpenCase(ChaosInfrastructure infrastructure) throws Exception {
+        try (Connection connection = infrastructure.connect(); Statement statement = connection.createStatement();
+             ResultSet row = statement.executeQuery("SELECT id FROM recovery_escalation.recovery_case "
+                     + "WHERE state <> 'RESOLVED' ORDER BY opened_at DESC LIMIT 1")) {
+            return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+        }
+    }
+
+    /** Seconds from {@code start} until {@code condition} holds; -1 if it did not within the catch-up limit. */
+    private static double awaitSeconds(BooleanSupplier condition, long start) throws InterruptedException {
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - start > CATCH_UP_LIMIT.toNanos()) {
+                return -1;
+            }
+            Thread.sleep(250);
+        }
+        return seconds(start);
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+
+    private void tell(String line) {
         story.add(line);
         log(line);
     }

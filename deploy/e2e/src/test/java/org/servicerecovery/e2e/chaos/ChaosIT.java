@@ -23,7 +23,7 @@ class ChaosIT {
     void servicesAndTheBrokerKilledUnderLoadLoseNothingAndDoNothingTwice() throws Exception {
         List<Target> victims = List.of(service(), Target.KAFKA, service());
         Reconciliation result = new Chaos(random, Path.of(System.getProperty("services.dir", "../../services")),
-                Path.of("target", "chaos")).run(victims);
+                Path.of("target", "chaos")).kill(victims);
         System.out.println(result.report());
         assertTrue(result.ok(), result.report());
     }

@@ -63,6 +63,15 @@ final class ChaosInfrastructure implements AutoCloseable {
         return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + LocalPostgres.DATABASE;
     }
 
+    /** A bearer token the services accept, signed by this run's key. */
+    String token(String subject, String role, String team) {
+        try {
+            return DevTokens.inDirectory(root.resolve("jwt")).token(subject, role, team, Duration.ofMinutes(30));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     Connection connect() throws SQLException {
         return DriverManager.getConnection(jdbcUrl(), LocalPostgres.USER, LocalPostgres.PASSWORD);
     }

@@ -43,6 +43,17 @@ final class ChaosServices implements AutoCloseable {
         running.get(service).kill();
     }
 
+    int port(Target service) {
+        return running.get(service).port();
+    }
+
+    /** The process id of each running service: unchanged over a run means nothing restarted it. */
+    Map<Target, Long> pids() {
+        Map<Target, Long> pids = new EnumMap<>(Target.class);
+        running.forEach((service, process) -> pids.put(service, process.isAlive() ? process.pid() : -1));
+        return pids;
+    }
+
     void restart(Target service) {
         running.put(service, launch(service).awaitReady(READY));
     }

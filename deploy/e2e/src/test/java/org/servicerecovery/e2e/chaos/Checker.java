@@ -15,7 +15,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.events.DeadLetterHeaders;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.events.Topic;
@@ -26,8 +28,10 @@ import org.servicerecovery.testing.TopicReader;
 
 /**
  * Reconciles what the CRM sent against what the system did, from the services' tables and the topics: every accepted
- * event has exactly its expected effects, nothing lost, nothing twice. A record re-sent under the same CloudEvents id
- * is transport-level and allowed; two different ids for one effect are a duplicate.
+ * event has exactly its expected effects, nothing lost, nothing twice, and every poisoned record is dead-lettered with
+ * its reason. Two different ids for one effect are always a duplicate. A record published again under the same
+ * CloudEvents id is allowed only where a service was killed between the broker's acknowledgement and the outbox delete;
+ * in faults mode, where no service dies, it is a duplicate too.
  */
 final class Checker {
 
@@ -36,26 +40,34 @@ final class Checker {
     private static final Pattern FAILURE = Pattern.compile("^(\\S+) (\\S+): ");
     private static final List<Topic> DEAD_LETTERS = List.of(Topic.CRM_EVENTS_DLQ, Topic.PROMISE_TRACKING_DLQ,
             Topic.RECOVERY_ESCALATION_DLQ, Topic.LOYALTY_SCORING_DLQ);
+    private static final List<Topic> OUTPUTS = List.of(Topic.INTAKE_EVENTS, Topic.PROMISE_EVENTS, Topic.RECOVERY_EVENTS,
+            Topic.OUTREACH_REQUESTS, Topic.LOYALTY_EVENTS);
 
     private final ChaosInfrastructure infrastructure;
     private final Inputs inputs;
+    private final boolean noServiceDied;
     private final String customers;
     private final List<String> summary = new ArrayList<>();
     private final List<Reconciliation.Line> lines = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
-    Checker(ChaosInfrastructure infrastructure, Inputs inputs) {
+    Checker(ChaosInfrastructure infrastructure, Inputs inputs, boolean noServiceDied) {
         this.infrastructure = infrastructure;
         this.inputs = inputs;
+        this.noServiceDied = noServiceDied;
         this.customers = inputs.run + "-%";
     }
 
-    Reconciliation check(List<String> chaos) throws SQLException {
+    Reconciliation check(List<String> chaos, Chaos.Checks checks) throws SQLException {
         long kept = inputs.commitments.stream().filter(Inputs.Commitment::fulfilled).count();
         summary.addAll(chaos);
         summary.add(String.format("inputs: %d customers, %d commitments (%d fulfilled in time, %d not), %d complaints; "
                         + "%d events, %d of them sent twice", inputs.customers.size(), inputs.commitments.size(), kept,
                 inputs.commitments.size() - kept, inputs.complaints.size(), inputs.events, inputs.resent));
+        if (!inputs.poisoned.isEmpty()) {
+            summary.add(String.format("poisoned records among them: %d (%s)", inputs.poisoned.size(),
+                    inputs.poisoned.stream().map(p -> p.kind().name()).distinct().toList()));
+        }
         try (Connection connection = infrastructure.connect()) {
             intake(connection);
             promises(connection);
@@ -65,6 +77,9 @@ final class Checker {
             parkedTimers(connection);
         }
         deadLetters();
+        republished();
+        hostileRequests(checks.answers);
+        problems.addAll(checks.problems);
         return new Reconciliation(summary, lines, problems);
     }
 
@@ -199,11 +214,50 @@ final class Checker {
         line("timers parked after repeated failures", 0, parked);
     }
 
+    /** Only the poisoned records are dead-lettered, by intake, each with its reason. */
     private void deadLetters() {
         for (Topic topic : DEAD_LETTERS) {
-            line("records dead-lettered to " + topic.topicName(), 0,
-                    TopicSnapshot.read(infrastructure.bootstrapServers(), topic.topicName()).size());
+            List<ConsumerRecord<String, byte[]>> records = TopicSnapshot.read(infrastructure.bootstrapServers(), topic.topicName());
+            line("records dead-lettered to " + topic.topicName(), topic == Topic.CRM_EVENTS_DLQ ? inputs.poisoned.size() : 0,
+                    records.size());
+            report("dead letters on " + topic.topicName() + " without a reason", records.stream()
+                    .filter(record -> TopicReader.header(record, DeadLetterHeaders.REASON) == null)
+                    .map(record -> record.key() + "@" + TopicReader.header(record, DeadLetterHeaders.OFFSET)));
         }
+        Set<String> poisonedCustomers = new HashSet<>();
+        inputs.poisoned.forEach(poison -> poisonedCustomers.add(poison.customerId()));
+        long deadLettered = TopicSnapshot.read(infrastructure.bootstrapServers(), Topic.CRM_EVENTS_DLQ.topicName()).stream()
+                .filter(record -> poisonedCustomers.contains(record.key())).count();
+        line("poisoned records dead-lettered by intake", inputs.poisoned.size(), deadLettered);
+    }
+
+    /** The same CloudEvents id on an output topic more than once: a consumer that is not idempotent acts on it twice. */
+    private void republished() {
+        for (Topic topic : OUTPUTS) {
+            Map<String, Integer> copies = new HashMap<>();
+            TopicSnapshot.read(infrastructure.bootstrapServers(), topic.topicName()).stream()
+                    .filter(record -> record.key() != null && record.key().startsWith(inputs.run + "-"))
+                    .forEach(record -> copies.merge(TopicReader.header(record, "ce_id"), 1, Integer::sum));
+            long extra = copies.values().stream().mapToLong(n -> n - 1).sum();
+            if (noServiceDied) {
+                line("records published again under the same id on " + topic.topicName(), 0, extra);
+                report("ids published more than once on " + topic.topicName(), copies.entrySet().stream()
+                        .filter(e -> e.getValue() > 1).map(e -> e.getKey() + " x" + e.getValue()));
+            } else {
+                summary.add(String.format("%s: %d records for %d distinct ids (re-sends after a relay was killed)",
+                        topic.topicName(), copies.size() + extra, copies.size()));
+            }
+        }
+    }
+
+    private void hostileRequests(List<HostileRequests.Answer> answers) {
+        if (answers.isEmpty()) {
+            return;
+        }
+        line("hostile requests refused with 4xx problem+json", answers.size(),
+                answers.stream().filter(HostileRequests.Answer::refusedProperly).count());
+        report("hostile requests not refused properly", answers.stream()
+                .filter(answer -> !answer.refusedProperly()).map(HostileRequests.Answer::toString));
     }
 
     /** This run's events of one type on a topic. */

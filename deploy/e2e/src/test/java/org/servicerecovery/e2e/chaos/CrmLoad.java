@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
@@ -29,7 +30,8 @@ import org.servicerecovery.events.crm.Tier;
 
 /**
  * A CRM writing CloudEvents to crm.events at a steady pace: every 0.4 s a new customer with two commitments
- * (each kept or not) and, for every third customer, a complaint. Some records are sent twice under the same id.
+ * (each kept or not) and, for every third customer, a complaint. Some records are sent twice under the same id. A
+ * hostile CRM also puts a poisoned record ({@link Poison}) among every fourth customer's valid ones.
  */
 final class CrmLoad implements AutoCloseable {
 
@@ -43,12 +45,13 @@ final class CrmLoad implements AutoCloseable {
 
     private final KafkaProducer<String, byte[]> producer;
     private final Random random;
+    private final boolean hostile;
     private final Inputs inputs;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Thread thread = new Thread(this::produce, "crm-load");
     private volatile boolean running = true;
 
-    CrmLoad(String bootstrapServers, String run, long seed) {
+    CrmLoad(String bootstrapServers, String run, long seed, boolean hostile) {
         // A CRM that rides out a broker restart: idempotent retries for as long as a chaos cycle can take.
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -59,6 +62,7 @@ final class CrmLoad implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 5),
                 new StringSerializer(), new ByteArraySerializer());
         this.random = new Random(seed);
+        this.hostile = hostile;
         this.inputs = new Inputs(run);
     }
 
@@ -101,6 +105,9 @@ final class CrmLoad implements AutoCloseable {
         send(customerId + "/customer.upserted", new CustomerUpserted(customerId, "Customer " + n, "c" + n + "@example.org",
                 null, random.nextBoolean() ? Tier.GOLD : Tier.STANDARD, "Europe/Berlin", "en-GB", ContactChannel.EMAIL, "blue"));
         inputs.customers.add(customerId);
+        if (hostile && n % 4 == 0) {
+            poison(customerId, Poison.values()[(n / 4) % Poison.values().length]);
+        }
         for (int p = 1; p <= 2; p++) {
             String id = customerId + "-p" + p;
             boolean kept = random.nextInt(5) < 3;
@@ -120,6 +127,12 @@ final class CrmLoad implements AutoCloseable {
         }
     }
 
+    private void poison(String customerId, Poison kind) {
+        String id = customerId + "/poison-" + kind.name().toLowerCase(Locale.ROOT);
+        send(kind.record(customerId, id));
+        inputs.poisoned.add(new Inputs.Poisoned(kind, id, customerId));
+    }
+
     private void send(String id, CustomerEvent data) {
         CloudEvent event = EventData.wrap(id, SOURCE, OffsetDateTime.now(ZoneOffset.UTC), data);
         sendRecord(event);
@@ -134,6 +147,10 @@ final class CrmLoad implements AutoCloseable {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.CRM_EVENTS.topicName(), event.subject(),
                 CloudEvents.toBinaryData(event));
         CloudEvents.toBinaryHeaders(event).forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
+        send(record);
+    }
+
+    private void send(ProducerRecord<String, byte[]> record) {
         producer.send(record, (metadata, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);

@@ -16,10 +16,15 @@ final class Inputs {
     record Complaint(String id, String customerId) {
     }
 
+    /** A record intake must refuse; {@code id} is its CloudEvents id, or a marker for one it cannot carry. */
+    record Poisoned(Poison kind, String id, String customerId) {
+    }
+
     final String run;
     final List<String> customers = new ArrayList<>();
     final List<Commitment> commitments = new ArrayList<>();
     final List<Complaint> complaints = new ArrayList<>();
+    final List<Poisoned> poisoned = new ArrayList<>();
     /** Distinct CloudEvents ids sent. */
     int events;
     /** Records sent a second time with the same id, as a CRM retrying would. */
