@@ -1,5 +1,6 @@
 package org.servicerecovery.intake;
 
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -151,8 +152,12 @@ public class Intake {
                 : store.accept(events, ingress, now);
     }
 
+    /** The database's own words: Hibernate Reactive wraps them in an SQLException, the client in a PgException. */
     private static Refusal refusal(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
+                return new Refusal(sql.getSQLState(), TextRules.printable(sql.getMessage(), 500));
+            }
             if (cause instanceof PgException pg) {
                 return new Refusal(pg.getSqlState(), TextRules.printable(pg.getMessage(), 500));
             }
