@@ -50,10 +50,13 @@ class BadInputTest {
     private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
+    /** One reader for every case: a new consumer would wait for its group to form each time. */
+    private final TopicReader deadLetters = new TopicReader(Topic.CRM_EVENTS_DLQ.topicName());
 
     @AfterAll
     void close() {
         producer.close();
+        deadLetters.close();
     }
 
     static Stream<BadInputs.Case> cases() {
@@ -126,13 +129,11 @@ class BadInputTest {
         return TestTokens.token("crm-" + bad.crm().customer, "crm", null);
     }
 
-    private static String deadLetterReason(String key) {
-        try (TopicReader dlq = new TopicReader(Topic.CRM_EVENTS_DLQ.topicName())) {
-            List<ConsumerRecord<String, byte[]>> dead = dlq.readUntil(
-                    records -> records.stream().anyMatch(r -> key.equals(r.key())), Duration.ofSeconds(30));
-            return dead.stream().filter(r -> key.equals(r.key())).findFirst()
-                    .map(r -> TopicReader.header(r, DeadLetterHeaders.REASON)).orElseThrow();
-        }
+    private String deadLetterReason(String key) {
+        List<ConsumerRecord<String, byte[]>> dead = deadLetters.readUntil(
+                records -> records.stream().anyMatch(r -> key.equals(r.key())), Duration.ofSeconds(30));
+        return dead.stream().filter(r -> key.equals(r.key())).findFirst()
+                .map(r -> TopicReader.header(r, DeadLetterHeaders.REASON)).orElseThrow();
     }
 
     private void send(ProducerRecord<String, byte[]> record, Map<String, String> headers) {

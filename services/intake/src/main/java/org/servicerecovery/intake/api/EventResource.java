@@ -49,8 +49,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The REST door for CRMs: one event or a batch, answered 202 with each event's outcome. A single invalid event is a
- * 400 problem listing every invalid field by JSON pointer; in a batch the valid events are taken and the invalid ones
- * answered "rejected" with their problems. Per-client rate limit: 429 with Retry-After.
+ * 400 problem listing every invalid field by JSON pointer (413 if too large); in a batch the valid events are taken
+ * and the invalid ones answered "rejected" with their problems. A valid event the database refuses is a 422 for its
+ * own request only ({@link Intake}). Per-client rate limit: 429 with Retry-After.
  */
 @Path("/api/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
