@@ -67,7 +67,8 @@ public final class EventValidator {
      * An {@code application/cloudevents-batch+json} body. It is not all-or-nothing: each event gets its own verdict,
      * with pointers such as {@code /3/data/rating}.
      */
-    public Batch batch(byte[] body) {
+    public Batch batch(byte[] sent) {
+        byte[] body = withoutByteOrderMark(sent);
         if (body.length > limits.batchBytes()) {
             return new Batch.Refused(List.of(new Problem("", "is " + body.length + " bytes; a batch may be at most "
                     + limits.batchBytes() + " bytes")), true);
@@ -125,7 +126,8 @@ public final class EventValidator {
     }
 
     /** An {@code application/cloudevents+json} document: a REST body, a batch member or a structured-mode record. */
-    public Verdict structured(byte[] json, String base) {
+    public Verdict structured(byte[] sent, String base) {
+        byte[] json = withoutByteOrderMark(sent);
         if (json.length > limits.eventBytes()) {
             return tooLarge(base, json.length);
         }
@@ -261,6 +263,15 @@ public final class EventValidator {
     private Verdict tooLarge(String base, int size) {
         return new Verdict.Invalid(List.of(new Problem(base, "is " + size + " bytes; an event may be at most "
                 + limits.eventBytes() + " bytes")), null, true);
+    }
+
+    /**
+     * RFC 8259 lets a parser ignore a byte order mark, and Jackson does; PostgreSQL's jsonb refuses it (22P02), and the
+     * raw JSON is stored there, so it is dropped.
+     */
+    private static byte[] withoutByteOrderMark(byte[] json) {
+        boolean mark = json.length >= 3 && json[0] == (byte) 0xEF && json[1] == (byte) 0xBB && json[2] == (byte) 0xBF;
+        return mark ? Arrays.copyOfRange(json, 3, json.length) : json;
     }
 
     private static Optional<Problem> notUtf8(byte[] bytes, String pointer) {

@@ -272,6 +272,15 @@ class EventValidatorTest {
         assertProblems(((EventValidator.Batch.Events) validator.batch(bytes(poisoned))).verdicts().get(0), "/0/data/n");
     }
 
+    @Test
+    void aByteOrderMarkIsDroppedSinceTheDatabaseRefusesIt() {
+        String json = feedback().toString();
+        byte[] marked = bytes("\ufeff" + json);
+        assertEquals(json, assertInstanceOf(Verdict.Valid.class, validator.structured(marked, "")).raw());
+        var events = assertInstanceOf(EventValidator.Batch.Events.class, validator.batch(bytes("\ufeff[" + json + "]")));
+        assertEquals(json, assertInstanceOf(Verdict.Valid.class, events.verdicts().get(0)).raw());
+    }
+
     static ObjectNode commitmentMade() {
         ObjectNode event = feedback().put("type", "commitment.made");
         event.putObject("data").put("customerId", "cust-1").put("commitmentId", "p-1").put("description", "call back")
