@@ -31,7 +31,7 @@ public final class TextRules {
      */
     public static final BigDecimal LARGEST_NUMBER = BigDecimal.valueOf(9_007_199_254_740_991L);
 
-    /** The most decimal places of a number in an event; PostgreSQL's numeric refuses exponents beyond ±1000. */
+    /** The most decimal places of a number in an event: jsonb's numeric cannot read every exponent JSON allows. */
     public static final int MOST_DECIMALS = 100;
 
     /** A document with more broken values than this is reported by its first ones. */
