@@ -31,7 +31,10 @@ public final class TextRules {
      */
     public static final BigDecimal LARGEST_NUMBER = BigDecimal.valueOf(9_007_199_254_740_991L);
 
-    /** The most decimal places of a number in an event: jsonb's numeric cannot read every exponent JSON allows. */
+    /**
+     * The most decimal places of a number in an event. jsonb stores numbers as numeric, which writes out every digit
+     * (the 8 bytes 1e131071 become 128 KiB, 1e-5000 five thousand digits) and refuses larger exponents.
+     */
     public static final int MOST_DECIMALS = 100;
 
     /** A document with more broken values than this is reported by its first ones. */
