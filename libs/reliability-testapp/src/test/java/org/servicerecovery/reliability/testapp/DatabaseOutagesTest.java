@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
+import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.hibernate.exception.GenericJDBCException;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.reliability.inbox.DatabaseOutages;
 
@@ -25,12 +27,18 @@ class DatabaseOutagesTest {
         assertTrue(DatabaseOutages.isOutage(ClosedConnectionException.INSTANCE));
         assertTrue(DatabaseOutages.isOutage(new PgException("terminating connection", "FATAL", "57P01", null)));
         assertTrue(DatabaseOutages.isOutage(new PgException("deadlock detected", "ERROR", "40P01", null)));
+        // As Hibernate Reactive reports them: the state in an SQLException, the PgException gone.
+        assertTrue(DatabaseOutages.isOutage(new GenericJDBCException("error executing SQL statement",
+                new SQLException("terminating connection due to administrator command", "57P01"))));
+        assertTrue(DatabaseOutages.isOutage(new SQLException("deadlock detected", "40P01")));
     }
 
     @Test
     void badDataIsNotAnOutage() {
         assertFalse(DatabaseOutages.isOutage(new PgException("invalid byte sequence", "ERROR", "22021", null)));
         assertFalse(DatabaseOutages.isOutage(new PgException("duplicate key", "ERROR", "23505", null)));
+        assertFalse(DatabaseOutages.isOutage(new GenericJDBCException("error executing SQL statement",
+                new SQLException("unsupported Unicode escape sequence", "22P05"))));
         assertFalse(DatabaseOutages.isOutage(new JsonParseException(null, "unexpected character")));
         assertFalse(DatabaseOutages.isOutage(new IllegalArgumentException("rating must be between 0 and 10")));
     }
