@@ -54,7 +54,7 @@ final class CloudEventRules {
         }
         if (datacontenttype != null && !isJson(datacontenttype)) {
             problems.add(new Problem(base + "/datacontenttype", "must be a JSON media type "
-                    + "(application/json or application/*+json), was \"" + datacontenttype + "\""));
+                    + "(application/json or application/*+json), was \"" + TextRules.printable(datacontenttype, 100) + "\""));
         }
         if (dataschema != null && !isAbsoluteUri(dataschema)) {
             problems.add(new Problem(base + "/dataschema", "must be an absolute URI"));

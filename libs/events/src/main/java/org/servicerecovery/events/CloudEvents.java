@@ -220,7 +220,7 @@ public final class CloudEvents {
                 time = OffsetDateTime.parse(rawTime);
             } catch (DateTimeParseException e) {
                 problems.add(new Problem(base + "/time",
-                        "must be an RFC 3339 timestamp with offset, was \"" + rawTime + "\""));
+                        "must be an RFC 3339 timestamp with offset, was \"" + TextRules.printable(rawTime, 100) + "\""));
             }
         }
         problems.addAll(CloudEventRules.check(base, attributes.get("specversion"), attributes.get("id"),
@@ -243,7 +243,7 @@ public final class CloudEvents {
             return MAPPER.readTree(json);
         } catch (JsonProcessingException e) {
             throw new InvalidCloudEventException(
-                    List.of(new Problem(pointer, "is not valid JSON: " + e.getOriginalMessage())));
+                    List.of(new Problem(pointer, "is not valid JSON: " + TextRules.printable(e.getOriginalMessage(), 300))));
         } catch (IOException e) {
             // Reading from a byte array does no I/O; Jackson merely declares it.
             throw new UncheckedIOException(e);

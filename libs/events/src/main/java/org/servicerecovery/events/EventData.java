@@ -94,7 +94,7 @@ public final class EventData {
         } catch (JsonMappingException e) {
             throw new InvalidCloudEventException(List.of(problem(event.data(), e)));
         } catch (JsonProcessingException e) {
-            throw invalid("/data", e.getOriginalMessage());
+            throw invalid("/data", TextRules.printable(e.getOriginalMessage(), 300));
         }
     }
 
@@ -121,7 +121,7 @@ public final class EventData {
             return new Problem("/data" + path, "has invalid value " + value + " for "
                     + format.getTargetType().getSimpleName());
         }
-        return new Problem("/data" + path, e.getOriginalMessage());
+        return new Problem("/data" + path, TextRules.printable(e.getOriginalMessage(), 300));
     }
 
     private static InvalidCloudEventException invalid(String pointer, String message) {

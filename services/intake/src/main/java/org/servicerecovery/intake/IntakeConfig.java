@@ -1,6 +1,9 @@
 package org.servicerecovery.intake;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.Period;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
@@ -34,6 +37,18 @@ public interface IntakeConfig {
         /** Largest REST batch body, in bytes. */
         @WithName("batch-bytes")
         int batchBytes();
+
+        /** No time in an event may lie before this. */
+        @WithName("earliest-time")
+        Instant earliestTime();
+
+        /** How far ahead of intake's clock a time that already happened may lie (the CRM's clock may be ahead). */
+        @WithName("future-skew")
+        Duration futureSkew();
+
+        /** How far ahead a deadline (a commitment's due time) may lie. */
+        @WithName("deadline-horizon")
+        Period deadlineHorizon();
     }
 
     interface RateLimit {
@@ -54,9 +69,10 @@ public interface IntakeConfig {
 
         @Produces
         @Singleton
-        EventValidator validator(IntakeConfig config) {
+        EventValidator validator(IntakeConfig config, Clock clock) {
             Limits limits = config.limits();
-            return new EventValidator(new DataRules(),
+            return new EventValidator(new DataRules(new DataRules.Times(limits.earliestTime(), limits.futureSkew(),
+                    limits.deadlineHorizon(), clock)),
                     new EventValidator.Limits(limits.eventBytes(), limits.batchEvents(), limits.batchBytes()));
         }
     }

@@ -1,6 +1,5 @@
 package org.servicerecovery.intake;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -40,8 +39,38 @@ final class Crm {
         return event;
     }
 
+    /** A complaint.filed event. */
+    ObjectNode complaint(String occurredAt) {
+        ObjectNode event = feedback(0).put("type", "complaint.filed");
+        event.putObject("data").put("customerId", customer).put("complaintId", "k-" + UUID.randomUUID())
+                .put("channel", "phone").put("category", "billing").put("severity", "high")
+                .put("summary", "charged twice").put("occurredAt", occurredAt);
+        return event;
+    }
+
+    /** A customer.upserted event. */
+    ObjectNode customerUpserted(String timezone, String locale) {
+        ObjectNode event = feedback(0).put("type", "customer.upserted");
+        event.putObject("data").put("customerId", customer).put("name", "Ada").put("tier", "gold")
+                .put("timezone", timezone).put("locale", locale).put("preferredChannel", "email");
+        return event;
+    }
+
+    /** A commitment.cancelled event. */
+    ObjectNode commitmentCancelled(String reason) {
+        ObjectNode event = feedback(0).put("type", "commitment.cancelled");
+        event.putObject("data").put("customerId", customer).put("commitmentId", "c-" + UUID.randomUUID())
+                .put("reason", reason);
+        return event;
+    }
+
+    /** JSON as a client writes it: UTF-8, with an unpaired surrogate as a JSON escape (String.getBytes would drop it). */
     static byte[] bytes(Object json) {
-        return json.toString().getBytes(StandardCharsets.UTF_8);
+        try {
+            return MAPPER.writeValueAsBytes(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Every intake.events record about this customer, read until {@code done} holds for them. */

@@ -175,6 +175,19 @@ class RestIntakeTest {
     }
 
     @Test
+    void aByteOrderMarkIsIgnoredAsRfc8259Allows() {
+        ObjectNode event = crm.feedback(8);
+        byte[] json = Crm.bytes(event);
+        byte[] marked = new byte[json.length + 3];
+        marked[0] = (byte) 0xEF;
+        marked[1] = (byte) 0xBB;
+        marked[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, marked, 3, json.length);
+        postRaw(marked, STRUCTURED).statusCode(202).body("status", is("accepted"));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", event.get("id").asText()));
+    }
+
+    @Test
     void anOversizeEventIs413() {
         ObjectNode event = crm.feedback(1);
         ((ObjectNode) event.get("data")).put("padding", "x".repeat(300_000));

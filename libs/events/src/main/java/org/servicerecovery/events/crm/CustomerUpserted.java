@@ -15,8 +15,10 @@ import org.servicerecovery.events.CustomerEvent;
  * @param email email address, if the customer gave one.
  * @param phone phone number in E.164 form (+4930123456), if the customer gave one.
  * @param tier service tier; recovery policies can depend on it.
- * @param timezone IANA time zone id, e.g. Europe/Berlin: outreach is timed to the customer's day.
- * @param locale BCP 47 language tag, e.g. de-DE: the language outreach is written in.
+ * @param timezone IANA time zone id, e.g. Europe/Berlin: outreach is timed to the customer's day. A zone of the IANA
+ *        database, not a fixed offset such as +02:00.
+ * @param locale BCP 47 language tag, e.g. de-DE: the language outreach is written in. Well-formed, and naming a
+ *        language.
  * @param preferredChannel channel the customer wants to be contacted on.
  * @param accountTeam team that owns the account, if one does.
  */

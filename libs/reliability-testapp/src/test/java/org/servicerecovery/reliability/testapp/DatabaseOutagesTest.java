@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ConnectException;
+import java.sql.SQLException;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.hibernate.exception.GenericJDBCException;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.reliability.inbox.DatabaseOutages;
 
@@ -25,6 +27,10 @@ class DatabaseOutagesTest {
         assertTrue(DatabaseOutages.isOutage(ClosedConnectionException.INSTANCE));
         assertTrue(DatabaseOutages.isOutage(new PgException("terminating connection", "FATAL", "57P01", null)));
         assertTrue(DatabaseOutages.isOutage(new PgException("deadlock detected", "ERROR", "40P01", null)));
+        // As Hibernate Reactive reports them: the state in an SQLException, the PgException gone.
+        assertTrue(DatabaseOutages.isOutage(new GenericJDBCException("error executing SQL statement",
+                new SQLException("terminating connection due to administrator command", "57P01"))));
+        assertTrue(DatabaseOutages.isOutage(new SQLException("deadlock detected", "40P01")));
     }
 
     @Test
@@ -37,6 +43,8 @@ class DatabaseOutagesTest {
                 new PgException("unsupported Unicode escape sequence", "ERROR", "22P05", null))));
         assertFalse(DatabaseOutages.isOutage(new IllegalStateException("error executing SQL statement",
                 new PgException("index row size 3032 exceeds btree version 4 maximum 2704", "ERROR", "54000", null))));
+        assertFalse(DatabaseOutages.isOutage(new GenericJDBCException("error executing SQL statement",
+                new SQLException("unsupported Unicode escape sequence", "22P05"))));
         assertFalse(DatabaseOutages.isOutage(new JsonParseException(null, "unexpected character")));
         assertFalse(DatabaseOutages.isOutage(new IllegalArgumentException("rating must be between 0 and 10")));
     }

@@ -2,6 +2,7 @@ package org.servicerecovery.reliability.inbox;
 
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -35,12 +36,19 @@ public final class DatabaseOutages {
                     || cause instanceof ClosedChannelException || cause instanceof TimeoutException) {
                 return true;
             }
-            if (cause instanceof PgException pg && pg.getSqlState() != null
-                    && (pg.getSqlState().startsWith("08") || TRANSIENT_STATES.contains(pg.getSqlState()))) {
+            if (cause instanceof PgException pg && isTransient(pg.getSqlState())) {
+                return true;
+            }
+            // Hibernate Reactive turns the client's PgException into an SQLException with its state, without a cause.
+            if (cause instanceof SQLException sql && isTransient(sql.getSQLState())) {
                 return true;
             }
         }
         return false;
+    }
+
+    private static boolean isTransient(String sqlState) {
+        return sqlState != null && (sqlState.startsWith("08") || TRANSIENT_STATES.contains(sqlState));
     }
 
     /** Runs {@code work} again (a fresh call, so a fresh transaction) for as long as it fails with an outage. */

@@ -7,6 +7,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 import org.servicerecovery.events.DeadLetterHeaders;
+import org.servicerecovery.events.TextRules;
 
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 
@@ -22,10 +23,14 @@ public final class DeadLetter {
     private DeadLetter() {
     }
 
-    /** {@code cause}: what lies behind the reason, or null. Logged too: SmallRye's own nack log line has no reason. */
+    /**
+     * {@code cause}: what lies behind the reason, or null. Logged too: SmallRye's own nack log line has no reason. The
+     * key and reason come from the record, so the log line has them printable (no control characters to forge lines).
+     */
     public static Message<byte[]> of(ConsumerRecord<String, byte[]> record, String reason, String cause) {
         LOG.warnf("Dead-lettering %s-%d@%d (key %s): %s%s", record.topic(), record.partition(), record.offset(),
-                record.key(), reason, cause == null ? "" : " (" + cause + ")");
+                TextRules.printable(record.key(), 200), TextRules.printable(reason, 2000),
+                cause == null ? "" : " (" + TextRules.printable(cause, 2000) + ")");
         RecordHeaders headers = new RecordHeaders(record.headers().toArray());
         headers.add(DeadLetterHeaders.REASON, utf8(reason));
         if (cause != null) {

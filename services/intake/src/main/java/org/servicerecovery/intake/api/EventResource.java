@@ -30,6 +30,7 @@ import org.servicerecovery.events.CloudEvents;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.InvalidCloudEventException;
 import org.servicerecovery.intake.Intake;
+import org.servicerecovery.intake.Intake.Fate;
 import org.servicerecovery.intake.IntakeMetrics;
 import org.servicerecovery.intake.IntakeMetrics.Outcome;
 import org.servicerecovery.intake.api.EventViews.BatchResult;
@@ -48,8 +49,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The REST door for CRMs: one event or a batch, answered 202 with each event's outcome. A single invalid event is a
- * 400 problem listing every invalid field by JSON pointer; in a batch the valid events are taken and the invalid ones
- * answered "rejected" with their problems. Per-client rate limit: 429 with Retry-After.
+ * 400 problem listing every invalid field by JSON pointer (413 if too large); in a batch the valid events are taken
+ * and the invalid ones answered "rejected" with their problems. A valid event the database refuses is a 422 for its
+ * own request only ({@link Intake}). Per-client rate limit: 429 with Retry-After.
  */
 @Path("/api/v1/events")
 @Produces(MediaType.APPLICATION_JSON)
@@ -97,9 +99,11 @@ public class EventResource {
                     : problem("invalid-event", "Invalid CloudEvent", 400, invalid.problems()));
         }
         Verdict.Valid valid = (Verdict.Valid) verdict;
-        return groupCommit.take(valid, traceparent)
-                .map(outcome -> Response.accepted(new EventResult(null, valid.event().source(), valid.event().id(),
-                        status(outcome), null)).build());
+        return groupCommit.take(valid, traceparent).map(fate -> fate.refusal() != null
+                ? problem("unstorable-event", "Event Could Not Be Stored", 422, List.of(new InvalidCloudEventException.Problem(
+                        "", fate.refusal().reason())))
+                : Response.accepted(new EventResult(null, valid.event().source(), valid.event().id(),
+                        status(fate.outcome()), null)).build());
     }
 
     @POST
@@ -119,16 +123,13 @@ public class EventResource {
         }
         List<Verdict> verdicts = ((Batch.Events) batch).verdicts();
         return intake.take(verdicts, Collections.nCopies(verdicts.size(), traceparent), Ingress.REST, now())
-                .map(outcomes -> {
+                .map(fates -> {
                     List<EventResult> results = new ArrayList<>(verdicts.size());
                     for (int i = 0; i < verdicts.size(); i++) {
-                        Verdict verdict = verdicts.get(i);
-                        results.add(verdict instanceof Verdict.Valid valid
-                                ? new EventResult(i, valid.event().source(), valid.event().id(), status(outcomes.get(i)), null)
-                                : new EventResult(i, null, null, "rejected", fieldErrors(((Verdict.Invalid) verdict).problems())));
+                        results.add(result(i, verdicts.get(i), fates.get(i)));
                     }
-                    return Response.accepted(new BatchResult(count(outcomes, Outcome.ACCEPTED),
-                            count(outcomes, Outcome.DUPLICATE), count(outcomes, Outcome.REJECTED), results)).build();
+                    return Response.accepted(new BatchResult(count(fates, Outcome.ACCEPTED),
+                            count(fates, Outcome.DUPLICATE), count(fates, Outcome.REJECTED), results)).build();
                 });
     }
 
@@ -162,9 +163,13 @@ public class EventResource {
 
     private Response problem(String slug, String title, int status, List<InvalidCloudEventException.Problem> problems) {
         List<FieldError> errors = fieldErrors(problems);
-        String detail = status == 429 ? "Too many requests from this client; retry after the time in Retry-After."
-                : errors.size() == 1 ? "1 problem: fix it and send again."
-                : errors.size() + " problems: fix them all and send again.";
+        String detail = switch (status) {
+            case 429 -> "Too many requests from this client; retry after the time in Retry-After.";
+            case 413 -> "Too large: the body " + errors.get(0).detail() + ".";
+            case 422 -> "The event " + errors.get(0).detail() + ".";
+            default -> errors.size() == 1 ? "1 problem: fix it and send again."
+                    : errors.size() + " problems: fix them all and send again.";
+        };
         return Response.status(status).type(Problem.MEDIA_TYPE)
                 .entity(Problem.of(slug, title, status, detail, errors).at(uri.getPath())).build();
     }
@@ -173,12 +178,24 @@ public class EventResource {
         return problems.stream().map(problem -> new FieldError(problem.pointer(), problem.message())).toList();
     }
 
+    private static EventResult result(int index, Verdict verdict, Fate fate) {
+        if (verdict instanceof Verdict.Invalid invalid) {
+            return new EventResult(index, null, null, "rejected", fieldErrors(invalid.problems()));
+        }
+        Verdict.Valid valid = (Verdict.Valid) verdict;
+        String source = valid.event().source();
+        String id = valid.event().id();
+        return fate.refusal() != null
+                ? new EventResult(index, source, id, "rejected", List.of(new FieldError("/" + index, fate.refusal().reason())))
+                : new EventResult(index, source, id, status(fate.outcome()), null);
+    }
+
     private static String status(Outcome outcome) {
         return outcome == Outcome.ACCEPTED ? "accepted" : "duplicate";
     }
 
-    private static int count(List<Outcome> outcomes, Outcome wanted) {
-        return (int) outcomes.stream().filter(outcome -> outcome == wanted).count();
+    private static int count(List<Fate> fates, Outcome wanted) {
+        return (int) fates.stream().filter(fate -> fate.outcome() == wanted).count();
     }
 
     private OffsetDateTime now() {

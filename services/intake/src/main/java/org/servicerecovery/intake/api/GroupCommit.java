@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.servicerecovery.intake.Intake;
-import org.servicerecovery.intake.IntakeMetrics.Outcome;
+import org.servicerecovery.intake.Intake.Fate;
 import org.servicerecovery.intake.domain.Ingress;
 import org.servicerecovery.intake.domain.Verdict;
 
@@ -36,7 +36,7 @@ public class GroupCommit {
     private static final int LANES = 4;
     private static final int MAX_BATCH = 500;
 
-    private record Pending(Verdict.Valid event, String traceparent, UniEmitter<? super Outcome> answer) {
+    private record Pending(Verdict.Valid event, String traceparent, UniEmitter<? super Fate> answer) {
     }
 
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -69,8 +69,11 @@ public class GroupCommit {
         left.forEach(pending -> pending.answer().fail(new IllegalStateException("intake is shutting down")));
     }
 
-    /** Completes with accepted or duplicate once the event's transaction committed. */
-    public Uni<Outcome> take(Verdict.Valid event, String traceparent) {
+    /**
+     * Completes with accepted or duplicate once the event's transaction committed, or rejected if the database refused
+     * this event: that fails only this request, not the others committed with it ({@link Intake}).
+     */
+    public Uni<Fate> take(Verdict.Valid event, String traceparent) {
         return Uni.createFrom().emitter(answer -> queue.add(new Pending(event, traceparent, answer)));
     }
 
@@ -87,10 +90,10 @@ public class GroupCommit {
             List<Verdict> events = batch.stream().<Verdict>map(Pending::event).toList();
             List<String> traceparents = batch.stream().map(Pending::traceparent).toList();
             try {
-                List<Outcome> outcomes = VertxContextSupport.subscribeAndAwait(
+                List<Fate> fates = VertxContextSupport.subscribeAndAwait(
                         () -> intake.take(events, traceparents, Ingress.REST, OffsetDateTime.now(clock)));
                 for (int i = 0; i < batch.size(); i++) {
-                    batch.get(i).answer().complete(outcomes.get(i));
+                    batch.get(i).answer().complete(fates.get(i));
                 }
             } catch (Throwable failure) {
                 batch.forEach(pending -> pending.answer().fail(failure));

@@ -12,12 +12,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CloudEvents;
@@ -26,6 +28,7 @@ import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.events.InvalidCloudEventException;
 import org.servicerecovery.events.InvalidCloudEventException.Problem;
+import org.servicerecovery.events.TextRules;
 
 /**
  * The contract check of every inbound event, whichever door it came through. It collects every problem (envelope and
@@ -64,7 +67,8 @@ public final class EventValidator {
      * An {@code application/cloudevents-batch+json} body. It is not all-or-nothing: each event gets its own verdict,
      * with pointers such as {@code /3/data/rating}.
      */
-    public Batch batch(byte[] body) {
+    public Batch batch(byte[] sent) {
+        byte[] body = withoutByteOrderMark(sent);
         if (body.length > limits.batchBytes()) {
             return new Batch.Refused(List.of(new Problem("", "is " + body.length + " bytes; a batch may be at most "
                     + limits.batchBytes() + " bytes")), true);
@@ -77,7 +81,7 @@ public final class EventValidator {
         try {
             batch = MAPPER.readTree(body);
         } catch (JsonProcessingException e) {
-            return new Batch.Refused(List.of(new Problem("", "is not valid JSON: " + e.getOriginalMessage())), false);
+            return new Batch.Refused(List.of(new Problem("", "is not valid JSON: " + echo(e.getOriginalMessage()))), false);
         } catch (IOException e) {
             throw new IllegalStateException("reading a byte array does no I/O", e);
         }
@@ -92,30 +96,51 @@ public final class EventValidator {
                     + limits.batchEvents())), true);
         }
         List<Verdict> verdicts = new ArrayList<>(batch.size());
-        for (int i = 0; i < batch.size(); i++) {
-            try {
-                verdicts.add(structured(MAPPER.writeValueAsBytes(batch.get(i)), "/" + i));
-            } catch (JsonProcessingException e) {
-                throw new IllegalStateException("a parsed JSON tree always serialises", e);
-            }
+        List<byte[]> members = members(body);
+        for (int i = 0; i < members.size(); i++) {
+            verdicts.add(members.get(i) != null ? structured(members.get(i), "/" + i)
+                    : new Verdict.Invalid(List.of(new Problem("/" + i, "must be a JSON object")), null, false));
         }
         return new Batch.Events(verdicts);
     }
 
+    /**
+     * The objects of a JSON array, each as the bytes it was sent as ({@code null} for a member that is no object):
+     * stored as received, and checked as written, since a parsed tree drops the first of two members with the same
+     * name and turns a number such as 1e400 into Infinity.
+     */
+    private static List<byte[]> members(byte[] array) {
+        List<byte[]> members = new ArrayList<>();
+        try (JsonParser parser = MAPPER.createParser(array)) {
+            parser.nextToken();
+            while (parser.nextToken() != JsonToken.END_ARRAY) {
+                boolean object = parser.currentToken() == JsonToken.START_OBJECT;
+                int start = (int) parser.currentTokenLocation().getByteOffset();
+                parser.skipChildren();
+                members.add(object ? Arrays.copyOfRange(array, start, (int) parser.currentLocation().getByteOffset()) : null);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("the batch was parsed once already", e);
+        }
+        return members;
+    }
+
     /** An {@code application/cloudevents+json} document: a REST body, a batch member or a structured-mode record. */
-    public Verdict structured(byte[] json, String base) {
+    public Verdict structured(byte[] sent, String base) {
+        byte[] json = withoutByteOrderMark(sent);
         if (json.length > limits.eventBytes()) {
             return tooLarge(base, json.length);
         }
-        List<Problem> problems = new ArrayList<>();
-        notUtf8(json, base).ifPresent(problems::add);
-        if (!problems.isEmpty()) {
-            return new Verdict.Invalid(problems, null, false);
+        Optional<Problem> notUtf8 = notUtf8(json, base);
+        if (notUtf8.isPresent()) {
+            return new Verdict.Invalid(List.of(notUtf8.get()), null, false);
         }
+        // Checked as written, so also the strings a parsed tree would not show (a repeated member name).
+        List<Problem> problems = new ArrayList<>(TextRules.jsonProblems(json, base));
         try {
             // The valid path parses once: the decoder's tree is the event's data.
             CloudEvent event = CloudEvents.fromStructuredJson(json);
-            return verdict(event, event.type(), event.dataschema(), event.data(), base, problems,
+            return verdict(event, event.type(), event.dataschema(), event.data(), attributes(event), base, problems,
                     new String(json, StandardCharsets.UTF_8));
         } catch (InvalidCloudEventException e) {
             e.problems().forEach(problem -> problems.add(new Problem(base + problem.pointer(), problem.message())));
@@ -126,8 +151,14 @@ public final class EventValidator {
         if (document == null || !document.isObject()) {
             return new Verdict.Invalid(problems, null, false);
         }
-        return verdict(null, document.path("type").textValue(), document.path("dataschema").textValue(),
-                document.get("data"), base, problems, null);
+        Map<String, String> attributes = new LinkedHashMap<>();
+        document.properties().forEach(member -> {
+            if (member.getValue().isTextual()) {
+                attributes.put(member.getKey(), member.getValue().textValue());
+            }
+        });
+        return verdict(null, attributes.get("type"), attributes.get("dataschema"), document.get("data"), attributes,
+                base, problems, null);
     }
 
     /** A binary-mode Kafka record: attributes in {@code ce_*} headers, the data as the value. */
@@ -139,17 +170,32 @@ public final class EventValidator {
         }
         List<Problem> problems = new ArrayList<>();
         Map<String, String> texts = new LinkedHashMap<>();
+        Map<String, String> attributes = new LinkedHashMap<>();
         headers.forEach((name, bytes) -> {
-            String pointer = name.startsWith(CloudEvents.HEADER_PREFIX)
-                    ? Problem.pointer("", name.substring(CloudEvents.HEADER_PREFIX.length())) : "/" + name;
-            notUtf8(bytes == null ? new byte[0] : bytes, pointer).ifPresentOrElse(problems::add,
-                    () -> texts.put(name, bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8)));
+            boolean attribute = name.startsWith(CloudEvents.HEADER_PREFIX);
+            if (!attribute && !name.equalsIgnoreCase(CloudEvents.CONTENT_TYPE_HEADER)) {
+                return; // a transport header (tracing, the producer's own): not part of the event, not stored
+            }
+            String attributeName = attribute ? name.substring(CloudEvents.HEADER_PREFIX.length()) : "datacontenttype";
+            String pointer = Problem.pointer("", attributeName);
+            Optional<Problem> notUtf8 = notUtf8(bytes == null ? new byte[0] : bytes, pointer);
+            if (notUtf8.isPresent()) {
+                problems.add(notUtf8.get());
+                return;
+            }
+            String text = bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+            TextRules.problem(text).ifPresent(problem -> problems.add(new Problem(pointer, problem)));
+            texts.put(name, text);
+            attributes.put(attributeName, text);
         });
         Optional<Problem> badData = value == null ? Optional.empty() : notUtf8(value, "/data");
         badData.ifPresent(problems::add);
         CloudEvent event = null;
         JsonNode data = null;
         if (badData.isEmpty()) {
+            if (value != null) {
+                problems.addAll(TextRules.jsonProblems(value, "/data"));
+            }
             try {
                 event = CloudEvents.fromBinary(texts, value);
                 data = event.data();
@@ -158,24 +204,25 @@ public final class EventValidator {
                 data = parseQuietly(value);
             }
         }
-        return verdict(event, texts.get(CloudEvents.HEADER_PREFIX + "type"),
-                texts.get(CloudEvents.HEADER_PREFIX + "dataschema"), data, "", problems,
+        return verdict(event, attributes.get("type"), attributes.get("dataschema"), data, attributes, "", problems,
                 event == null ? null : new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8));
     }
 
     /**
-     * Adds the type and data checks to the envelope's problems. The data is checked even when the envelope is broken,
-     * so one answer lists both.
+     * Adds the envelope's limits and the type and data checks to the problems found so far. The data is checked even
+     * when the envelope is broken, so one answer lists both.
      *
      * @param event the decoded event, {@code null} if its envelope is broken
+     * @param attributes the envelope's attributes as text, as far as they could be read
      * @param raw the event's structured JSON as received, to store; {@code null} with a broken envelope
      */
-    private Verdict verdict(CloudEvent event, String typeName, String dataschema, JsonNode data, String base,
-            List<Problem> problems, String raw) {
+    private Verdict verdict(CloudEvent event, String typeName, String dataschema, JsonNode data,
+            Map<String, String> attributes, String base, List<Problem> problems, String raw) {
+        problems.addAll(dataRules.checkEnvelope(attributes, base));
         EventType type = typeName == null ? null : EventType.fromType(typeName).orElse(null);
         if (typeName != null && type == null) {
-            problems.add(new Problem(base + "/type", "is not a known event type: \"" + typeName + "\"; CRMs send one of "
-                    + INBOUND_TYPES));
+            problems.add(new Problem(base + "/type", "is not a known event type: \"" + echo(typeName)
+                    + "\"; CRMs send one of " + INBOUND_TYPES));
         } else if (type != null && !type.inbound()) {
             problems.add(new Problem(base + "/type", "is \"" + typeName + "\", which only service-recovery publishes; "
                     + "CRMs send one of " + INBOUND_TYPES));
@@ -183,20 +230,17 @@ public final class EventValidator {
         }
         if (type != null) {
             if (dataschema != null && !dataschema.equals(type.dataschema())) {
-                problems.add(new Problem(base + "/dataschema", "is " + dataschema + ", intake understands "
+                problems.add(new Problem(base + "/dataschema", "is " + echo(dataschema) + ", intake understands "
                         + type.dataschema() + " (or no dataschema)"));
             }
             String dataPointer = base + "/data";
-            // Malformed data was reported by the decoder already; "is required" on top would mislead.
-            if (problems.stream().noneMatch(problem -> problem.pointer().equals(dataPointer))) {
-                problems.addAll(dataRules.check(type, data, base));
+            // Malformed data was reported by the decoder already; "is required" on top would mislead. A field with a
+            // problem already (a NUL, a number beyond bounds) is reported once.
+            Set<String> reported = problems.stream().map(Problem::pointer).collect(Collectors.toSet());
+            if (!reported.contains(dataPointer)) {
+                dataRules.check(type, data, base).stream().filter(problem -> !reported.contains(problem.pointer()))
+                        .forEach(problems::add);
             }
-        }
-        if (data != null) {
-            hasNul(data, base + "/data").ifPresent(problems::add);
-        }
-        if (event != null) {
-            hasNul(attributes(event), base).ifPresent(problems::add);
         }
         if (!problems.isEmpty() || event == null) {
             return new Verdict.Invalid(problems, type, false);
@@ -210,8 +254,8 @@ public final class EventValidator {
                     .map(problem -> new Problem(base + problem.pointer(), problem.message())).toList(), type, false);
         }
         if (event.subject() != null && !event.subject().equals(bound.customerId())) {
-            return new Verdict.Invalid(List.of(new Problem(base + "/subject", "is \"" + event.subject()
-                    + "\" but must equal /data/customerId \"" + bound.customerId() + "\"")), type, false);
+            return new Verdict.Invalid(List.of(new Problem(base + "/subject", "is \"" + echo(event.subject())
+                    + "\" but must equal /data/customerId \"" + echo(bound.customerId()) + "\"")), type, false);
         }
         return new Verdict.Valid(event, type, bound, raw);
     }
@@ -219,6 +263,15 @@ public final class EventValidator {
     private Verdict tooLarge(String base, int size) {
         return new Verdict.Invalid(List.of(new Problem(base, "is " + size + " bytes; an event may be at most "
                 + limits.eventBytes() + " bytes")), null, true);
+    }
+
+    /**
+     * RFC 8259 lets a parser ignore a byte order mark, and Jackson does; PostgreSQL's jsonb refuses it (22P02), and the
+     * raw JSON is stored there, so it is dropped.
+     */
+    private static byte[] withoutByteOrderMark(byte[] json) {
+        boolean mark = json.length >= 3 && json[0] == (byte) 0xEF && json[1] == (byte) 0xBB && json[2] == (byte) 0xBF;
+        return mark ? Arrays.copyOfRange(json, 3, json.length) : json;
     }
 
     private static Optional<Problem> notUtf8(byte[] bytes, String pointer) {
@@ -233,41 +286,23 @@ public final class EventValidator {
         }
     }
 
-    /** PostgreSQL text and JSONB cannot hold U+0000, so such an event could be neither stored nor published. */
-    private static Optional<Problem> hasNul(JsonNode node, String pointer) {
-        if (node.isTextual() && node.textValue().indexOf('\0') >= 0) {
-            return Optional.of(new Problem(pointer, "must not contain the character U+0000"));
-        }
-        if (node.isArray()) {
-            for (int i = 0; i < node.size(); i++) {
-                Optional<Problem> found = hasNul(node.get(i), pointer + "/" + i);
-                if (found.isPresent()) {
-                    return found;
-                }
-            }
-        }
-        if (node.isObject()) {
-            for (Map.Entry<String, JsonNode> member : node.properties()) {
-                Optional<Problem> found = member.getKey().indexOf('\0') >= 0
-                        ? Optional.of(new Problem(pointer, "must not contain the character U+0000 in a member name"))
-                        : hasNul(member.getValue(), Problem.pointer(pointer, member.getKey()));
-                if (found.isPresent()) {
-                    return found;
-                }
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The event's string attributes (those a NUL could hide in), as a JSON object named like the structured form. */
-    private static JsonNode attributes(CloudEvent event) {
-        ObjectNode attributes = MAPPER.createObjectNode();
-        attributes.put("id", event.id()).put("source", event.source()).put("type", event.type());
+    /** The attributes whose limits {@link DataRules#checkEnvelope} checks, as text. */
+    private static Map<String, String> attributes(CloudEvent event) {
+        Map<String, String> attributes = new LinkedHashMap<>();
+        attributes.put("id", event.id());
+        attributes.put("source", event.source());
         if (event.subject() != null) {
             attributes.put("subject", event.subject());
         }
-        event.extensions().forEach(attributes::put);
+        if (event.time() != null) {
+            attributes.put("time", event.time().toString());
+        }
         return attributes;
+    }
+
+    /** A value quoted in a message: short and printable, since messages reach logs and dead-letter headers. */
+    private static String echo(String value) {
+        return TextRules.printable(value, 100);
     }
 
     private static JsonNode parseQuietly(byte[] value) {

@@ -21,14 +21,14 @@ import org.servicerecovery.intake.Intake;
 import org.servicerecovery.intake.domain.EventValidator;
 import org.servicerecovery.intake.domain.Ingress;
 import org.servicerecovery.intake.domain.Verdict;
-import org.servicerecovery.reliability.inbox.DatabaseOutages;
 
 import io.smallrye.mutiny.Uni;
 
 /**
  * Reads crm.events in batches (one poll at a time). Every record is validated; the invalid ones go to crm.events.dlq
- * with their reasons, the valid ones are stored and published in one transaction. The batch is acked (its offsets
- * become committable) only when both are done, so a crash in between re-reads it and de-duplication absorbs the repeat.
+ * with their reasons, the valid ones are stored and published in one transaction ({@link Intake}); one the database
+ * refuses nonetheless goes to crm.events.dlq alone. The batch is acked (its offsets become committable) only when all
+ * of that is done, so a crash in between re-reads it and de-duplication absorbs the repeat.
  */
 @ApplicationScoped
 public class CrmConsumer {
@@ -49,12 +49,14 @@ public class CrmConsumer {
 
     @Incoming("crm")
     public Uni<Void> consume(ConsumerRecords<String, byte[]> records) {
+        List<ConsumerRecord<String, byte[]>> polled = new ArrayList<>(records.count());
         List<Verdict> verdicts = new ArrayList<>(records.count());
         List<String> traceparents = new ArrayList<>(records.count());
         List<Uni<Void>> deadLettered = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> record : records) {
             Map<String, byte[]> headers = headers(record);
             Verdict verdict = read(headers, record.value());
+            polled.add(record);
             verdicts.add(verdict);
             traceparents.add(text(header(headers, TRACEPARENT_HEADER)));
             if (verdict instanceof Verdict.Invalid invalid) {
@@ -63,10 +65,18 @@ public class CrmConsumer {
         }
         Uni<Void> dead = deadLettered.isEmpty() ? Uni.createFrom().voidItem()
                 : Uni.join().all(deadLettered).andFailFast().replaceWithVoid();
-        // A database outage must not dead-letter valid events: wait for the database, keeping the order.
-        return dead.chain(() -> DatabaseOutages.retryWhileDown(
-                        () -> intake.take(verdicts, traceparents, Ingress.KAFKA, OffsetDateTime.now(clock))))
-                .replaceWithVoid();
+        // Intake waits out a database outage (keeping the order) and isolates an event the database refuses.
+        return dead.chain(() -> intake.take(verdicts, traceparents, Ingress.KAFKA, OffsetDateTime.now(clock)))
+                .chain(fates -> {
+                    List<Uni<Void>> refused = new ArrayList<>();
+                    for (int i = 0; i < fates.size(); i++) {
+                        if (fates.get(i).refusal() != null) {
+                            refused.add(deadLetters.send(polled.get(i), fates.get(i).refusal()));
+                        }
+                    }
+                    return refused.isEmpty() ? Uni.createFrom().voidItem()
+                            : Uni.join().all(refused).andFailFast().replaceWithVoid();
+                });
     }
 
     /** Structured or binary mode, told apart by content-type as the Kafka protocol binding prescribes. */

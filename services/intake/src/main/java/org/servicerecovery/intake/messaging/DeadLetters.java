@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.servicerecovery.intake.Intake;
 import org.servicerecovery.intake.domain.Verdict;
 import org.servicerecovery.reliability.inbox.DeadLetter;
 
@@ -12,7 +13,7 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
  * Puts a crm.events record that breaks the contract on crm.events.dlq ({@link DeadLetter}), the reason listing every
- * problem by JSON pointer.
+ * problem by JSON pointer; or one the database refused, with the database's message as the cause.
  */
 @ApplicationScoped
 public class DeadLetters {
@@ -26,5 +27,10 @@ public class DeadLetters {
     /** Completes when Kafka acknowledged the dead letter, so the original's offset is committed only after that. */
     public Uni<Void> send(ConsumerRecord<String, byte[]> record, Verdict.Invalid invalid) {
         return emitter.sendMessage(DeadLetter.of(record, invalid.reason(), null));
+    }
+
+    /** A record that passed validation but that the database refused; the cause is the database's message. */
+    public Uni<Void> send(ConsumerRecord<String, byte[]> record, Intake.Refusal refusal) {
+        return emitter.sendMessage(DeadLetter.of(record, "The event " + refusal.reason(), refusal.detail()));
     }
 }
