@@ -75,7 +75,12 @@ public final class DevTokens {
                 .append(",\"exp\":").append(now.plus(validity).getEpochSecond())
                 .append(",\"jti\":").append(json(UUID.randomUUID().toString()))
                 .append('}');
-        String signingInput = base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + base64Url(claims.toString());
+        return sign(claims.toString());
+    }
+
+    /** Signs exactly these claims (a JSON object), for tests of what a service must refuse. */
+    public String sign(String claimsJson) {
+        String signingInput = base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + base64Url(claimsJson);
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
             signature.initSign(privateKey);
