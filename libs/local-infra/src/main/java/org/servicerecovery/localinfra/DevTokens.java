@@ -23,6 +23,8 @@ import java.util.UUID;
 public final class DevTokens {
 
     public static final String ISSUER = "https://service-recovery.local";
+    /** The audience local tokens name; services check it when JWT_AUDIENCE is set (tests set it to this). */
+    public static final String AUDIENCE = "service-recovery";
     public static final String PUBLIC_KEY_FILE = "public.pem";
     private static final String PRIVATE_KEY_FILE = "private.pem";
 
@@ -64,6 +66,7 @@ public final class DevTokens {
         Instant now = Instant.now();
         StringBuilder claims = new StringBuilder()
                 .append("{\"iss\":").append(json(ISSUER))
+                .append(",\"aud\":").append(json(AUDIENCE))
                 .append(",\"sub\":").append(json(subject))
                 .append(",\"upn\":").append(json(subject))
                 .append(",\"preferred_username\":").append(json(subject))

@@ -25,19 +25,22 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.HttpException;
 
 /**
  * What HTTP itself can get wrong, answered as problem+json before any route or resource sees the request: a URI or
- * headers beyond the limits (414, 431), a declared body beyond {@code quarkus.http.limits.max-body-size} (413), a path
- * or query with broken percent-encoding or control characters (400). And every failure of a plain Vert.x route that
+ * headers beyond the limits (414, 431), a body beyond {@code quarkus.http.limits.max-body-size} (413: by its
+ * Content-Length, or while reading a chunked body here), a path or query with broken percent-encoding, bytes that are
+ * not UTF-8 or control characters (400). And every failure of a plain Vert.x route that
  * would otherwise end with an empty or HTML body (a 413 of a chunked body, a 500) becomes problem+json too; security
  * failures keep Quarkus' own handling (challenges, redirects to the identity provider).
  *
  * <p>Netty refuses a request line or headers beyond {@code quarkus.http.limits.max-initial-line-length} and
  * {@code max-header-size} with a bare 414 or 431 before any handler runs; those are set well above
  * {@code service-kit.http.max-uri-length} and {@code max-header-size}, so that only grossly oversized requests get the
- * bare answer.
+ * bare answer. Quarkus, too, answers a bare 400 before any handler to a URI that {@link java.net.URI} cannot parse
+ * ({@code %zz}, a raw {@code |}).
  */
 @ApplicationScoped
 public class RequestGuard {
@@ -50,6 +53,7 @@ public class RequestGuard {
     private final int maxUriLength;
     private final long maxHeaderBytes;
     private final Optional<MemorySize> maxBodySize;
+    private final Optional<BodyHandler> chunkedBody;
 
     RequestGuard(ObjectMapper json,
                  @ConfigProperty(name = "service-kit.http.max-uri-length") int maxUriLength,
@@ -59,6 +63,7 @@ public class RequestGuard {
         this.maxUriLength = maxUriLength;
         this.maxHeaderBytes = maxHeaderSize.asLongValue();
         this.maxBodySize = maxBodySize;
+        this.chunkedBody = maxBodySize.map(max -> BodyHandler.create(false).setBodyLimit(max.asLongValue()));
     }
 
     void register(@Observes Filters filters) {
@@ -87,10 +92,7 @@ public class RequestGuard {
             return;
         }
         if (declaredBodyTooLarge(request)) {
-            ctx.response().putHeader(HttpHeaders.CONNECTION, "close")
-                    .endHandler(ended -> request.connection().close());
-            refuse(ctx, 413, "The request body is larger than the " + maxBodySize.get().asLongValue()
-                    + " bytes accepted.", List.of());
+            refuse(ctx, 413, tooLarge(), List.of());
             return;
         }
         List<Problem.FieldError> errors = RequestTarget.problems(request.path(), request.query());
@@ -99,7 +101,19 @@ public class RequestGuard {
                     + String.join(", ", errors.stream().map(Problem.FieldError::pointer).toList()) + ".", errors);
             return;
         }
+        if (chunkedBody.isPresent() && request.getHeader(HttpHeaders.CONTENT_LENGTH) == null
+                && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            // A body of unknown length is read here up to the limit (beyond it: a 413 through answerFailures); the
+            // resources and routes then take it from the routing context (ctx.body()).
+            chunkedBody.get().handle(ctx);
+            return;
+        }
         ctx.next();
+    }
+
+    private String tooLarge() {
+        return "The request body is larger than the " + maxBodySize.map(MemorySize::asLongValue).orElse(0L)
+                + " bytes accepted.";
     }
 
     private boolean declaredBodyTooLarge(HttpServerRequest request) {
@@ -126,6 +140,10 @@ public class RequestGuard {
             ctx.next();
             return;
         }
+        if (status == 413) {
+            refuse(ctx, 413, tooLarge(), List.of());
+            return;
+        }
         if (status >= 500) {
             LOG.errorf(failure == null ? null : LogSafe.of(failure), "HTTP request to %s failed with %d",
                     LogSafe.of(ctx.request().path()), status);
@@ -141,6 +159,11 @@ public class RequestGuard {
 
     private void refuse(RoutingContext ctx, int status, String detail, List<Problem.FieldError> errors) {
         String path = ctx.request().path();
+        if (status == 413) {
+            // The rest of the body is not read: the connection cannot be used for another request.
+            HttpServerRequest request = ctx.request();
+            ctx.response().putHeader(HttpHeaders.CONNECTION, "close").endHandler(ended -> request.connection().close());
+        }
         Problem problem = Problem.of("http-" + status, HttpResponseStatus.valueOf(status).reasonPhrase(), status, detail,
                 errors).at(path != null && RequestTarget.printable(path) ? path : null);
         try {

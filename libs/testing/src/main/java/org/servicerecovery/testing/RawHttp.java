@@ -39,11 +39,33 @@ public final class RawHttp {
         return exchange(RestAssured.port, method, target, all, body);
     }
 
+    /** The body in chunks, without Content-Length, so that only reading it shows how large it is. */
+    public static Answer sendChunked(String method, String target, Map<String, String> headers, byte[] body) {
+        Map<String, String> all = new LinkedHashMap<>();
+        all.put("Host", "localhost:" + RestAssured.port);
+        all.putAll(headers);
+        all.put("Transfer-Encoding", "chunked");
+        java.io.ByteArrayOutputStream chunked = new java.io.ByteArrayOutputStream();
+        for (int at = 0; at < body.length; at += 65536) {
+            int size = Math.min(65536, body.length - at);
+            chunked.writeBytes((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+            chunked.write(body, at, size);
+            chunked.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+        chunked.writeBytes("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+        return exchange(RestAssured.port, method, target, all, chunked.toByteArray(), false);
+    }
+
     /** Exactly the headers given (none added but Content-Length and Connection). */
     public static Answer exchange(int port, String method, String target, Map<String, String> headers, byte[] body) {
+        return exchange(port, method, target, headers, body, true);
+    }
+
+    private static Answer exchange(int port, String method, String target, Map<String, String> headers, byte[] body,
+                                   boolean contentLength) {
         StringBuilder head = new StringBuilder(method).append(' ').append(target).append(" HTTP/1.1\r\n");
         headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-        if (body != null) {
+        if (body != null && contentLength) {
             head.append("Content-Length: ").append(body.length).append("\r\n");
         }
         head.append("Connection: close\r\n\r\n");
