@@ -21,11 +21,16 @@ public final class QueryParams {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            OffsetDateTime parsed = OffsetDateTime.parse(value);
+            // RFC 3339 has four-digit years; PostgreSQL's timestamptz ends in 294276, so a query would fail.
+            if (parsed.getYear() >= 1 && parsed.getYear() <= 9999) {
+                return parsed.toInstant();
+            }
         } catch (DateTimeParseException e) {
-            errors.add(new Problem.FieldError(name, "must be an RFC 3339 timestamp with offset, e.g. 2025-01-31T17:00:00Z"));
-            return null;
+            // reported below, like a year out of range
         }
+        errors.add(new Problem.FieldError(name, "must be an RFC 3339 timestamp with offset, e.g. 2025-01-31T17:00:00Z"));
+        return null;
     }
 
     public Instant requiredInstant(String name, String value) {

@@ -49,4 +49,14 @@ class TextTest {
         assertEquals(List.of("/assignee", "/answer", "/long"),
                 invalid.errors().stream().map(Problem.FieldError::pointer).toList());
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"+99999-01-01T00:00:00Z", "-0001-01-01T00:00:00Z", "0000-01-01T00:00:00Z", "2025-13-01T00:00:00Z",
+            "2025-01-01", "2025-01-01T00:00:00"})
+    void timestampsOutsideRfc3339AreNamed(String value) {
+        QueryParams params = new QueryParams();
+        assertNull(params.instant("from", value));
+        assertEquals("from", org.junit.jupiter.api.Assertions.assertThrows(InvalidParameters.class, params::check)
+                .errors().get(0).pointer());
+    }
 }
