@@ -1,5 +1,8 @@
 package org.servicerecovery.servicekit;
 
+import java.time.temporal.Temporal;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 
 import jakarta.validation.ConstraintViolation;
@@ -68,7 +71,7 @@ public class ProblemMappers {
     public Response invalid(ConstraintViolationException e, UriInfo uri) {
         List<Problem.FieldError> errors = e.getConstraintViolations().stream()
                 .map(ProblemMappers::fieldError)
-                .sorted(java.util.Comparator.comparing(Problem.FieldError::pointer))
+                .sorted(Comparator.comparing(Problem.FieldError::pointer))
                 .toList();
         return respond(Problem.of("validation", "Invalid request", 400,
                 errors.size() + " field(s) are invalid.", errors), uri);
@@ -86,8 +89,8 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response unreadable(JsonProcessingException e, UriInfo uri) {
         String pointer = e instanceof JsonMappingException mapping ? JsonPointers.of(mapping.getPath()) : "";
-        String detail = e instanceof JsonMappingException && !pointer.isEmpty()
-                ? pointer + " has the wrong type or format." : "The body is not valid JSON.";
+        String detail = !(e instanceof JsonMappingException) ? "The body is not valid JSON."
+                : pointer.isEmpty() ? "The body has the wrong type." : pointer + " has the wrong type or format.";
         String error = e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null
                 ? expected(mismatch.getTargetType()) : e.getOriginalMessage();
         return respond(Problem.of("malformed-json", "Malformed JSON", 400, detail,
@@ -105,10 +108,10 @@ public class ProblemMappers {
         if (type == Boolean.class || type == boolean.class) {
             return "must be true or false";
         }
-        if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
+        if (Temporal.class.isAssignableFrom(type)) {
             return "must be an RFC 3339 timestamp, e.g. 2025-01-31T17:00:00Z";
         }
-        if (type.isArray() || java.util.Collection.class.isAssignableFrom(type)) {
+        if (type.isArray() || Collection.class.isAssignableFrom(type)) {
             return "must be an array";
         }
         return "must be an object";
