@@ -93,6 +93,10 @@ spec:
               value: {{ $v.logJson | quote }}
             - name: JWT_ISSUER
               value: {{ $v.auth.issuer | quote }}
+            {{- if $v.auth.audience }}
+            - name: JWT_AUDIENCE
+              value: {{ $v.auth.audience | quote }}
+            {{- end }}
             - name: JWT_PUBLIC_KEY_LOCATION
               value: {{ include "sr.jwtKeyLocation" $root | quote }}
             {{- if $w.kafka }}

@@ -108,6 +108,7 @@ class ChartTest {
             assertEquals("kubernetes", at(env.get("QUARKUS_PROFILE"), "value"));
             assertNotNull(env.get("JWT_ISSUER"), w.component);
             assertNotNull(env.get("JWT_PUBLIC_KEY_LOCATION"), w.component);
+            assertNull(env.get("JWT_AUDIENCE"), w.component);
             if (!w.database) {
                 assertNull(env.get("DB_JDBC_URL"), w.component);
                 assertNull(env.get("KAFKA_BOOTSTRAP_SERVERS"), w.component);
@@ -140,6 +141,7 @@ class ChartTest {
         assertEquals("sr-db-app", at(env.get("DB_PASSWORD"), "valueFrom.secretKeyRef.name"));
         assertEquals("https://sso.example.com/realms/service-recovery/protocol/openid-connect/certs",
                 at(env.get("JWT_PUBLIC_KEY_LOCATION"), "value"));
+        assertEquals("service-recovery", at(env.get("JWT_AUDIENCE"), "value"));
         assertEquals("false", at(env.get("QUARKUS_OTEL_SDK_DISABLED"), "value"));
         assertEquals("registry.example.com/service-recovery/intake:1.0.0", at(container(intake), "image"));
 

@@ -23,6 +23,8 @@ import java.util.UUID;
 public final class DevTokens {
 
     public static final String ISSUER = "https://service-recovery.local";
+    /** The audience local tokens name; services check it when JWT_AUDIENCE is set (tests set it to this). */
+    public static final String AUDIENCE = "service-recovery";
     public static final String PUBLIC_KEY_FILE = "public.pem";
     private static final String PRIVATE_KEY_FILE = "private.pem";
 
@@ -64,6 +66,7 @@ public final class DevTokens {
         Instant now = Instant.now();
         StringBuilder claims = new StringBuilder()
                 .append("{\"iss\":").append(json(ISSUER))
+                .append(",\"aud\":").append(json(AUDIENCE))
                 .append(",\"sub\":").append(json(subject))
                 .append(",\"upn\":").append(json(subject))
                 .append(",\"preferred_username\":").append(json(subject))
@@ -75,7 +78,12 @@ public final class DevTokens {
                 .append(",\"exp\":").append(now.plus(validity).getEpochSecond())
                 .append(",\"jti\":").append(json(UUID.randomUUID().toString()))
                 .append('}');
-        String signingInput = base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + base64Url(claims.toString());
+        return sign(claims.toString());
+    }
+
+    /** Signs exactly these claims (a JSON object), for tests of what a service must refuse. */
+    public String sign(String claimsJson) {
+        String signingInput = base64Url("{\"alg\":\"RS256\",\"typ\":\"JWT\"}") + "." + base64Url(claimsJson);
         try {
             Signature signature = Signature.getInstance("SHA256withRSA");
             signature.initSign(privateKey);

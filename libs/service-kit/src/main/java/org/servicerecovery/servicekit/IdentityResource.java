@@ -41,7 +41,7 @@ public class IdentityResource {
     @Path("/me")
     @RolesAllowed({Roles.AGENT, Roles.SUPERVISOR, Roles.ADMIN, Roles.CRM})
     public Caller me() {
-        return new Caller(token.getSubject(), new TreeSet<>(token.getGroups()), token.getClaim(Roles.TEAM_CLAIM));
+        return new Caller(token.getSubject(), new TreeSet<>(token.getGroups()), Roles.team(token));
     }
 
     @GET

@@ -8,11 +8,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 
-import org.servicerecovery.servicekit.Problem;
-
 /**
- * Parses query parameters, collecting every problem so that one response names all bad parameters. Call
- * {@link #check()} once everything is parsed.
+ * Parses query parameters and body fields, collecting every problem so that one response names all bad parameters
+ * (query parameters by name, body fields by JSON pointer). Call {@link #check()} once everything is parsed.
  */
 public final class QueryParams {
 
@@ -23,11 +21,16 @@ public final class QueryParams {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value).toInstant();
+            OffsetDateTime parsed = OffsetDateTime.parse(value);
+            // RFC 3339 has four-digit years; PostgreSQL's timestamptz ends in 294276, so a query would fail.
+            if (parsed.getYear() >= 1 && parsed.getYear() <= 9999) {
+                return parsed.toInstant();
+            }
         } catch (DateTimeParseException e) {
-            errors.add(new Problem.FieldError(name, "must be an RFC 3339 timestamp with offset, e.g. 2025-01-31T17:00:00Z"));
-            return null;
+            // reported below, like a year out of range
         }
+        errors.add(new Problem.FieldError(name, "must be an RFC 3339 timestamp with offset, e.g. 2025-01-31T17:00:00Z"));
+        return null;
     }
 
     public Instant requiredInstant(String name, String value) {
@@ -68,6 +71,41 @@ public final class QueryParams {
         }
         errors.add(new Problem.FieldError(name, "must be a whole number from " + min + " to " + max));
         return fallback;
+    }
+
+    /** Free text that may be left out: blank counts as absent (null). See {@link Text} for what it may hold. */
+    public String text(String name, String value, int maxLength) {
+        return value == null || value.isBlank() ? null : checked(name, value, maxLength, true);
+    }
+
+    public String requiredText(String name, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            errors.add(new Problem.FieldError(name, "is required"));
+            return null;
+        }
+        return checked(name, value, maxLength, true);
+    }
+
+    /** One line (a subject, a name): blank counts as absent (null). */
+    public String line(String name, String value, int maxLength) {
+        return value == null || value.isBlank() ? null : checked(name, value, maxLength, false);
+    }
+
+    public String requiredLine(String name, String value, int maxLength) {
+        if (value == null || value.isBlank()) {
+            errors.add(new Problem.FieldError(name, "is required"));
+            return null;
+        }
+        return checked(name, value, maxLength, false);
+    }
+
+    private String checked(String name, String value, int maxLength, boolean multiLine) {
+        String problem = Text.problem(value, maxLength, multiLine);
+        if (problem != null) {
+            errors.add(new Problem.FieldError(name, problem));
+            return null;
+        }
+        return value;
     }
 
     public void require(boolean condition, String name, String detail) {

@@ -1,5 +1,7 @@
 package org.servicerecovery.servicekit;
 
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
 /** The roles carried in a token's {@code groups} claim, and the claim naming an agent's or supervisor's team. */
 public final class Roles {
 
@@ -10,5 +12,10 @@ public final class Roles {
     public static final String TEAM_CLAIM = "team";
 
     private Roles() {
+    }
+
+    /** The caller's team, null without one. {@link TokenClaimsCheck} has refused tokens whose team is not a string. */
+    public static String team(JsonWebToken token) {
+        return token.getClaim(TEAM_CLAIM) instanceof String team ? team : null;
     }
 }

@@ -17,7 +17,7 @@ public record Viewer(boolean all, String user, String team) {
     }
 
     public static Viewer of(JsonWebToken token) {
-        String team = token.getClaim(Roles.TEAM_CLAIM);
+        String team = Roles.team(token);
         if (token.getGroups().contains(Roles.ADMIN)) {
             return everything();
         }

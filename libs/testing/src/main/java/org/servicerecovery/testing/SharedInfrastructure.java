@@ -78,6 +78,8 @@ public final class SharedInfrastructure {
         config.put("quarkus.datasource.password", System.getProperty(DB_PASSWORD));
         config.put("mp.jwt.verify.publickey.location",
                 Path.of(System.getProperty(KEY_DIR), DevTokens.PUBLIC_KEY_FILE).toUri().toString());
+        // Tests run as production should: tokens for another audience are refused.
+        config.put("mp.jwt.verify.audiences", DevTokens.AUDIENCE);
         return config;
     }
 

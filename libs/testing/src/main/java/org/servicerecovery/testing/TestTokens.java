@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.servicerecovery.localinfra.DevTokens;
 
@@ -35,6 +38,29 @@ public final class TestTokens {
 
     public static String expired(String role) {
         return tokens().token("late", role, null, Duration.ofHours(-1));
+    }
+
+    /**
+     * Signed by the trusted key, with the claims of a {@code role} valid for an hour, then {@code extra} on top: each of
+     * its entries (a claim name and its raw JSON value) replaces or adds one claim, e.g. {@code "team", "[\"a\",\"b\"]"};
+     * a null value removes the claim.
+     */
+    public static String withClaims(String role, Map<String, String> extra) {
+        long now = Instant.now().getEpochSecond();
+        Map<String, String> claims = new LinkedHashMap<>();
+        claims.put("iss", "\"" + DevTokens.ISSUER + "\"");
+        claims.put("aud", "\"" + DevTokens.AUDIENCE + "\"");
+        claims.put("sub", "\"claims-test\"");
+        claims.put("upn", "\"claims-test\"");
+        claims.put("groups", "[\"" + role + "\"]");
+        claims.put("iat", Long.toString(now));
+        claims.put("exp", Long.toString(now + 3600));
+        claims.putAll(extra);
+        claims.values().removeIf(java.util.Objects::isNull);
+        StringBuilder json = new StringBuilder("{");
+        claims.forEach((name, value) -> json.append(json.length() > 1 ? "," : "").append('"').append(name).append("\":")
+                .append(value));
+        return tokens().sign(json.append('}').toString());
     }
 
     /** Correctly formed and signed, but by a key the services do not trust. */

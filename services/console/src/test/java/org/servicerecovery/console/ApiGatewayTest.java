@@ -3,9 +3,17 @@ package org.servicerecovery.console;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.servicerecovery.testing.RawHttp;
 import org.servicerecovery.testing.TestTokens;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -29,6 +37,22 @@ class ApiGatewayTest {
         given().auth().oauth2(token).contentType("application/json").body("{\"note\":\"grüß\"}")
                 .when().post("/api/v1/promises/echo")
                 .then().statusCode(200).body("method", is("POST")).body("body.note", is("grüß"));
+    }
+
+    @Test
+    void aChunkedBodyIsForwardedWholeAndOneBeyondTheLimitIsA413Problem() throws Exception {
+        Map<String, String> headers = Map.of("Authorization", "Bearer " + TestTokens.agent("alice", "blue"),
+                "Content-Type", "application/json");
+        String note = "n".repeat(100_000);
+        RawHttp.Answer forwarded = RawHttp.sendChunked("POST", "/api/v1/promises/echo", headers,
+                ("{\"note\":\"" + note + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(200, forwarded.status(), forwarded::toString);
+        assertEquals(note, new ObjectMapper().readTree(forwarded.body()).path("body").path("note").asText());
+
+        RawHttp.Answer tooLarge = RawHttp.sendChunked("POST", "/api/v1/promises/echo", headers,
+                ("{\"note\":\"" + "n".repeat(300_000) + "\"}").getBytes(StandardCharsets.UTF_8));
+        assertEquals(413, tooLarge.status(), tooLarge::toString);
+        assertTrue(tooLarge.contentType().startsWith("application/problem+json"), tooLarge::toString);
     }
 
     @Test

@@ -134,7 +134,7 @@ public class FakeServices implements QuarkusTestResourceLifecycleManager {
             case "/api/v1/escalations" -> "[" + summary + "]";
             case "/api/v1/reports/sla" -> "{\"groupBy\":\"team\",\"groups\":[{\"key\":\"blue\",\"cases\":5,"
                     + "\"apologyMinutesP50\":12,\"apologyMinutesP90\":41,\"stepsFinished\":10,\"stepsOnTime\":8,"
-                    + "\"shareOnTime\":0.8,\"escalated\":1,\"openOverdue\":0,\"remedyCost\":120.50,\"handlingHours\":3.5}]}";
+                    + "\"shareOnTime\":0.8,\"escalated\":1,\"openOverdue\":0,\"remedyCost\":[{\"currency\":\"EUR\",\"amount\":120.50}],\"handlingHours\":3.5}]}";
             case "/api/v1/promises/stats" -> "{\"groupBy\":\"team\",\"groups\":[{\"key\":\"blue\",\"made\":4,\"kept\":3,"
                     + "\"missed\":1,\"keptOnTimeRate\":0.75}]}";
             case "/api/v1/reports/perception-gap" -> "{\"rows\":[{\"team\":\"blue\",\"keptOnTimeRate\":0.75,"

@@ -71,7 +71,7 @@ class PagesTest {
         given().auth().oauth2(ALICE).when().get("/ui/supervisor").then().statusCode(403);
         given().auth().oauth2(TestTokens.supervisor("sam", "blue")).when().get("/ui/supervisor").then().statusCode(200)
                 .body(allOf(containsString("escalated to supervisor"), containsString("80 % (8 of 10)"),
-                        containsString("75 %"), containsString("25 %"), containsString("<h3>By team</h3>"), containsString("<h3>By agent</h3>"),
+                        containsString("<td>EUR 120.5</td>"), containsString("75 %"), containsString("25 %"), containsString("<h3>By team</h3>"), containsString("<h3>By agent</h3>"),
                         containsString("loyalty-scoring did not answer in time")));
     }
 

@@ -15,4 +15,9 @@ class IntakeContractTest extends ServiceContractTest {
     protected String serviceName() {
         return "intake";
     }
+
+    @Override
+    protected JsonDoor jsonDoor() {
+        return new JsonDoor("/api/v1/events", "crm");
+    }
 }

@@ -15,4 +15,9 @@ class LoyaltyScoringContractTest extends ServiceContractTest {
     protected String serviceName() {
         return "loyalty-scoring";
     }
+
+    @Override
+    protected String pagedPath() {
+        return "/api/v1/customers";
+    }
 }

@@ -17,6 +17,8 @@ import java.util.UUID;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventData;
@@ -120,10 +122,21 @@ class LoyaltyScoringTest {
                 .body("score", is(scoreBeforeRebuild));
     }
 
-    @Test
-    void badReportParametersAreNamed() {
-        given().auth().oauth2(TestTokens.admin()).get("/api/v1/reports/perception-gap").then().statusCode(400)
-                .contentType("application/problem+json").body("errors.pointer", hasItem("/from"));
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "/api/v1/reports/perception-gap                                                        | from",
+            "/api/v1/reports/perception-gap?from=yesterday&to=2026-01-01T00:00:00Z                 | from",
+            "/api/v1/reports/perception-gap?from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z      | to",
+            "/api/v1/reports/perception-gap?from=2026-01-01T00:00:00Z&to=2026-02-01T00:00:00Z&groupBy=agent | groupBy",
+            "/api/v1/reports/recovery-paradox?from=2026-01-01T00:00:00Z                            | to",
+            "/api/v1/reports/recovery-paradox?from=2026-01-01T00:00:00Z&to=%2B99999-01-01T00:00:00Z  | to",
+            "/api/v1/customers?band=gold                                                           | band",
+            "/api/v1/customers?page=2147483647                                                     | page",
+            "/api/v1/customers?size=501                                                            | size",
+            "/api/v1/customers?page=abc                                                            | page"})
+    void badQueryParametersAreNamed(String pathAndQuery, String pointer) {
+        given().auth().oauth2(TestTokens.admin()).urlEncodingEnabled(false).get(pathAndQuery).then().statusCode(400)
+                .contentType("application/problem+json").body("errors.pointer", hasItem(pointer));
     }
 
     private static JsonPath awaitScore(String customer, String token) {

@@ -15,4 +15,9 @@ class PromiseTrackingContractTest extends ServiceContractTest {
     protected String serviceName() {
         return "promise-tracking";
     }
+
+    @Override
+    protected String pagedPath() {
+        return "/api/v1/promises";
+    }
 }

@@ -15,4 +15,14 @@ class RecoveryEscalationContractTest extends ServiceContractTest {
     protected String serviceName() {
         return "recovery-escalation";
     }
+
+    @Override
+    protected String pagedPath() {
+        return "/api/v1/cases";
+    }
+
+    @Override
+    protected JsonDoor jsonDoor() {
+        return new JsonDoor("/api/v1/cases/no-such-case/pause", "agent");
+    }
 }

@@ -155,6 +155,7 @@ class RecoveryFlowTest {
         given().auth().oauth2(TestTokens.agent("lou", "loop")).contentType("application/json")
                 .body("{\"type\":\"credit\",\"value\":25.50,\"note\":\"next order\"}")
                 .post("/api/v1/cases/" + caseId + "/remedy").then().statusCode(200).body("remedies[0].type", is("CREDIT"))
+                .body("remedies[0].currency", is("EUR"))
                 .body("steps[2].state", is("SCHEDULED"));
         // the follow-up asks its questions 48 hours after the remedy: its start is a durable timer too
         clock.advance(Duration.ofHours(48));

@@ -8,6 +8,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 import org.servicerecovery.console.signin.SignInMode;
+import org.servicerecovery.servicekit.LogSafe;
 import org.servicerecovery.servicekit.Problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -16,6 +17,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.oidc.AccessTokenCredential;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
@@ -67,7 +69,9 @@ public class ApiGateway {
                 headers.add(header.getKey(), header.getValue());
             }
         });
-        request.body().onFailure(ctx::fail).onSuccess(body -> authorize(ctx, headers)
+        // A chunked body has been read already (service-kit's RequestGuard bounds it); others stream in now.
+        io.vertx.core.buffer.Buffer read = ctx.body().buffer();
+        (read != null ? Future.succeededFuture(read) : request.body()).onFailure(ctx::fail).onSuccess(body -> authorize(ctx, headers)
                 .chain(() -> client.send(route, request.method(),
                         request.query() == null ? path : path + "?" + request.query(), headers, Buffer.newInstance(body)))
                 .subscribe().with(answer -> {
@@ -80,7 +84,8 @@ public class ApiGateway {
                     Buffer payload = answer.body();
                     response.end(payload == null ? io.vertx.core.buffer.Buffer.buffer() : payload.getDelegate());
                 }, failure -> {
-                    LOG.warnf("%s %s: %s unreachable: %s", request.method(), path, route.service(), failure.toString());
+                    LOG.warnf("%s %s: %s unreachable: %s", request.method(), LogSafe.of(path), route.service(),
+                            LogSafe.of(failure.toString()));
                     respond(ctx, GatewayProblem.of(route, failure, path));
                 }));
         // Quarkus hands requests to routes paused, so that a body handler can attach first; ours is attached now.

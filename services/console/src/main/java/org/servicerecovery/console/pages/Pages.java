@@ -84,7 +84,7 @@ public class Pages {
         if (!mode.oidc()) {
             return frame;
         }
-        return frame.data("user", caller.getName()).data("team", caller.getClaim(Roles.TEAM_CLAIM))
+        return frame.data("user", caller.getName()).data("team", Roles.team(caller))
                 .data("roles", String.join(" ", new TreeSet<>(caller.getGroups())));
     }
 }

@@ -38,7 +38,7 @@ public class LocalTokenIssuer {
     /** Empty when local sign-in is off. */
     public Optional<String> token(DemoUser user) {
         return key.map(privateKey -> {
-            JwtClaimsBuilder claims = Jwt.issuer(config.issuer()).subject(user.name()).upn(user.name())
+            JwtClaimsBuilder claims = Jwt.issuer(config.issuer()).audience(config.audience()).subject(user.name()).upn(user.name())
                     .preferredUserName(user.name()).groups(Set.of(user.role()))
                     .expiresIn(config.tokenValidity());
             if (user.team() != null) {

@@ -2,6 +2,7 @@ package org.servicerecovery.console.signin;
 
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 
 import io.smallrye.config.ConfigMapping;
 
@@ -13,6 +14,9 @@ public interface SignInConfig {
     Optional<String> privateKeyLocation();
 
     String issuer();
+
+    /** The audiences the services check ({@code JWT_AUDIENCE}), so that they accept the demo tokens. */
+    Set<String> audience();
 
     Duration tokenValidity();
 }

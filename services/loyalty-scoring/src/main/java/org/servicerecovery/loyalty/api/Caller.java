@@ -7,7 +7,7 @@ import org.servicerecovery.servicekit.Roles;
 record Caller(boolean admin, String team) {
 
     static Caller of(JsonWebToken token) {
-        return new Caller(token.getGroups().contains(Roles.ADMIN), token.getClaim(Roles.TEAM_CLAIM));
+        return new Caller(token.getGroups().contains(Roles.ADMIN), Roles.team(token));
     }
 
     boolean maySee(String customerTeam) {

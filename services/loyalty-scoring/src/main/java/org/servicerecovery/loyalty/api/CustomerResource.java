@@ -2,12 +2,9 @@ package org.servicerecovery.loyalty.api;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.validation.constraints.Pattern;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.Path;
@@ -20,6 +17,7 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.servicerecovery.loyalty.domain.Contribution;
 import org.servicerecovery.loyalty.persistence.CustomerScore;
 import org.servicerecovery.loyalty.persistence.LoyaltyStore;
+import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
 
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -39,6 +37,11 @@ public class CustomerResource {
 
     public record Page(int page, int size, List<Summary> items) {
     }
+
+    private static final Set<String> BANDS = Set.of("at-risk", "neutral", "loyal");
+    /** page x size stays far from int overflow in the OFFSET. */
+    private static final int MAX_PAGE = 100_000;
+    private static final int MAX_PAGE_SIZE = 500;
 
     private final LoyaltyStore store;
     private final JsonWebToken token;
@@ -65,10 +68,13 @@ public class CustomerResource {
     /** Most at risk first. */
     @GET
     @WithSession
-    public Uni<Page> list(@QueryParam("band") @Pattern(regexp = "at-risk|neutral|loyal", message = "must be at-risk, neutral or loyal") String band,
-                          @QueryParam("team") String team,
-                          @QueryParam("page") @DefaultValue("0") @Min(value = 0, message = "must be 0 or more") int page,
-                          @QueryParam("size") @DefaultValue("50") @Min(value = 1, message = "must be 1 or more") @Max(value = 500, message = "must be 500 or less") int size) {
+    public Uni<Page> list(@QueryParam("band") String band, @QueryParam("team") String team,
+                          @QueryParam("page") String pageParam, @QueryParam("size") String sizeParam) {
+        QueryParams params = new QueryParams();
+        params.require(band == null || BANDS.contains(band), "band", "must be at-risk, neutral or loyal");
+        int page = params.integer("page", pageParam, 0, 0, MAX_PAGE);
+        int size = params.integer("size", sizeParam, 50, 1, MAX_PAGE_SIZE);
+        params.check();
         String teamFilter = Caller.of(token).teamFilter(team);
         return store.scores(band, teamFilter, page, size).map(scores -> new Page(page, size, scores.stream()
                 .map(s -> new Summary(s.customerId(), s.score(), s.band(), s.team(), s.tier(), s.asOf())).toList()));

@@ -7,9 +7,6 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.validation.constraints.NotNull;
-import jakarta.ws.rs.BadRequestException;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,6 +20,7 @@ import org.servicerecovery.loyalty.domain.PerceptionGap;
 import org.servicerecovery.loyalty.domain.RecoveryParadox;
 import org.servicerecovery.loyalty.domain.ScoringEngine;
 import org.servicerecovery.loyalty.persistence.LoyaltyStore;
+import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
 import org.servicerecovery.reliability.InOrder;
 
@@ -51,9 +49,13 @@ public class ReportResource {
     @GET
     @Path("/recovery-paradox")
     @WithSession
-    public Uni<RecoveryParadox.Report> recoveryParadox(@QueryParam("from") @NotNull(message = "is required") Instant from,
-                                                       @QueryParam("to") @NotNull(message = "is required") Instant to) {
-        requireOrder(from, to);
+    public Uni<RecoveryParadox.Report> recoveryParadox(@QueryParam("from") String fromParam,
+                                                       @QueryParam("to") String toParam) {
+        QueryParams params = new QueryParams();
+        Instant from = params.requiredInstant("from", fromParam);
+        Instant to = params.requiredInstant("to", toParam);
+        requireOrder(params, from, to);
+        params.check();
         String team = Caller.of(token).teamFilter(null);
         return store.factsBetween(from, to, team).chain(rows -> {
             Set<String> customers = new TreeSet<>();
@@ -69,21 +71,20 @@ public class ReportResource {
     @GET
     @Path("/perception-gap")
     @WithSession
-    public Uni<Gap> perceptionGap(@QueryParam("from") @NotNull(message = "is required") Instant from,
-                                  @QueryParam("to") @NotNull(message = "is required") Instant to,
-                                  @QueryParam("groupBy") @DefaultValue("team") String groupBy) {
-        requireOrder(from, to);
-        if (!"team".equals(groupBy)) {
-            throw new BadRequestException("groupBy: only 'team' is supported");
-        }
+    public Uni<Gap> perceptionGap(@QueryParam("from") String fromParam, @QueryParam("to") String toParam,
+                                  @QueryParam("groupBy") String groupBy) {
+        QueryParams params = new QueryParams();
+        Instant from = params.requiredInstant("from", fromParam);
+        Instant to = params.requiredInstant("to", toParam);
+        requireOrder(params, from, to);
+        params.require(groupBy == null || "team".equals(groupBy), "groupBy", "must be team (the only grouping)");
+        params.check();
         String team = Caller.of(token).teamFilter(null);
-        return store.factsBetween(from, to, team).map(rows -> new Gap(from, to, groupBy, PerceptionGap.byTeam(rows.stream()
+        return store.factsBetween(from, to, team).map(rows -> new Gap(from, to, "team", PerceptionGap.byTeam(rows.stream()
                 .map(row -> new PerceptionGap.TeamFact(row.team(), row.fact())).toList())));
     }
 
-    private static void requireOrder(Instant from, Instant to) {
-        if (!from.isBefore(to)) {
-            throw new BadRequestException("from must be before to");
-        }
+    private static void requireOrder(QueryParams params, Instant from, Instant to) {
+        params.require(from == null || to == null || from.isBefore(to), "to", "must be after from");
     }
 }

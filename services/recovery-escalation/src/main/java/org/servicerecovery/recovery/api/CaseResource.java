@@ -1,6 +1,7 @@
 package org.servicerecovery.recovery.api;
 
 import java.math.BigDecimal;
+import java.util.Currency;
 import java.util.List;
 
 import jakarta.annotation.security.RolesAllowed;
@@ -33,6 +34,7 @@ import org.servicerecovery.recovery.persistence.CaseFilter;
 import org.servicerecovery.recovery.persistence.CaseQueries;
 import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
+import org.servicerecovery.servicekit.Text;
 import org.servicerecovery.servicekit.Viewer;
 
 import io.smallrye.mutiny.Uni;
@@ -47,16 +49,24 @@ import io.smallrye.mutiny.Uni;
 public class CaseResource {
 
     static final int MAX_PAGE_SIZE = 500;
+    /** The limits of outreach.requested's subject and body. */
+    static final int SUBJECT_MAX_LENGTH = 400;
+    static final int BODY_MAX_LENGTH = 20_000;
+    /** The limit feedback.received sets for the same three answers from a CRM. */
+    static final int ANSWER_MAX_LENGTH = 4_000;
 
     private final CaseQueries queries;
     private final CaseCommands commands;
     private final RecoveryRules rules;
+    private final Amounts amounts;
     private final JsonWebToken token;
 
-    public CaseResource(CaseQueries queries, CaseCommands commands, RecoveryRules rules, JsonWebToken token) {
+    public CaseResource(CaseQueries queries, CaseCommands commands, RecoveryRules rules, Amounts amounts,
+                        JsonWebToken token) {
         this.queries = queries;
         this.commands = commands;
         this.rules = rules;
+        this.amounts = amounts;
         this.token = token;
     }
 
@@ -99,7 +109,10 @@ public class CaseResource {
     @POST
     @Path("/{id}/assign")
     public Uni<RecoveryCase> assign(@PathParam("id") String id, AssignRequest request) {
-        String assignee = required("/assignee", request == null ? null : request.assignee());
+        QueryParams params = new QueryParams();
+        String assignee = params.requiredLine("/assignee", request == null ? null : request.assignee(),
+                Text.NAME_MAX_LENGTH);
+        params.check();
         return commands.run(id, viewer(), CaseCommands.simple((c, now) -> rules.assign(c, assignee, actor(), now)));
     }
 
@@ -108,43 +121,50 @@ public class CaseResource {
     @Path("/{id}/team")
     @RolesAllowed({Roles.SUPERVISOR, Roles.ADMIN})
     public Uni<RecoveryCase> reassignTeam(@PathParam("id") String id, TeamRequest request) {
-        String team = required("/team", request == null ? null : request.team());
+        QueryParams params = new QueryParams();
+        String team = params.requiredLine("/team", request == null ? null : request.team(), Text.NAME_MAX_LENGTH);
+        params.check();
         return commands.run(id, viewer(), CaseCommands.simple((c, now) -> rules.reassignTeam(c, team, actor(), now)));
     }
 
-    /** Sends the drafted apology (or follow-up) as it is, or with the agent's edits. */
+    /** Sends the drafted apology (or follow-up) as it is, or with the agent's edits; a blank field keeps the draft's. */
     @POST
     @Path("/{id}/message")
     public Uni<RecoveryCase> sendMessage(@PathParam("id") String id, MessageRequest request) {
-        String subject = request == null ? null : request.subject();
-        String body = request == null ? null : request.body();
+        QueryParams params = new QueryParams();
+        String subject = params.line("/subject", request == null ? null : request.subject(), SUBJECT_MAX_LENGTH);
+        String body = params.text("/body", request == null ? null : request.body(), BODY_MAX_LENGTH);
+        params.check();
         return commands.run(id, viewer(), CaseCommands.simple((c, now) -> rules.approveMessage(c, subject, body,
                 actor(), now)));
     }
 
+    /** {@code currency} (ISO 4217) defaults to {@code recovery.remedy.currency}; {@code value} to zero. */
     @POST
     @Path("/{id}/remedy")
     public Uni<RecoveryCase> remedy(@PathParam("id") String id, RemedyRequest request) {
+        RemedyRequest body = request == null ? new RemedyRequest(null, null, null, null) : request;
         QueryParams params = new QueryParams();
-        Remedy.Type type = params.oneOf("/type", request == null ? null : request.type(), Remedy.Type.class, null);
-        params.require(type != null, "/type", "is required: refund, replacement, credit, fix or other");
-        BigDecimal value = request == null || request.value() == null ? BigDecimal.ZERO : request.value();
-        params.require(value.signum() >= 0, "/value", "must not be negative");
+        Remedy.Type type = params.oneOf("/type", body.type(), Remedy.Type.class, null);
+        params.require(body.type() != null, "/type", "is required: refund, replacement, credit, fix or other");
+        Currency currency = amounts.currency(params, "/currency", body.currency());
+        BigDecimal value = amounts.value(params, "/value", body.value(), currency);
+        String note = params.text("/note", body.note(), Text.NOTE_MAX_LENGTH);
         params.check();
-        String note = request.note();
         return commands.run(id, viewer(), (c, policy, now) -> rules.recordRemedy(c,
-                new Remedy(type, value, note, actor(), now), policy, now));
+                new Remedy(type, value, currency.getCurrencyCode(), note, actor(), now), policy, now));
     }
 
     @POST
     @Path("/{id}/follow-up")
     public Uni<RecoveryCase> followUp(@PathParam("id") String id, AnswersRequest request) {
+        AnswersRequest body = request == null ? new AnswersRequest(null, null, null) : request;
         QueryParams params = new QueryParams();
-        params.require(request != null && request.improveOneThing() != null, "/improveOneThing", "is required");
-        params.require(request != null && request.additionalValue() != null, "/additionalValue", "is required");
-        params.require(request != null && request.bestExperience() != null, "/bestExperience", "is required");
+        Answers answers = new Answers(
+                params.requiredText("/improveOneThing", body.improveOneThing(), ANSWER_MAX_LENGTH),
+                params.requiredText("/additionalValue", body.additionalValue(), ANSWER_MAX_LENGTH),
+                params.requiredText("/bestExperience", body.bestExperience(), ANSWER_MAX_LENGTH));
         params.check();
-        Answers answers = new Answers(request.improveOneThing(), request.additionalValue(), request.bestExperience());
         return commands.run(id, viewer(), (c, policy, now) -> rules.recordAnswers(c, answers, actor(), policy, now));
     }
 
@@ -157,7 +177,8 @@ public class CaseResource {
     @POST
     @Path("/{id}/pause")
     public Uni<RecoveryCase> pause(@PathParam("id") String id, NoteRequest request) {
-        return commands.run(id, viewer(), CaseCommands.simple((c, now) -> rules.pause(c, note(request), actor(), now)));
+        String note = note(request);
+        return commands.run(id, viewer(), CaseCommands.simple((c, now) -> rules.pause(c, note, actor(), now)));
     }
 
     @POST
@@ -169,20 +190,22 @@ public class CaseResource {
     @POST
     @Path("/{id}/escalate")
     public Uni<RecoveryCase> escalate(@PathParam("id") String id, NoteRequest request) {
-        return commands.run(id, viewer(), CaseCommands.simple((c, now) -> rules.escalateManually(c, note(request),
-                actor(), now)));
+        String note = note(request);
+        return commands.run(id, viewer(), CaseCommands.simple((c, now) -> rules.escalateManually(c, note, actor(), now)));
     }
 
     @POST
     @Path("/{id}/resolve")
     public Uni<RecoveryCase> resolve(@PathParam("id") String id, NoteRequest request) {
-        return commands.run(id, viewer(), CaseCommands.simple((c, now) -> rules.resolve(c, note(request), actor(), now)));
+        String note = note(request);
+        return commands.run(id, viewer(), CaseCommands.simple((c, now) -> rules.resolve(c, note, actor(), now)));
     }
 
     @POST
     @Path("/{id}/reopen")
     public Uni<RecoveryCase> reopen(@PathParam("id") String id, NoteRequest request) {
-        return commands.run(id, viewer(), (c, policy, now) -> rules.reopen(c, note(request), actor(), policy, now));
+        String note = note(request);
+        return commands.run(id, viewer(), (c, policy, now) -> rules.reopen(c, note, actor(), policy, now));
     }
 
     private Viewer viewer() {
@@ -193,15 +216,12 @@ public class CaseResource {
         return token.getSubject();
     }
 
+    /** A note or reason: optional, blank counts as none; it may travel in an event (recovery.case-paused). */
     private static String note(NoteRequest request) {
-        return request == null ? null : request.note();
-    }
-
-    private static String required(String pointer, String value) {
         QueryParams params = new QueryParams();
-        params.require(value != null && !value.isBlank(), pointer, "is required");
+        String note = params.text("/note", request == null ? null : request.note(), Text.NOTE_MAX_LENGTH);
         params.check();
-        return value;
+        return note;
     }
 
     private static NotFoundException notFound(String id) {

@@ -47,7 +47,7 @@ final class CaseViews {
     record MessageRequest(String subject, String body) {
     }
 
-    record RemedyRequest(String type, BigDecimal value, String note) {
+    record RemedyRequest(String type, BigDecimal value, String currency, String note) {
     }
 
     record AnswersRequest(String improveOneThing, String additionalValue, String bestExperience) {

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.servicerecovery.recovery.persistence.PolicyCatalog;
 import org.servicerecovery.recovery.persistence.PolicyCatalog.Published;
+import org.servicerecovery.servicekit.QueryParams;
 import org.servicerecovery.servicekit.Roles;
 
 import io.smallrye.mutiny.Uni;
@@ -29,6 +30,9 @@ public class PolicyResource {
     /** What a publish answers: the number the new version got. */
     public record PublishedVersion(String id, int version) {
     }
+
+    /** Characters; the body limit (quarkus.http.limits.max-body-size) bounds the bytes. */
+    static final int MAX_LENGTH = 256 * 1024;
 
     private final PolicyCatalog catalog;
     private final JsonWebToken token;
@@ -48,7 +52,11 @@ public class PolicyResource {
     @Consumes({"application/yaml", "application/x-yaml", MediaType.TEXT_PLAIN})
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> publish(String yaml) {
-        return catalog.publish(yaml == null ? "" : yaml, token.getSubject())
+        QueryParams params = new QueryParams();
+        // The YAML parser refuses control characters itself; this names the body before anything is parsed or stored.
+        String checked = params.requiredText("", yaml, MAX_LENGTH);
+        params.check();
+        return catalog.publish(checked, token.getSubject())
                 .map(policy -> Response.status(201).entity(new PublishedVersion(policy.id(), policy.version())).build());
     }
 }

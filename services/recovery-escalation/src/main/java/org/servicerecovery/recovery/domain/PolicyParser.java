@@ -29,6 +29,7 @@ import org.servicerecovery.events.crm.Tier;
 import org.servicerecovery.events.domain.EscalationLevel;
 import org.servicerecovery.events.domain.RecoveryTrigger;
 import org.servicerecovery.events.domain.StepKind;
+import org.servicerecovery.servicekit.Text;
 
 /**
  * Reads a policy from YAML and checks all of it before anything uses it: every problem is reported at once, each with
@@ -253,8 +254,9 @@ public final class PolicyParser {
             }
             Double warningAt = fraction(step, stepPath + ".warningAt", null);
             List<Policy.Rung> escalation = ladder(step.path("escalation"), stepPath + ".escalation", null);
+            String title = text(step, "title", stepPath + ".title", false);
             if (kind != null && due != null && after != null) {
-                steps.add(new Policy.StepSpec(kind, step.path("title").asText(label(kind)), due, from.equals("open"),
+                steps.add(new Policy.StepSpec(kind, title != null ? title : label(kind), due, from.equals("open"),
                         calendar, step.path("customerZone").asBoolean(false), step.path("autoSend").asBoolean(false),
                         after, warningAt, escalation));
             }
@@ -262,9 +264,15 @@ public final class PolicyParser {
         return severity == null ? null : new Policy.Plan(trigger, severity, tier, steps);
     }
 
+    /** A name (id, team, title): it travels in events, so it keeps to their limit for names. */
     private String text(JsonNode node, String field, String path, boolean required) {
         JsonNode value = node.path(field);
         if (value.isTextual() && !value.asText().isBlank()) {
+            String problem = Text.problem(value.asText(), Text.NAME_MAX_LENGTH, false);
+            if (problem != null) {
+                errors.add(path + ": " + problem);
+                return null;
+            }
             return value.asText();
         }
         if (required) {

@@ -161,7 +161,7 @@ public final class RecoveryRules {
                 c.triggerRef(), c.failure(), c.repeat(), c.policyId(), c.policyVersion(), c.state(), c.openedAt(),
                 c.pausedAt(), c.resolvedAt(), c.escalation(), c.failures(), c.steps(), remedies, c.answers());
         work.log(now, "remedy-recorded", remedy.by(), name(remedy.type()) + " worth " + remedy.value().toPlainString()
-                + (remedy.note() == null ? "" : ": " + remedy.note()));
+                + " " + remedy.currency() + (remedy.note() == null ? "" : ": " + remedy.note()));
         work.complete(step, now, policy);
         return work.done();
     }

@@ -16,7 +16,7 @@ import org.servicerecovery.events.domain.StepKind;
 /**
  * How well recovery went for a set of cases, per group: time from opening to the apology (p50/p90, nearest rank),
  * share of finished steps done on time, escalations, cases open and overdue now, and the cost of poor service (remedy
- * values, and handling time from opening to resolution or now).
+ * values summed per currency, and handling time from opening to resolution or now).
  */
 public final class SlaReport {
 
@@ -31,8 +31,9 @@ public final class SlaReport {
         }
     }
 
+    /** {@code remedyCost}: one sum per currency, by currency code. */
     public record Group(String key, int cases, Long apologyMinutesP50, Long apologyMinutesP90, int stepsFinished,
-                        int stepsOnTime, Double shareOnTime, int escalated, int openOverdue, BigDecimal remedyCost,
+                        int stepsOnTime, Double shareOnTime, int escalated, int openOverdue, List<Money> remedyCost,
                         double handlingHours) {
     }
 
@@ -53,7 +54,7 @@ public final class SlaReport {
         int onTime = 0;
         int escalated = 0;
         int overdue = 0;
-        BigDecimal cost = BigDecimal.ZERO;
+        Map<String, BigDecimal> cost = new TreeMap<>();
         Duration handling = Duration.ZERO;
         for (RecoveryCase c : cases) {
             for (Step step : c.steps()) {
@@ -70,13 +71,15 @@ public final class SlaReport {
             escalated += c.escalation() != null ? 1 : 0;
             overdue += c.state() != CaseState.RESOLVED && c.overdue() ? 1 : 0;
             for (Remedy remedy : c.remedies()) {
-                cost = cost.add(remedy.value());
+                cost.merge(remedy.currency() == null ? Money.NO_CURRENCY : remedy.currency(), remedy.value(),
+                        BigDecimal::add);
             }
             handling = handling.plus(Duration.between(c.openedAt(), c.resolvedAt() != null ? c.resolvedAt() : now));
         }
         apology.sort(Comparator.naturalOrder());
         return new Group(key, cases.size(), rank(apology, 0.5), rank(apology, 0.9), finished, onTime,
-                finished == 0 ? null : (double) onTime / finished, escalated, overdue, cost,
+                finished == 0 ? null : (double) onTime / finished, escalated, overdue,
+                cost.entrySet().stream().map(sum -> new Money(sum.getKey(), sum.getValue())).toList(),
                 handling.toMinutes() / 60.0);
     }
 

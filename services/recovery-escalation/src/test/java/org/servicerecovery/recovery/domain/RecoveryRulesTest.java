@@ -111,7 +111,7 @@ class RecoveryRulesTest {
 
         // remedy: recorded by an agent
         Instant remedied = T0.plus(Duration.ofHours(2));
-        Change remedyDone = rules.recordRemedy(c, new Remedy(Remedy.Type.REFUND, new BigDecimal("40.00"), "shipping",
+        Change remedyDone = rules.recordRemedy(c, new Remedy(Remedy.Type.REFUND, new BigDecimal("40.00"), "EUR", "shipping",
                 "alice", remedied), policy, remedied);
         c = remedyDone.recoveryCase();
         assertEquals(1, c.remedies().size());
@@ -396,7 +396,7 @@ class RecoveryRulesTest {
         assertEquals(CaseState.RESOLVED, resolved.state());
         assertEquals(StepState.SKIPPED, resolved.steps().get(0).state());
         TransitionException e = assertThrows(TransitionException.class,
-                () -> rules.recordRemedy(resolved, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, null, "sam", T0), policy,
+                () -> rules.recordRemedy(resolved, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, "EUR", null, "sam", T0), policy,
                         T0));
         assertEquals("resolved", e.currentState());
         Change reopened = rules.reopen(resolved, "still broken", "sam", policy, T0.plus(Duration.ofHours(1)));
@@ -419,7 +419,7 @@ class RecoveryRulesTest {
     void answersThatComeBeforeTheFollowUpStartsCompleteItWithoutSendingIt() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
         c = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(5))).recoveryCase();
-        c = rules.recordRemedy(c, new Remedy(Remedy.Type.CREDIT, BigDecimal.TEN, null, "alice", T0.plusSeconds(600)),
+        c = rules.recordRemedy(c, new Remedy(Remedy.Type.CREDIT, BigDecimal.TEN, "EUR", null, "alice", T0.plusSeconds(600)),
                 policy, T0.plusSeconds(600)).recoveryCase();
         Change answered = rules.recordAnswers(c, new Answers("faster", "the credit", "the call"), "customer", policy,
                 T0.plus(Duration.ofHours(3)));
@@ -434,7 +434,7 @@ class RecoveryRulesTest {
     void aPauseWhileTheFollowUpWaitsMovesItsStartAndResolvingSkipsIt() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
         c = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(5))).recoveryCase();
-        c = rules.recordRemedy(c, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, null, "alice", T0), policy, T0)
+        c = rules.recordRemedy(c, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, "EUR", null, "alice", T0), policy, T0)
                 .recoveryCase();
         Change paused = rules.pause(c, "customer travelling", "alice", T0.plus(Duration.ofHours(10)));
         assertTrue(paused.timers().contains(TimerOp.cancel(TimerOp.Kind.START)));

@@ -34,7 +34,7 @@ class SlaReportTest {
         // red: one apology after 10 min and a 40.00 refund; one apology after 90 min (late, high: due in 60)
         RecoveryCase fast = rules.outreachDelivered(opened("a", "red", Severity.HIGH), "a/s1", policy,
                 T0.plus(Duration.ofMinutes(10))).recoveryCase();
-        fast = rules.recordRemedy(fast, new Remedy(Remedy.Type.REFUND, new BigDecimal("40.00"), null, "x",
+        fast = rules.recordRemedy(fast, new Remedy(Remedy.Type.REFUND, new BigDecimal("40.00"), "EUR", null, "x",
                 T0.plus(Duration.ofHours(1))), policy, T0.plus(Duration.ofHours(1))).recoveryCase();
         RecoveryCase slow = opened("b", "red", Severity.HIGH);
         slow = rules.dueReached(slow, "s1", policy, T0.plus(Duration.ofHours(1))).recoveryCase();
@@ -46,7 +46,7 @@ class SlaReportTest {
         // green: resolved by hand while the follow-up waited to start: its follow-up had no deadline to miss
         RecoveryCase early = rules.outreachDelivered(opened("d", "green", Severity.HIGH), "d/s1", policy,
                 T0.plus(Duration.ofMinutes(5))).recoveryCase();
-        early = rules.recordRemedy(early, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, null, "x", T0.plusSeconds(900)),
+        early = rules.recordRemedy(early, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, "EUR", null, "x", T0.plusSeconds(900)),
                 policy, T0.plusSeconds(900)).recoveryCase();
         early = rules.resolve(early, "customer happy", "x", T0.plus(Duration.ofHours(1))).recoveryCase();
 
@@ -67,9 +67,25 @@ class SlaReportTest {
         assertEquals(90L, red.apologyMinutesP90());
         assertEquals(3, red.stepsFinished());
         assertEquals(2, red.stepsOnTime());
-        assertEquals(new BigDecimal("40.00"), red.remedyCost());
+        assertEquals(List.of(new Money("EUR", new BigDecimal("40.00"))), red.remedyCost());
         assertEquals(4.0, red.handlingHours()); // two open cases, two hours each
         assertEquals(1, red.escalated());
         assertEquals(0, red.openOverdue());
+    }
+
+    @Test
+    void remedyCostIsSummedPerCurrencyNeverAcrossCurrencies() {
+        RecoveryCase c = rules.outreachDelivered(opened("e", "red", Severity.HIGH), "e/s1", policy,
+                T0.plus(Duration.ofMinutes(10))).recoveryCase();
+        RecoveryCase withRemedies = new RecoveryCase(c.id(), c.customer(), c.team(), c.assignee(), c.severity(),
+                c.trigger(), c.triggerRef(), c.failure(), c.repeat(), c.policyId(), c.policyVersion(), c.state(),
+                c.openedAt(), c.pausedAt(), c.resolvedAt(), c.escalation(), c.failures(), c.steps(), List.of(
+                        new Remedy(Remedy.Type.REFUND, new BigDecimal("40.00"), "EUR", null, "x", T0),
+                        new Remedy(Remedy.Type.CREDIT, new BigDecimal("500"), "JPY", null, "x", T0),
+                        new Remedy(Remedy.Type.CREDIT, new BigDecimal("2.50"), "EUR", null, "x", T0),
+                        new Remedy(Remedy.Type.OTHER, new BigDecimal("7"), null, null, "x", T0)), c.answers());
+        SlaReport.Group red = SlaReport.of(List.of(withRemedies), SlaReport.GroupBy.TEAM, T0).get(0);
+        assertEquals(List.of(new Money("EUR", new BigDecimal("42.50")), new Money("JPY", new BigDecimal("500")),
+                new Money(Money.NO_CURRENCY, new BigDecimal("7"))), red.remedyCost());
     }
 }
