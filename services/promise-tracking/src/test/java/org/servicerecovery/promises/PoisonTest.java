@@ -1,7 +1,6 @@
 package org.servicerecovery.promises;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -12,22 +11,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.events.CloudEvent;
-import org.servicerecovery.events.DeadLetterHeaders;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.Channel;
 import org.servicerecovery.events.crm.CommitmentMade;
 import org.servicerecovery.testing.PoisonRecords;
+import org.servicerecovery.testing.PoisonRun;
 import org.servicerecovery.testing.RealInfrastructure;
-import org.servicerecovery.testing.TopicReader;
 import org.servicerecovery.testing.TopicWriter;
 
 import io.quarkus.test.common.TestResourceScope;
@@ -48,7 +44,7 @@ class PoisonTest {
     @Inject
     TestClock clock;
 
-    private final String run = UUID.randomUUID().toString();
+    private final PoisonRun run = new PoisonRun();
 
     @Test
     void onlyThePoisonIsDeadLetteredAndEveryValidCommitmentIsTrackedOnce() {
@@ -56,60 +52,33 @@ class PoisonTest {
         Instant due = now.plus(Duration.ofHours(1));
         Map<String, ProducerRecord<String, byte[]>> poisons = new LinkedHashMap<>();
         // PostgreSQL text refuses the NUL character (22021): the promise's insert fails
-        poisons.put("nul", PoisonRecords.withDataText(INTAKE_EVENTS, made(poison("nul"), "NUL-HERE", now, due), "NUL-HERE", "a\\u0000b"));
+        poisons.put("nul", PoisonRecords.withDataText(INTAKE_EVENTS, made(run.poison("nul"), "NUL-HERE", now, due), "NUL-HERE", "a\\u0000b"));
         // processed_event's primary key cannot index an id that long (54000)
-        poisons.put("long-id", TopicWriter.binary(INTAKE_EVENTS, PoisonRecords.withLongId(made(poison("long-id"), "x", now, due), 3000)));
-        poisons.put("garbage", PoisonRecords.garbage(INTAKE_EVENTS, poison("garbage")));
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            if (i == 250) {
-                records.addAll(poisons.values());
-            }
-            records.add(TopicWriter.binary(INTAKE_EVENTS, made(valid(i), "call back about the refund", now, due)));
-        }
-        records.add(PoisonRecords.withDataText(INTAKE_EVENTS, made(odd("surrogate"), "SURROGATE-HERE", now, due),
+        poisons.put("long-id", TopicWriter.binary(INTAKE_EVENTS, PoisonRecords.withLongId(made(run.poison("long-id"), "x", now, due), 3000)));
+        poisons.put("garbage", PoisonRecords.garbage(INTAKE_EVENTS, run.poison("garbage")));
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(PoisonRun.amid(500,
+                i -> TopicWriter.binary(INTAKE_EVENTS, made(run.valid(i), "call back about the refund", now, due)), poisons));
+        records.add(PoisonRecords.withDataText(INTAKE_EVENTS, made(run.odd("surrogate"), "SURROGATE-HERE", now, due),
                 "SURROGATE-HERE", "a\\ud800b"));
-        records.add(TopicWriter.binary(INTAKE_EVENTS, made(odd("year-9999"), "some day", now,
+        records.add(TopicWriter.binary(INTAKE_EVENTS, made(run.odd("year-9999"), "some day", now,
                 OffsetDateTime.of(9999, 12, 31, 23, 59, 59, 0, ZoneOffset.UTC).toInstant())));
         try (TopicWriter writer = new TopicWriter()) {
             writer.sendAll(records);
         }
 
         Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> Db.SCHEMA.count(
-                "SELECT count(*) FROM promise WHERE customer_id LIKE ?", "cust-" + run + "-%") == 500);
+                "SELECT count(*) FROM promise WHERE customer_id LIKE ?", run.validCustomers()) == 500);
         assertEquals(500, Db.SCHEMA.count("SELECT count(DISTINCT customer_id) FROM promise WHERE customer_id LIKE ?",
-                "cust-" + run + "-%"), "one promise per valid commitment");
+                run.validCustomers()), "one promise per valid commitment");
 
-        List<ConsumerRecord<String, byte[]>> dead;
-        try (TopicReader dlq = new TopicReader(Topic.PROMISE_TRACKING_DLQ.topicName())) {
-            dead = dlq.readUntil(all -> ofThisRun(all).size() >= poisons.size(), Duration.ofSeconds(60));
-        }
-        Map<String, String> reasons = ofThisRun(dead).stream().collect(Collectors.toMap(ConsumerRecord::key,
-                r -> TopicReader.header(r, DeadLetterHeaders.REASON)));
-        assertEquals(poisons.keySet().stream().map(this::poison).collect(Collectors.toSet()), reasons.keySet(),
-                "each poison dead-lettered once, no valid event: " + reasons);
-        reasons.values().forEach(reason -> assertTrue(reason != null && !reason.isBlank()));
+        Map<String, String> reasons = run.assertOnlyPoisonDeadLettered(
+                Topic.PROMISE_TRACKING_DLQ.topicName(), poisons, INTAKE_EVENTS);
 
         // no poison here: a lone surrogate is stored with U+003F in its place, a promise due in 9999 is only far away
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Db.SCHEMA.count(
-                "SELECT count(*) FROM promise WHERE customer_id IN (?, ?)", odd("surrogate"), odd("year-9999")) == 2);
+                "SELECT count(*) FROM promise WHERE customer_id IN (?, ?)", run.odd("surrogate"), run.odd("year-9999")) == 2);
     }
 
-    private List<ConsumerRecord<String, byte[]>> ofThisRun(List<ConsumerRecord<String, byte[]>> records) {
-        return records.stream().filter(r -> r.key() != null && r.key().contains(run)).toList();
-    }
-
-    private String valid(int i) {
-        return "cust-" + run + "-" + i;
-    }
-
-    private String odd(String kind) {
-        return "odd-" + run + "-" + kind;
-    }
-
-    private String poison(String kind) {
-        return "poison-" + run + "-" + kind;
-    }
 
     private static CloudEvent made(String customer, String description, Instant madeAt, Instant dueAt) {
         return Crm.event(new CommitmentMade(customer, "c-" + UUID.randomUUID(), description, Crm.utc(dueAt), "alice",

@@ -9,14 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.events.CloudEvent;
-import org.servicerecovery.events.DeadLetterHeaders;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.Channel;
 import org.servicerecovery.events.crm.ComplaintFiled;
@@ -25,8 +22,8 @@ import org.servicerecovery.events.crm.CustomerUpserted;
 import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.crm.Tier;
 import org.servicerecovery.testing.PoisonRecords;
+import org.servicerecovery.testing.PoisonRun;
 import org.servicerecovery.testing.RealInfrastructure;
-import org.servicerecovery.testing.TopicReader;
 import org.servicerecovery.testing.TopicWriter;
 
 import io.quarkus.test.common.TestResourceScope;
@@ -44,72 +41,45 @@ class PoisonTest {
 
     private static final String INTAKE_EVENTS = Topic.INTAKE_EVENTS.topicName();
 
-    private final String run = UUID.randomUUID().toString();
+    private final PoisonRun run = new PoisonRun();
 
     @Test
     void onlyThePoisonIsDeadLetteredAndEveryValidComplaintOpensOneCase() {
         Map<String, ProducerRecord<String, byte[]>> poisons = new LinkedHashMap<>();
         // PostgreSQL text refuses the NUL character (22021): the case's insert fails
-        poisons.put("nul", PoisonRecords.withDataText(INTAKE_EVENTS, complaint(poison("nul"), "NUL-HERE"), "NUL-HERE", "a\\u0000b"));
+        poisons.put("nul", PoisonRecords.withDataText(INTAKE_EVENTS, complaint(run.poison("nul"), "NUL-HERE"), "NUL-HERE", "a\\u0000b"));
         // processed_event's primary key cannot index an id that long (54000)
-        poisons.put("long-id", TopicWriter.binary(INTAKE_EVENTS, PoisonRecords.withLongId(complaint(poison("long-id"), "x"), 3000)));
-        poisons.put("garbage", PoisonRecords.garbage(INTAKE_EVENTS, poison("garbage")));
+        poisons.put("long-id", TopicWriter.binary(INTAKE_EVENTS, PoisonRecords.withLongId(complaint(run.poison("long-id"), "x"), 3000)));
+        poisons.put("garbage", PoisonRecords.garbage(INTAKE_EVENTS, run.poison("garbage")));
         // no time zone: every deadline of the customer's cases would fail to be planned in it
-        poisons.put("zone", TopicWriter.binary(INTAKE_EVENTS, Crm.event(new CustomerUpserted(poison("zone"), "Ada", null,
+        poisons.put("zone", TopicWriter.binary(INTAKE_EVENTS, Crm.event(new CustomerUpserted(run.poison("zone"), "Ada", null,
                 null, Tier.GOLD, "Mars/Olympus_Mons", "en", ContactChannel.EMAIL, "blue"))));
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
-        for (int i = 0; i < 500; i++) {
-            if (i == 250) {
-                records.addAll(poisons.values());
-            }
-            records.add(TopicWriter.binary(INTAKE_EVENTS, complaint(valid(i), "charged twice")));
-        }
-        records.add(PoisonRecords.withDataText(INTAKE_EVENTS, complaint(odd("surrogate"), "SURROGATE-HERE"),
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(PoisonRun.amid(500,
+                i -> TopicWriter.binary(INTAKE_EVENTS, complaint(run.valid(i), "charged twice")), poisons));
+        records.add(PoisonRecords.withDataText(INTAKE_EVENTS, complaint(run.odd("surrogate"), "SURROGATE-HERE"),
                 "SURROGATE-HERE", "a\\ud800b"));
         try (TopicWriter writer = new TopicWriter()) {
             writer.sendAll(records);
-            writer.sendBinary(INTAKE_EVENTS, complaint(poison("zone"), "still waiting"));
+            writer.sendBinary(INTAKE_EVENTS, complaint(run.poison("zone"), "still waiting"));
         }
 
         Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> Db.SCHEMA.count(
-                "SELECT count(*) FROM recovery_case WHERE customer_id LIKE ?", "cust-" + run + "-%") == 500);
+                "SELECT count(*) FROM recovery_case WHERE customer_id LIKE ?", run.validCustomers()) == 500);
         assertEquals(500, Db.SCHEMA.count("SELECT count(DISTINCT customer_id) FROM recovery_case WHERE customer_id LIKE ?",
-                "cust-" + run + "-%"), "one case per valid complaint");
+                run.validCustomers()), "one case per valid complaint");
 
-        List<ConsumerRecord<String, byte[]>> dead;
-        try (TopicReader dlq = new TopicReader(Topic.RECOVERY_ESCALATION_DLQ.topicName())) {
-            dead = dlq.readUntil(all -> ofThisRun(all).size() >= poisons.size(), Duration.ofSeconds(60));
-        }
-        Map<String, String> reasons = ofThisRun(dead).stream().collect(Collectors.toMap(ConsumerRecord::key,
-                r -> TopicReader.header(r, DeadLetterHeaders.REASON)));
-        assertEquals(poisons.keySet().stream().map(this::poison).collect(Collectors.toSet()), reasons.keySet(),
-                "each poison dead-lettered once, no valid event: " + reasons);
-        reasons.values().forEach(reason -> assertTrue(reason != null && !reason.isBlank()));
-        assertTrue(reasons.get(poison("zone")).contains("Mars/Olympus_Mons"), reasons.get(poison("zone")));
+        Map<String, String> reasons = run.assertOnlyPoisonDeadLettered(
+                Topic.RECOVERY_ESCALATION_DLQ.topicName(), poisons, INTAKE_EVENTS);
+        assertTrue(reasons.get(run.poison("zone")).contains("Mars/Olympus_Mons"), reasons.get(run.poison("zone")));
 
         // the refused customer's later complaint opens a case, planned in the policy's zone
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Db.SCHEMA.count(
-                "SELECT count(*) FROM recovery_case WHERE customer_id = ?", poison("zone")) == 1);
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM customer WHERE customer_id = ?", poison("zone")));
+                "SELECT count(*) FROM recovery_case WHERE customer_id = ?", run.poison("zone")) == 1);
+        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM customer WHERE customer_id = ?", run.poison("zone")));
         // a lone surrogate is no poison here: stored with U+003F in its place, the complaint opens its case
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", odd("surrogate")));
+        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", run.odd("surrogate")));
     }
 
-    private List<ConsumerRecord<String, byte[]>> ofThisRun(List<ConsumerRecord<String, byte[]>> records) {
-        return records.stream().filter(r -> r.key() != null && r.key().contains(run)).toList();
-    }
-
-    private String valid(int i) {
-        return "cust-" + run + "-" + i;
-    }
-
-    private String odd(String kind) {
-        return "odd-" + run + "-" + kind;
-    }
-
-    private String poison(String kind) {
-        return "poison-" + run + "-" + kind;
-    }
 
     private static CloudEvent complaint(String customer, String summary) {
         return Crm.event(new ComplaintFiled(customer, "cmp-" + UUID.randomUUID(), Channel.PHONE, "billing",

@@ -28,13 +28,15 @@ final class HostileRequests {
         }
     }
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1 as the console and CRMs speak it: an h2c upgrade with a 1 MB body is refused with GOAWAY, not with a 413
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     private HostileRequests() {
     }
 
     static List<Answer> send(int intakePort, int recoveryPort, String caseId, String agentToken, String crmToken)
-            throws IOException, InterruptedException {
+            throws InterruptedException {
         String cases = "http://127.0.0.1:" + recoveryPort + "/api/v1/cases";
         List<Answer> answers = new ArrayList<>();
         answers.add(post("1 MB pause note", cases + "/" + caseId + "/pause", agentToken, "application/json",
@@ -54,18 +56,23 @@ final class HostileRequests {
     }
 
     private static Answer post(String what, String url, String token, String contentType, String body)
-            throws IOException, InterruptedException {
+            throws InterruptedException {
         return answer(what, HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token)
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
-    private static Answer get(String what, String url, String token) throws IOException, InterruptedException {
+    private static Answer get(String what, String url, String token) throws InterruptedException {
         return answer(what, HttpRequest.newBuilder(URI.create(url)).header("Authorization", "Bearer " + token).GET());
     }
 
-    private static Answer answer(String what, HttpRequest.Builder request) throws IOException, InterruptedException {
-        HttpResponse<Void> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
-                HttpResponse.BodyHandlers.discarding());
-        return new Answer(what, response.statusCode(), response.headers().firstValue("Content-Type").orElse(""));
+    /** A connection the service drops instead of answering is a failure of the service, recorded as status -1. */
+    private static Answer answer(String what, HttpRequest.Builder request) throws InterruptedException {
+        try {
+            HttpResponse<Void> response = HTTP.send(request.timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return new Answer(what, response.statusCode(), response.headers().firstValue("Content-Type").orElse(""));
+        } catch (IOException e) {
+            return new Answer(what, -1, e.toString());
+        }
     }
 }
