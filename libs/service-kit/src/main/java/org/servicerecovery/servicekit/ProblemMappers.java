@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 
+import jakarta.enterprise.inject.Instance;
 import jakarta.validation.ConstraintViolation;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.Priorities;
@@ -28,6 +29,13 @@ import io.quarkus.security.UnauthorizedException;
 public class ProblemMappers {
 
     private static final Logger LOG = Logger.getLogger(ProblemMappers.class);
+    private static final int RETRY_AFTER_SECONDS = 5;
+
+    private final Instance<PassingFailures> passingFailures;
+
+    public ProblemMappers(Instance<PassingFailures> passingFailures) {
+        this.passingFailures = passingFailures;
+    }
 
     @ServerExceptionMapper
     public Response unauthenticated(AuthenticationFailedException e, UriInfo uri) {
@@ -129,6 +137,13 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unexpected(Exception e, UriInfo uri) {
+        if (passingFailures.stream().anyMatch(kind -> kind.isPassing(e))) {
+            LOG.warnf("%s unavailable for now: %s", LogSafe.of(uri.getPath()), LogSafe.of(String.valueOf(e)));
+            return Response.fromResponse(respond(Problem.of("unavailable", "Service Unavailable", 503,
+                            "A dependency of this service is briefly unavailable; retry in a few seconds.", List.of()), uri))
+                    .header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+                    .build();
+        }
         LOG.errorf(LogSafe.of(e), "Unexpected failure on %s", LogSafe.of(uri.getPath()));
         return respond(Problem.of("internal", "Internal Server Error", 500,
                 "The request failed unexpectedly; it has been logged.", List.of()), uri);

@@ -31,6 +31,7 @@ import org.servicerecovery.events.Topic;
 import org.servicerecovery.localinfra.TopicCatalogue;
 import org.servicerecovery.testing.QuarkusProcess;
 import org.servicerecovery.testing.SharedInfrastructure;
+import org.servicerecovery.testing.TestTokens;
 import org.servicerecovery.testing.TopicReader;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -91,6 +92,14 @@ class RelayOutagesIT {
 
             long beforeRestart = committedTransactions.get();
             try (SharedInfrastructure.Outage database = infrastructure.stopPostgres()) {
+                // a REST call meanwhile is told to come back, not that the service broke
+                HttpResponse<String> parked = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                                + replicas.get(0).port() + "/api/v1/admin/outbox/parked"))
+                        .header("Authorization", "Bearer " + TestTokens.admin()).timeout(Duration.ofSeconds(30)).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertEquals(503, parked.statusCode(), parked.body());
+                assertEquals("application/problem+json", parked.headers().firstValue("Content-Type").orElse(""));
+                assertTrue(parked.headers().firstValue("Retry-After").isPresent());
                 Thread.sleep(3000);
             }
             awaitTransactions(beforeRestart + 50);
