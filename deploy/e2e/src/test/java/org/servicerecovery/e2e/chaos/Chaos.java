@@ -20,6 +20,9 @@ import java.util.Random;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+
 /**
  * A chaos run: the whole system on its own Kafka and PostgreSQL under a steady CRM load. Then the load stops, the
  * system drains, and the checker reconciles inputs against effects.
@@ -219,15 +222,15 @@ public final class Chaos {
         }
     }
 
-    /** Seconds from {@code start} until {@code condition} holds; -1 if it did not within the catch-up limit. */
-    private static double awaitSeconds(BooleanSupplier condition, long start) throws InterruptedException {
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - start > CATCH_UP_LIMIT.toNanos()) {
-                return -1;
-            }
-            Thread.sleep(250);
+    /** Seconds from {@code start} until {@code condition} holds; -1 if it did not within the catch-up limit of awaiting. */
+    private static double awaitSeconds(BooleanSupplier condition, long start) {
+        try {
+            Awaitility.await().atMost(CATCH_UP_LIMIT)
+                    .pollInterval(Duration.ofMillis(250)).until(condition::getAsBoolean);
+            return seconds(start);
+        } catch (ConditionTimeoutException e) {
+            return -1;
         }
-        return seconds(start);
     }
 
     private static double seconds(long start) {

@@ -54,6 +54,7 @@ class RelayOutagesIT {
     private final String run = "outage-" + Long.toHexString(System.nanoTime());
     private final AtomicBoolean loading = new AtomicBoolean(true);
     private final AtomicLong committedTransactions = new AtomicLong();
+    private final AtomicLong failedTransactions = new AtomicLong();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
@@ -91,6 +92,7 @@ class RelayOutagesIT {
             }
 
             long beforeRestart = committedTransactions.get();
+            long failedBeforeRestart = failedTransactions.get();
             try (SharedInfrastructure.Outage database = infrastructure.stopPostgres()) {
                 // a REST call meanwhile is told to come back, not that the service broke
                 HttpResponse<String> parked = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
@@ -100,7 +102,9 @@ class RelayOutagesIT {
                 assertEquals(503, parked.statusCode(), parked.body());
                 assertEquals("application/problem+json", parked.headers().firstValue("Content-Type").orElse(""));
                 assertTrue(parked.headers().firstValue("Retry-After").isPresent());
-                Thread.sleep(3000);
+                // down until the business load has met the outage too
+                Awaitility.await().atMost(Duration.ofSeconds(30))
+                        .until(() -> failedTransactions.get() > failedBeforeRestart);
             }
             awaitTransactions(beforeRestart + 50);
             long afterRestart = Db.count("SELECT coalesce(max(id), 0) FROM outbox");
@@ -184,6 +188,7 @@ class RelayOutagesIT {
             } catch (SQLException | RuntimeException | AssertionError e) {
                 // The database is away (pgjdbc, run with -ea, asserts on some lost connections instead of throwing);
                 // whether the commit made it is in the ledger, which the checks read.
+                failedTransactions.incrementAndGet();
                 closeQuietly(connection);
                 connection = null;
                 sleep(200);
