@@ -8,8 +8,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CloudEvents;
 import org.servicerecovery.events.Topic;
+import org.servicerecovery.reliability.InTransaction;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -23,7 +23,7 @@ public class Outbox {
     public Uni<Void> publish(Topic topic, CloudEvent event) {
         requireSubject(event);
         String payload = new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8);
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
+        return InTransaction.session("Outbox").chain(session -> session.createNativeQuery("""
                         INSERT INTO outbox (event_id, topic, message_key, event_type, payload)
                         VALUES (:eventId, :topic, :key, :type, :payload)""")
                 .setParameter("eventId", event.id())
@@ -58,7 +58,7 @@ public class Outbox {
             payloads[i] = new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8);
         }
         // unnest returns the rows in array order, so the identity column (the relay's order) follows the list.
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
+        return InTransaction.session("Outbox").chain(session -> session.createNativeQuery("""
                         INSERT INTO outbox (event_id, topic, message_key, event_type, payload)
                         SELECT i, :topic, k, t, p
                         FROM unnest(CAST(:ids AS text[]), CAST(:keys AS text[]), CAST(:types AS text[]),

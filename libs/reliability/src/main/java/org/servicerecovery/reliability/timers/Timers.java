@@ -6,7 +6,8 @@ import java.time.ZoneOffset;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.quarkus.hibernate.reactive.panache.Panache;
+import org.servicerecovery.reliability.InTransaction;
+
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -18,7 +19,7 @@ public class Timers {
 
     /** Creates the timer, or moves it (and resets its attempts) if one with this id exists. */
     public Uni<Void> schedule(String id, String kind, String ownerId, Instant dueAt, String payload) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
+        return InTransaction.session("Timers").chain(session -> session.createNativeQuery("""
                         INSERT INTO timer (id, kind, owner_id, due_at, payload) VALUES (:id, :kind, :owner, :due, :payload)
                         ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, owner_id = excluded.owner_id,
                             due_at = excluded.due_at, payload = excluded.payload,
@@ -34,7 +35,7 @@ public class Timers {
 
     /** True if a timer was cancelled; false if it had already fired or never existed. */
     public Uni<Boolean> cancel(String id) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("DELETE FROM timer WHERE id = :id")
+        return InTransaction.session("Timers").chain(session -> session.createNativeQuery("DELETE FROM timer WHERE id = :id")
                 .setParameter("id", id)
                 .executeUpdate())
                 .map(deleted -> deleted > 0);
@@ -42,7 +43,7 @@ public class Timers {
 
     /** Cancels every timer of {@code kind} owned by {@code ownerId}; returns how many. */
     public Uni<Integer> cancelAll(String kind, String ownerId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(
+        return InTransaction.session("Timers").chain(session -> session.createNativeQuery(
                         "DELETE FROM timer WHERE kind = :kind AND owner_id = :owner")
                 .setParameter("kind", kind)
                 .setParameter("owner", ownerId)
