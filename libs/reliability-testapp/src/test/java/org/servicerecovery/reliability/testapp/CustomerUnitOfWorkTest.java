@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.stream.IntStream;
 
 import jakarta.inject.Inject;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.Topic;
@@ -69,7 +71,9 @@ class CustomerUnitOfWorkTest {
         } finally {
             replicas.shutdownNow();
         }
-        assertEquals(deadlocksBefore, deadlocks(), "deadlocks detected by PostgreSQL");
+        // PostgreSQL counts a deadlock in pg_stat_database up to a second after it happened
+        Awaitility.await("no deadlock detected by PostgreSQL").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                .until(() -> deadlocks() == deadlocksBefore);
         for (String customer : customers) {
             assertEquals(2 * BATCHES_PER_REPLICA,
                     Db.count("SELECT events FROM customer_tally WHERE customer_id = ?", customer), customer);
