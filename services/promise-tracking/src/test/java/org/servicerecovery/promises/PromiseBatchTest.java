@@ -17,7 +17,7 @@ import org.servicerecovery.events.DeadLetterHeaders;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.Channel;
 import org.servicerecovery.events.crm.CommitmentMade;
-import org.servicerecovery.promises.messaging.IntakeConsumer;
+import org.servicerecovery.promises.messaging.CommitmentConsumer;
 import org.servicerecovery.testing.PolledBatch;
 import org.servicerecovery.testing.RealInfrastructure;
 import org.servicerecovery.testing.TopicReader;
@@ -33,43 +33,43 @@ import io.quarkus.vertx.VertxContextSupport;
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
-class BatchTest {
+class PromiseBatchTest {
 
     private static final TopicPartition PARTITION = new TopicPartition(Topic.INTAKE_EVENTS.topicName(), 0);
 
     @Inject
-    IntakeConsumer consumer;
+    CommitmentConsumer consumer;
 
     @Inject
-    TestClock clock;
+    PromiseTestClock clock;
 
     private long offset = 1_000_000_000L + System.nanoTime() % 1_000_000;
 
     @Test
     void aCommitmentAndItsFulfilmentInOneBatchApplyInOrderAndACopyChangesNothing() throws Throwable {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant now = clock.instant();
         CloudEvent made = crm.made(now, now.plus(Duration.ofHours(1)));
         consume(made, crm.fulfilled(now.plusSeconds(60)), made);
 
         PromiseLifecycleTest.awaitState(crm, "KEPT");
         assertEquals(List.of("promise.kept"), crm.promiseEvents(1));
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM promise WHERE id = ?", crm.commitment));
+        assertEquals(1, PromiseDb.SCHEMA.count("SELECT count(*) FROM promise WHERE id = ?", crm.commitment));
     }
 
     @Test
     void aPoisonRecordInTheMiddleIsDeadLetteredAloneAndTheOthersApplyInOrder() throws Throwable {
-        Crm crm = new Crm();
-        Crm broken = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
+        CommitmentCrm broken = new CommitmentCrm();
         Instant now = clock.instant();
         // PostgreSQL refuses a NUL character in text: valid JSON, valid event, but its transaction fails
-        CloudEvent poison = Crm.event(new CommitmentMade(broken.customer, broken.commitment, "bad \u0000 byte",
-                Crm.utc(now.plus(Duration.ofHours(1))), "alice", "blue", Channel.PHONE, Crm.utc(now)));
+        CloudEvent poison = CommitmentCrm.event(new CommitmentMade(broken.customer, broken.commitment, "bad \u0000 byte",
+                CommitmentCrm.utc(now.plus(Duration.ofHours(1))), "alice", "blue", Channel.PHONE, CommitmentCrm.utc(now)));
         List<ConsumerRecord<String, byte[]>> batch = consume(crm.made(now, now.plus(Duration.ofHours(1))), poison,
                 crm.fulfilled(now.plusSeconds(60)));
 
         PromiseLifecycleTest.awaitState(crm, "KEPT");
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM promise WHERE id = ?", broken.commitment));
+        assertEquals(0, PromiseDb.SCHEMA.count("SELECT count(*) FROM promise WHERE id = ?", broken.commitment));
         try (TopicReader dlq = new TopicReader(Topic.PROMISE_TRACKING_DLQ.topicName())) {
             var dead = dlq.readUntil(records -> records.stream().anyMatch(r -> broken.customer.equals(r.key())),
                     Duration.ofSeconds(20)).stream().filter(r -> broken.customer.equals(r.key())).toList();

@@ -22,7 +22,7 @@ import org.servicerecovery.testing.TopicReader;
 import org.servicerecovery.testing.TopicWriter;
 
 /** One customer with one commitment, and the CRM events about it, as intake republishes them on intake.events. */
-final class Crm {
+final class CommitmentCrm {
 
     static final String SOURCE = "https://crm.test/tenants/acme";
 
