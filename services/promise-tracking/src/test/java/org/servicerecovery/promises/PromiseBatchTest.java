@@ -5,12 +5,24 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.DeadLetterHeaders;
@@ -77,6 +89,95 @@ class PromiseBatchTest {
             assertArrayEquals(batch.get(1).value(), dead.get(0).value());
             assertEquals(Long.toString(batch.get(1).offset()), TopicReader.header(dead.get(0), DeadLetterHeaders.OFFSET));
         }
+    }
+
+    /**
+     * Two replicas' batches of the same customers, in opposite orders, at the same time: each changes every customer's
+     * existing promise (its timer rows, then its row) and makes a new one. Without the customer locks taken in one
+     * sorted order they would lock those rows crosswise.
+     */
+    @Test
+    void batchesOfTheSameCustomersInOppositeOrdersAtOnceTrackEveryPromiseOnceWithoutDeadlock() throws Throwable {
+        long deadlocksBefore = deadlocks();
+        for (int round = 0; round < 5; round++) {
+            Instant now = clock.instant();
+            List<CommitmentCrm> customers = Stream.generate(CommitmentCrm::new).limit(10).toList();
+            consume(customers.stream().map(crm -> crm.made(now, now.plus(Duration.ofHours(2)))).toArray(CloudEvent[]::new));
+            List<CommitmentCrm> madeByA = customers.stream().map(CommitmentCrm::another).toList();
+            List<CommitmentCrm> madeByB = customers.stream().map(CommitmentCrm::another).toList();
+            List<CloudEvent> a = new ArrayList<>();
+            List<CloudEvent> b = new ArrayList<>();
+            for (int i = 0; i < customers.size(); i++) {
+                CommitmentCrm crm = customers.get(i);
+                a.addAll(List.of(crm.rescheduled(now.plus(Duration.ofHours(3)), true),
+                        madeByA.get(i).made(now, now.plus(Duration.ofHours(1)))));
+                b.addAll(0, List.of(crm.fulfilled(now.plusSeconds(60)),
+                        madeByB.get(i).made(now, now.plus(Duration.ofHours(1)))));
+            }
+            consumeAtOnce(records(a), records(b));
+
+            for (CommitmentCrm crm : customers) {
+                assertEquals("KEPT", PromiseLifecycleTest.state(crm), crm.customer);
+                assertEquals(1, PromiseLifecycleTest.history(crm, "kept"), crm.customer);
+                assertEquals(0, PromiseLifecycleTest.timersOf(crm), crm.customer);
+                assertEquals(3, PromiseDb.SCHEMA.count("SELECT count(*) FROM promise WHERE customer_id = ? AND id IN (?, ?, ?)",
+                        crm.customer, crm.commitment, madeByA.get(customers.indexOf(crm)).commitment,
+                        madeByB.get(customers.indexOf(crm)).commitment), crm.customer);
+                assertEquals(3, PromiseDb.SCHEMA.count("SELECT count(*) FROM promise_history WHERE kind = 'made'"
+                        + " AND promise_id IN (SELECT id FROM promise WHERE customer_id = ?)", crm.customer), crm.customer);
+            }
+            Map<String, Long> kept = keptPerCustomer(customers);
+            customers.forEach(crm -> assertEquals(1L, kept.get(crm.customer), crm.customer));
+        }
+        // PostgreSQL counts a deadlock when a backend next reports its statistics, within about a second
+        Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                .until(() -> deadlocks() == deadlocksBefore);
+    }
+
+    private static Map<String, Long> keptPerCustomer(List<CommitmentCrm> customers) {
+        Set<String> ids = customers.stream().map(crm -> crm.customer).collect(Collectors.toSet());
+        Predicate<ConsumerRecord<String, byte[]>> keptOfThem = r -> ids.contains(r.key())
+                && "promise.kept".equals(TopicReader.header(r, "ce_type"));
+        try (TopicReader reader = new TopicReader(Topic.PROMISE_EVENTS.topicName())) {
+            return reader.readUntil(records -> records.stream().filter(keptOfThem).map(ConsumerRecord::key).distinct()
+                            .count() == ids.size(), Duration.ofSeconds(30)).stream()
+                    .filter(keptOfThem).collect(Collectors.groupingBy(ConsumerRecord::key, Collectors.counting()));
+        }
+    }
+
+    private List<ConsumerRecord<String, byte[]>> records(List<CloudEvent> events) {
+        List<ConsumerRecord<String, byte[]>> records = PolledBatch.records(PARTITION, offset, events.toArray(CloudEvent[]::new));
+        offset += events.size();
+        return records;
+    }
+
+    /** Hands each batch to the consumer from its own thread, both released together, as two replicas would. */
+    @SafeVarargs
+    private void consumeAtOnce(List<ConsumerRecord<String, byte[]>>... batches) throws Exception {
+        CyclicBarrier start = new CyclicBarrier(batches.length);
+        ExecutorService replicas = Executors.newFixedThreadPool(batches.length);
+        try {
+            List<Future<Void>> running = new ArrayList<>();
+            for (List<ConsumerRecord<String, byte[]>> batch : batches) {
+                running.add(replicas.submit(() -> {
+                    start.await();
+                    try {
+                        return VertxContextSupport.subscribeAndAwait(() -> consumer.consume(PolledBatch.of(PARTITION, batch)));
+                    } catch (Throwable failure) {
+                        throw new IllegalStateException("a batch failed", failure);
+                    }
+                }));
+            }
+            for (Future<Void> batch : running) {
+                batch.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            replicas.shutdownNow();
+        }
+    }
+
+    private static long deadlocks() {
+        return PromiseDb.SCHEMA.count("SELECT deadlocks FROM pg_stat_database WHERE datname = current_database()");
     }
 
     private List<ConsumerRecord<String, byte[]>> consume(CloudEvent... events) throws Throwable {
