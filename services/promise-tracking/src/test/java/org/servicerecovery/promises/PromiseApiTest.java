@@ -44,7 +44,7 @@ class PromiseApiTest {
         insert("p2", "bob-" + run, blue, "email", "FULFILLED_LATE", 2, 30L);
         insert("p3", "carol-" + run, green, "email", "MISSED", 3, null);
         insert("p4", alice, green, "chat", "PENDING", 4, null);
-        Db.SCHEMA.update("INSERT INTO promise_history (promise_id, at, kind, detail) VALUES (?, ?, 'made', 'due soon')",
+        PromiseDb.SCHEMA.update("INSERT INTO promise_history (promise_id, at, kind, detail) VALUES (?, ?, 'made', 'due soon')",
                 id("p3"), Timestamp.from(MADE));
     }
 
@@ -146,7 +146,7 @@ class PromiseApiTest {
         Timestamp fulfilled = "KEPT".equals(state) ? Timestamp.from(due.minusSeconds(60))
                 : lateMinutes != null ? Timestamp.from(due.plus(Duration.ofMinutes(lateMinutes))) : null;
         Timestamp missed = "MISSED".equals(state) || "FULFILLED_LATE".equals(state) ? Timestamp.from(due) : null;
-        Db.SCHEMA.update("""
+        PromiseDb.SCHEMA.update("""
                 INSERT INTO promise (id, customer_id, owner, team, channel, tier, description, made_at, due_at, state,
                                      fulfilled_at, missed_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, 'STANDARD', 'call back', ?, ?, ?, ?, ?, now())""",

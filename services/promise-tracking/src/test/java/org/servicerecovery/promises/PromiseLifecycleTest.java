@@ -43,18 +43,18 @@ class PromiseLifecycleTest {
     private static final Duration HOUR = Duration.ofHours(1);
 
     @Inject
-    TestClock clock;
+    PromiseTestClock clock;
 
     @Test
     void fulfilledBeforeTheDueTimeIsKeptAndNeverMissed() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant now = clock.instant();
-        Crm.send(crm.made(now, now.plus(HOUR)));
+        CommitmentCrm.send(crm.made(now, now.plus(HOUR)));
         awaitState(crm, "PENDING");
         assertEquals(2, timersOf(crm));
 
         clock.advance(Duration.ofMinutes(10));
-        Crm.send(crm.fulfilled(clock.instant()));
+        CommitmentCrm.send(crm.fulfilled(clock.instant()));
         awaitState(crm, "KEPT");
         assertEquals(0, timersOf(crm));
 
@@ -65,9 +65,9 @@ class PromiseLifecycleTest {
 
     @Test
     void passingTheDueTimeWarnsFirstThenReportsOneMissWithItsLateness() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant now = clock.instant();
-        Crm.send(crm.made(now, now.plus(HOUR)));
+        CommitmentCrm.send(crm.made(now, now.plus(HOUR)));
         awaitState(crm, "PENDING");
 
         // standard tier: 80 % of the hour is 48 min, 15 min lead is 45 min; the earlier one warns
@@ -80,7 +80,7 @@ class PromiseLifecycleTest {
         awaitState(crm, "MISSED");
         assertEquals(List.of("promise.at-risk", "promise.missed"), crm.promiseEvents(2));
         assertEquals(1, history(crm, "missed"));
-        long lateness = Db.SCHEMA.count("SELECT (extract(epoch FROM missed_at - due_at) * 1000)::bigint FROM promise WHERE id = ?",
+        long lateness = PromiseDb.SCHEMA.count("SELECT (extract(epoch FROM missed_at - due_at) * 1000)::bigint FROM promise WHERE id = ?",
                 crm.commitment);
         assertEquals(Duration.ofMinutes(1).toMillis(), lateness);
         assertEquals(0, timersOf(crm));
@@ -89,16 +89,16 @@ class PromiseLifecycleTest {
     @Test
     void deadlinesThatPassTogetherAreEachMissedOnceAndAKeptOneIsLeftAlone() {
         Instant now = clock.instant();
-        List<Crm> customers = Stream.generate(Crm::new).limit(25).toList();
-        Crm.send(customers.stream().map(crm -> crm.made(now, now.plus(HOUR))).toArray(CloudEvent[]::new));
+        List<CommitmentCrm> customers = Stream.generate(CommitmentCrm::new).limit(25).toList();
+        CommitmentCrm.send(customers.stream().map(crm -> crm.made(now, now.plus(HOUR))).toArray(CloudEvent[]::new));
         customers.forEach(crm -> awaitState(crm, "PENDING"));
-        Crm kept = customers.get(0);
-        Crm.send(kept.fulfilled(now.plus(Duration.ofMinutes(5))));
+        CommitmentCrm kept = customers.get(0);
+        CommitmentCrm.send(kept.fulfilled(now.plus(Duration.ofMinutes(5))));
         awaitState(kept, "KEPT");
 
         // one jump past every warning and deadline: the timer loop fires them in batches, all kinds together
         clock.advance(Duration.ofHours(2));
-        List<Crm> missed = customers.subList(1, customers.size());
+        List<CommitmentCrm> missed = customers.subList(1, customers.size());
         missed.forEach(crm -> awaitState(crm, "MISSED"));
         Map<String, List<String>> eventsByCustomer;
         try (TopicReader reader = new TopicReader(Topic.PROMISE_EVENTS.topicName())) {
@@ -109,7 +109,7 @@ class PromiseLifecycleTest {
                     .collect(Collectors.groupingBy(ConsumerRecord::key,
                             Collectors.mapping(r -> TopicReader.header(r, "ce_type"), Collectors.toList())));
         }
-        for (Crm crm : missed) {
+        for (CommitmentCrm crm : missed) {
             assertEquals(List.of("promise.missed"), eventsByCustomer.get(crm.customer));
             assertEquals(1, history(crm, "missed"));
             assertEquals(0, timersOf(crm));
@@ -120,27 +120,27 @@ class PromiseLifecycleTest {
 
     @Test
     void fulfilmentAfterTheMissIsFulfilledLateWithItsLateness() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant due = madeAndMissed(crm);
 
         clock.advance(Duration.ofMinutes(30));
-        Crm.send(crm.fulfilled(due.plus(Duration.ofMinutes(25))));
+        CommitmentCrm.send(crm.fulfilled(due.plus(Duration.ofMinutes(25))));
         awaitState(crm, "FULFILLED_LATE");
         // the clock jumped past the warning and the due time at once: a warning after the deadline is not sent
         assertEquals(List.of("promise.missed", "promise.fulfilled-late"), crm.promiseEvents(2));
-        assertTrue(Db.SCHEMA.text("SELECT detail FROM promise_history WHERE promise_id = ? AND kind = 'fulfilled-late'",
+        assertTrue(PromiseDb.SCHEMA.text("SELECT detail FROM promise_history WHERE promise_id = ? AND kind = 'fulfilled-late'",
                 crm.commitment).contains("PT25M late"));
     }
 
     @Test
     void aFulfilmentDatedBeforeTheDueTimeReportedAfterTheMissKeepsThePromiseAndRetractsTheMiss() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant due = madeAndMissed(crm);
         assertEquals(List.of("promise.missed"), crm.promiseEvents(1));
 
         clock.advance(Duration.ofMinutes(30));
         Instant fulfilledAt = due.minus(Duration.ofMinutes(5));
-        Crm.send(crm.fulfilled(fulfilledAt));
+        CommitmentCrm.send(crm.fulfilled(fulfilledAt));
         awaitState(crm, "KEPT");
 
         given().auth().oauth2(TestTokens.admin()).get("/api/v1/promises/" + crm.commitment)
@@ -159,10 +159,10 @@ class PromiseLifecycleTest {
 
     @Test
     void anAgreedRescheduleBeforeTheDueTimeMovesItAndKeepsTheHistory() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant now = clock.instant();
         Instant newDue = now.plus(Duration.ofHours(3));
-        Crm.send(crm.made(now, now.plus(HOUR)), crm.rescheduled(newDue, true));
+        CommitmentCrm.send(crm.made(now, now.plus(HOUR)), crm.rescheduled(newDue, true));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> history(crm, "rescheduled") == 1);
         assertEquals("PENDING", state(crm));
 
@@ -171,16 +171,16 @@ class PromiseLifecycleTest {
         clock.advance(Duration.ofMinutes(91));
         awaitState(crm, "MISSED");
         assertEquals(List.of("promise.rescheduled", "promise.missed"), crm.promiseEvents(2));
-        assertEquals(newDue.toEpochMilli(), Db.SCHEMA.count(
+        assertEquals(newDue.toEpochMilli(), PromiseDb.SCHEMA.count(
                 "SELECT floor(extract(epoch FROM due_at) * 1000)::bigint FROM promise WHERE id = ?", crm.commitment));
         assertEquals(List.of("made", "rescheduled", "missed"), historyKinds(crm));
     }
 
     @Test
     void aRescheduleWithoutTheCustomersAgreementCountsAsMissedFirst() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant now = clock.instant();
-        Crm.send(crm.made(now, now.plus(HOUR)), crm.rescheduled(now.plus(Duration.ofHours(5)), false));
+        CommitmentCrm.send(crm.made(now, now.plus(HOUR)), crm.rescheduled(now.plus(Duration.ofHours(5)), false));
         awaitState(crm, "MISSED");
         assertEquals(List.of("promise.missed", "promise.rescheduled"), crm.promiseEvents(2));
         assertEquals(0, timersOf(crm));
@@ -191,14 +191,14 @@ class PromiseLifecycleTest {
 
     @Test
     void aCancelledPromiseStopsItsTimersAndLaterEventsAreOnlyRecorded() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant now = clock.instant();
-        Crm.send(crm.made(now, now.plus(HOUR)), crm.cancelled());
+        CommitmentCrm.send(crm.made(now, now.plus(HOUR)), crm.cancelled());
         awaitState(crm, "CANCELLED");
         assertEquals(0, timersOf(crm));
 
         clock.advance(Duration.ofHours(2));
-        Crm.send(crm.fulfilled(clock.instant()));
+        CommitmentCrm.send(crm.fulfilled(clock.instant()));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> history(crm, "ignored") == 1);
         assertEquals("CANCELLED", state(crm));
         assertEquals(List.of("promise.cancelled"), crm.promiseEvents(1));
@@ -206,15 +206,15 @@ class PromiseLifecycleTest {
 
     @Test
     void aFulfilmentThatArrivesBeforeItsCommitmentIsAppliedWhenTheCommitmentArrives() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant now = clock.instant();
-        Crm.send(crm.fulfilled(now.plus(Duration.ofMinutes(5))));
+        CommitmentCrm.send(crm.fulfilled(now.plus(Duration.ofMinutes(5))));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> history(crm, "received-early") == 1);
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
+        assertEquals(1, PromiseDb.SCHEMA.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
 
-        Crm.send(crm.made(now, now.plus(HOUR)));
+        CommitmentCrm.send(crm.made(now, now.plus(HOUR)));
         awaitState(crm, "KEPT");
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
+        assertEquals(0, PromiseDb.SCHEMA.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
         assertEquals(0, timersOf(crm));
         assertEquals(List.of("received-early", "made", "kept"), historyKinds(crm));
         assertEquals(List.of("promise.kept"), crm.promiseEvents(1));
@@ -222,51 +222,51 @@ class PromiseLifecycleTest {
 
     @Test
     void redeliveredEventsChangeNothingAndARepeatedCommitmentIsOnlyRecorded() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant now = clock.instant();
         CloudEvent made = crm.made(now, now.plus(HOUR));
         CloudEvent fulfilled = crm.fulfilled(now.plus(Duration.ofMinutes(1)));
         CloudEvent resent = crm.made(now, now.plus(Duration.ofHours(9)));
-        Crm.send(made, made, fulfilled, made, fulfilled, resent);
+        CommitmentCrm.send(made, made, fulfilled, made, fulfilled, resent);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> history(crm, "ignored") == 1);
         assertEquals(List.of("made", "kept", "ignored"), historyKinds(crm));
         assertEquals("KEPT", state(crm));
         assertEquals(List.of("promise.kept"), crm.promiseEvents(1));
-        assertEquals(3, Db.SCHEMA.count("SELECT count(*) FROM processed_event WHERE event_id IN (?, ?, ?)",
+        assertEquals(3, PromiseDb.SCHEMA.count("SELECT count(*) FROM processed_event WHERE event_id IN (?, ?, ?)",
                 made.id(), fulfilled.id(), resent.id()));
     }
 
     /** A commitment due in an hour whose deadline then passes unfulfilled; returns its due time. */
-    private Instant madeAndMissed(Crm crm) {
+    private Instant madeAndMissed(CommitmentCrm crm) {
         Instant now = clock.instant();
         Instant due = now.plus(HOUR);
-        Crm.send(crm.made(now, due));
+        CommitmentCrm.send(crm.made(now, due));
         awaitState(crm, "PENDING");
         clock.advance(Duration.ofMinutes(61));
         awaitState(crm, "MISSED");
         return due;
     }
 
-    static void awaitState(Crm crm, String state) {
+    static void awaitState(CommitmentCrm crm, String state) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> state.equals(state(crm)));
     }
 
-    static String state(Crm crm) {
-        return Db.SCHEMA.text("SELECT state FROM promise WHERE id = ?", crm.commitment);
+    static String state(CommitmentCrm crm) {
+        return PromiseDb.SCHEMA.text("SELECT state FROM promise WHERE id = ?", crm.commitment);
     }
 
-    static long history(Crm crm, String kind) {
-        return Db.SCHEMA.count("SELECT count(*) FROM promise_history WHERE promise_id = ? AND kind = ?", crm.commitment, kind);
+    static long history(CommitmentCrm crm, String kind) {
+        return PromiseDb.SCHEMA.count("SELECT count(*) FROM promise_history WHERE promise_id = ? AND kind = ?", crm.commitment, kind);
     }
 
-    static List<String> historyKinds(Crm crm) {
-        String kinds = Db.SCHEMA.text("SELECT string_agg(kind, ',' ORDER BY id) FROM promise_history WHERE promise_id = ?",
+    static List<String> historyKinds(CommitmentCrm crm) {
+        String kinds = PromiseDb.SCHEMA.text("SELECT string_agg(kind, ',' ORDER BY id) FROM promise_history WHERE promise_id = ?",
                 crm.commitment);
         return List.of(kinds.split(","));
     }
 
-    static long timersOf(Crm crm) {
-        return Db.SCHEMA.count("SELECT count(*) FROM timer WHERE owner_id = ?", crm.commitment);
+    static long timersOf(CommitmentCrm crm) {
+        return PromiseDb.SCHEMA.count("SELECT count(*) FROM timer WHERE owner_id = ?", crm.commitment);
     }
 
     /** The timer loop wakes within 50 ms of a clock move in tests: what did not happen in 300 ms does not happen. */

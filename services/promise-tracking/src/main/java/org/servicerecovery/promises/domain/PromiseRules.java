@@ -20,7 +20,7 @@ import org.servicerecovery.events.domain.PromiseRescheduled;
 
 /**
  * The promise state machine, free of I/O so that every rule is unit-tested on its own. Each method takes the promise
- * as stored and "now", and returns the {@link Change} to commit. Events for a promise whose outcome is settled are
+ * as stored and "now", and returns the {@link PromiseChange} to commit. Events for a promise whose outcome is settled are
  * recorded in its history and change nothing else.
  */
 public final class PromiseRules {
@@ -33,21 +33,21 @@ public final class PromiseRules {
         this.atRisk = Map.copyOf(atRisk);
     }
 
-    public Change make(CommitmentMade made, Tier tier, Instant now) {
+    public PromiseChange make(CommitmentMade made, Tier tier, Instant now) {
         Instant due = made.dueAt().toInstant();
         Promise promise = new Promise(made.commitmentId(), made.customerId(), made.owner(), made.team(), made.channel(),
                 tier, made.description(), made.madeAt().toInstant(), due, PromiseState.PENDING, null, null, null);
         // A promise that arrives after its deadline is armed anyway: its due timer fires at once and reports the miss.
-        return new Change(promise, List.of(), arm(promise, promise.madeAt(), now),
+        return new PromiseChange(promise, List.of(), arm(promise, promise.madeAt(), now),
                 List.of(new HistoryEntry(now, "made", "due " + due + " (" + tier.name().toLowerCase() + " tier)")));
     }
 
     /** Another commitment.made for a promise already known (a CRM re-send with a new event id): recorded only. */
-    public Change madeAgain(Promise promise, Instant now) {
-        return Change.recordOnly(promise, ignored(now, "commitment.made again", promise));
+    public PromiseChange madeAgain(Promise promise, Instant now) {
+        return PromiseChange.recordOnly(promise, ignored(now, "commitment.made again", promise));
     }
 
-    public Change fulfil(Promise promise, Instant fulfilledAt, Instant now) {
+    public PromiseChange fulfil(Promise promise, Instant fulfilledAt, Instant now) {
         return switch (promise.state()) {
             case PENDING -> fulfilledAt.isAfter(promise.dueAt())
                     // The deadline passed before the timer noticed: report the miss first, so every late fulfilment
@@ -56,14 +56,14 @@ public final class PromiseRules {
                     : keep(promise, fulfilledAt, now);
             case MISSED -> keptBeforeTheMiss(promise, fulfilledAt)
                     ? retractMiss(promise, fulfilledAt, now)
-                    : fulfilLate(new Change(promise, List.of(), TimerPlan.KEEP, List.of()), fulfilledAt, now);
-            default -> Change.recordOnly(promise, ignored(now, "fulfilment at " + fulfilledAt, promise));
+                    : fulfilLate(new PromiseChange(promise, List.of(), TimerPlan.KEEP, List.of()), fulfilledAt, now);
+            default -> PromiseChange.recordOnly(promise, ignored(now, "fulfilment at " + fulfilledAt, promise));
         };
     }
 
-    public Change reschedule(Promise promise, Instant newDueAt, boolean agreed, String reason, Instant now) {
+    public PromiseChange reschedule(Promise promise, Instant newDueAt, boolean agreed, String reason, Instant now) {
         if (promise.state() != PromiseState.PENDING) {
-            return Change.recordOnly(promise, ignored(now, "reschedule to " + newDueAt + " (" + reason + ")", promise));
+            return PromiseChange.recordOnly(promise, ignored(now, "reschedule to " + newDueAt + " (" + reason + ")", promise));
         }
         boolean beforeDue = now.isBefore(promise.dueAt());
         boolean moves = beforeDue && (agreed || reschedulePolicy == ReschedulePolicy.MOVE);
@@ -71,51 +71,51 @@ public final class PromiseRules {
                 utc(promise.dueAt()), utc(newDueAt), agreed, reason);
         if (moves) {
             Promise moved = promise.withDueAt(newDueAt);
-            return new Change(moved, List.of(rescheduled), arm(moved, now, now), List.of(new HistoryEntry(now,
+            return new PromiseChange(moved, List.of(rescheduled), arm(moved, now, now), List.of(new HistoryEntry(now,
                     "rescheduled", "due " + promise.dueAt() + " -> " + newDueAt + (agreed ? ", agreed" : ", not agreed")
                             + " (" + reason + ")")));
         }
-        Change missed = missAt(promise, now, beforeDue
+        PromiseChange missed = missAt(promise, now, beforeDue
                 ? "missed: rescheduled without the customer's agreement"
                 : "missed: rescheduled after the due time");
-        return new Change(missed.promise(), append(missed.events(), rescheduled), TimerPlan.CANCEL_ALL,
+        return new PromiseChange(missed.promise(), append(missed.events(), rescheduled), TimerPlan.CANCEL_ALL,
                 append(missed.history(), new HistoryEntry(now, "rescheduled", "new date " + newDueAt
                         + (agreed ? ", agreed" : ", not agreed") + " (" + reason + "); the outcome stays missed")));
     }
 
-    public Change cancel(Promise promise, String reason, Instant now) {
+    public PromiseChange cancel(Promise promise, String reason, Instant now) {
         if (promise.state() != PromiseState.PENDING) {
-            return Change.recordOnly(promise, ignored(now, "cancellation (" + reason + ")", promise));
+            return PromiseChange.recordOnly(promise, ignored(now, "cancellation (" + reason + ")", promise));
         }
         Promise cancelled = promise.cancelled(now);
-        return new Change(cancelled,
+        return new PromiseChange(cancelled,
                 List.of(new PromiseCancelled(promise.customerId(), promise.id(), promise.owner(), reason, utc(now))),
                 TimerPlan.CANCEL_ALL, List.of(new HistoryEntry(now, "cancelled", reason)));
     }
 
     /** The due timer fired. */
-    public Change dueReached(Promise promise, Instant now) {
+    public PromiseChange dueReached(Promise promise, Instant now) {
         if (promise.state() != PromiseState.PENDING) {
-            return Change.recordOnly(promise, ignored(now, "due timer", promise));
+            return PromiseChange.recordOnly(promise, ignored(now, "due timer", promise));
         }
-        Change missed = missAt(promise, now, "missed: due time passed unfulfilled");
+        PromiseChange missed = missAt(promise, now, "missed: due time passed unfulfilled");
         // The due timer is the one firing; a warning still waiting (it only exists if it failed) finds it settled.
-        return new Change(missed.promise(), missed.events(), TimerPlan.KEEP, missed.history());
+        return new PromiseChange(missed.promise(), missed.events(), TimerPlan.KEEP, missed.history());
     }
 
     /** The warning timer fired. */
-    public Change atRiskReached(Promise promise, Instant now) {
+    public PromiseChange atRiskReached(Promise promise, Instant now) {
         if (promise.state() != PromiseState.PENDING || !now.isBefore(promise.dueAt())) {
-            return new Change(promise, List.of(), TimerPlan.KEEP, List.of());
+            return new PromiseChange(promise, List.of(), TimerPlan.KEEP, List.of());
         }
-        return new Change(promise, List.of(new PromiseAtRisk(promise.customerId(), promise.id(), promise.owner(),
+        return new PromiseChange(promise, List.of(new PromiseAtRisk(promise.customerId(), promise.id(), promise.owner(),
                 promise.team(), promise.description(), utc(promise.dueAt()), utc(now))), TimerPlan.KEEP,
                 List.of(new HistoryEntry(now, "at-risk", "warned " + Duration.between(now, promise.dueAt())
                         + " before the due time")));
     }
 
-    private Change keep(Promise promise, Instant fulfilledAt, Instant now) {
-        return new Change(promise.fulfilled(PromiseState.KEPT, fulfilledAt),
+    private PromiseChange keep(Promise promise, Instant fulfilledAt, Instant now) {
+        return new PromiseChange(promise.fulfilled(PromiseState.KEPT, fulfilledAt),
                 List.of(new PromiseKept(promise.customerId(), promise.id(), promise.owner(), promise.team(),
                         utc(promise.dueAt()), utc(fulfilledAt))),
                 TimerPlan.CANCEL_ALL, List.of(new HistoryEntry(now, "kept", "fulfilled at " + fulfilledAt)));
@@ -130,10 +130,10 @@ public final class PromiseRules {
     }
 
     /** The miss went out too early: the promise was kept, so it ends KEPT and readers are told to undo the miss. */
-    private static Change retractMiss(Promise promise, Instant fulfilledAt, Instant now) {
+    private static PromiseChange retractMiss(Promise promise, Instant fulfilledAt, Instant now) {
         String reason = "fulfilled at " + fulfilledAt + ", at or before the due time " + promise.dueAt()
                 + ", but reported only after the miss was declared at " + promise.missedAt();
-        return new Change(promise.keptAfterMiss(fulfilledAt),
+        return new PromiseChange(promise.keptAfterMiss(fulfilledAt),
                 List.of(new PromiseKept(promise.customerId(), promise.id(), promise.owner(), promise.team(),
                                 utc(promise.dueAt()), utc(fulfilledAt)),
                         new PromiseMissRetracted(promise.customerId(), promise.id(), promise.owner(), promise.team(),
@@ -144,19 +144,19 @@ public final class PromiseRules {
     }
 
     /** Lateness never goes below zero: a fulfilment dated before the due time but reported after a miss counts 0. */
-    private static Change fulfilLate(Change missed, Instant fulfilledAt, Instant now) {
+    private static PromiseChange fulfilLate(PromiseChange missed, Instant fulfilledAt, Instant now) {
         Promise promise = missed.promise();
         long lateness = Math.max(0, Duration.between(promise.dueAt(), fulfilledAt).toMillis());
-        return new Change(promise.fulfilled(PromiseState.FULFILLED_LATE, fulfilledAt),
+        return new PromiseChange(promise.fulfilled(PromiseState.FULFILLED_LATE, fulfilledAt),
                 append(missed.events(), new PromiseFulfilledLate(promise.customerId(), promise.id(), promise.owner(),
                         promise.team(), utc(promise.dueAt()), utc(fulfilledAt), lateness)),
                 TimerPlan.CANCEL_ALL, append(missed.history(), new HistoryEntry(now, "fulfilled-late",
                         "fulfilled at " + fulfilledAt + ", " + Duration.ofMillis(lateness) + " late")));
     }
 
-    private static Change missAt(Promise promise, Instant now, String why) {
+    private static PromiseChange missAt(Promise promise, Instant now, String why) {
         long lateness = Math.max(0, Duration.between(promise.dueAt(), now).toMillis());
-        return new Change(promise.missed(now),
+        return new PromiseChange(promise.missed(now),
                 List.of(new PromiseMissed(promise.customerId(), promise.id(), promise.owner(), promise.team(),
                         promise.description(), utc(promise.dueAt()), utc(now), lateness)),
                 TimerPlan.CANCEL_ALL, List.of(new HistoryEntry(now, "missed", why + " (" + Duration.ofMillis(lateness)

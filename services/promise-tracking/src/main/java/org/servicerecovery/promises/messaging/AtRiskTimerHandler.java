@@ -4,6 +4,7 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.servicerecovery.promises.application.PromiseLifecycle;
 import org.servicerecovery.promises.persistence.PromiseTimers;
 import org.servicerecovery.reliability.timers.Timer;
 import org.servicerecovery.reliability.timers.TimerHandler;

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.promises.PromiseMetrics;
+import org.servicerecovery.promises.application.PromiseLifecycle;
 import org.servicerecovery.promises.persistence.PromiseTimers;
 import org.servicerecovery.reliability.timers.Timer;
 import org.servicerecovery.reliability.timers.TimerHandler;

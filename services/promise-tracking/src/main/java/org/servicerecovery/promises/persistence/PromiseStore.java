@@ -26,23 +26,43 @@ import io.smallrye.mutiny.Uni;
 public class PromiseStore {
 
     /**
-     * Locks the promise for a change caused by an inbound event. Its timer rows are locked first, in the order the
-     * timer loop also follows (timer, then promise), so a firing timer and an inbound event for the same promise
-     * wait for each other instead of deadlocking.
+     * Locks the customer's promise for a change caused by an inbound event; empty when the promise does not exist or
+     * belongs to another customer (then nothing is locked: the caller holds only its own customers' locks). Its timer
+     * rows are locked first, in the order the timer loop also follows (timer, then promise), so a firing timer and an
+     * inbound event for the same promise wait for each other instead of deadlocking. The due timer's row before the
+     * at-risk one: the loop claims timers skipping locked rows, so while this holds the due row it can fire only the
+     * warning, which leaves the due row alone; holding the warning's row first, a due timer fired meanwhile would
+     * cancel the warning and wait for this transaction while it waits for the due row.
      */
-    public Uni<Optional<Promise>> lockWithTimers(String id) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                        "SELECT id FROM timer WHERE owner_id = :id AND kind IN (:kinds) ORDER BY id FOR UPDATE")
+    public Uni<Optional<Promise>> lockWithTimers(String id, String customerId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT id FROM timer WHERE owner_id = :id AND kind IN (:kinds)
+                            AND EXISTS (SELECT 1 FROM promise WHERE id = :id AND customer_id = :customer)
+                        ORDER BY kind = :due DESC FOR UPDATE OF timer""")
                 .setParameter("id", id)
+                .setParameter("customer", customerId)
                 .setParameter("kinds", List.of(PromiseTimers.DUE, PromiseTimers.AT_RISK))
+                .setParameter("due", PromiseTimers.DUE)
                 .getResultList())
-                .chain(() -> lock(id));
+                .chain(() -> PromiseEntity.<PromiseEntity>find("id = ?1 and customerId = ?2", id, customerId)
+                        .withLock(LockModeType.PESSIMISTIC_WRITE)
+                        .<PromiseEntity>firstResult())
+                .map(entity -> Optional.ofNullable(entity).map(PromiseEntity::toDomain));
     }
 
-    /** Locks the promise alone: for a timer that fired (the timer loop already holds its row) or a new commitment. */
+    /** Locks the promise alone: for a second commitment.made of a promise of the caller's customer. */
     public Uni<Optional<Promise>> lock(String id) {
         return PromiseEntity.<PromiseEntity>findById(id, LockModeType.PESSIMISTIC_WRITE)
                 .map(entity -> Optional.ofNullable(entity).map(PromiseEntity::toDomain));
+    }
+
+    /** The customer a promise belongs to, read without a lock: it is set when the promise is made and never changes. */
+    public Uni<Optional<String>> customerOf(String id) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "SELECT customer_id FROM promise WHERE id = :id", String.class)
+                .setParameter("id", id)
+                .getResultList())
+                .map(rows -> rows.stream().findFirst());
     }
 
     /**

@@ -38,7 +38,7 @@ class PromiseRulesTest {
 
     @Test
     void makingArmsTheWarningAndTheDeadline() {
-        Change change = rules.make(made(DUE), Tier.STANDARD, T0);
+        PromiseChange change = rules.make(made(DUE), Tier.STANDARD, T0);
         assertEquals(PromiseState.PENDING, change.promise().state());
         assertEquals(new TimerPlan.Arm(T0.plus(Duration.ofHours(8)), DUE), change.timers());
         assertEquals(List.of(), change.events());
@@ -48,7 +48,7 @@ class PromiseRulesTest {
 
     @Test
     void fulfilledAtTheDueTimeIsKept() {
-        Change change = rules.fulfil(pending(), DUE, T0.plusSeconds(60));
+        PromiseChange change = rules.fulfil(pending(), DUE, T0.plusSeconds(60));
         assertEquals(PromiseState.KEPT, change.promise().state());
         assertInstanceOf(PromiseKept.class, change.events().get(0));
         assertEquals(TimerPlan.CANCEL_ALL, change.timers());
@@ -56,7 +56,7 @@ class PromiseRulesTest {
 
     @Test
     void theDueTimerMissesAPendingPromiseWithItsLateness() {
-        Change change = rules.dueReached(pending(), DUE.plusMillis(40));
+        PromiseChange change = rules.dueReached(pending(), DUE.plusMillis(40));
         assertEquals(PromiseState.MISSED, change.promise().state());
         PromiseMissed missed = (PromiseMissed) change.events().get(0);
         assertEquals(40, missed.latenessMillis());
@@ -66,7 +66,7 @@ class PromiseRulesTest {
 
     @Test
     void aFulfilmentDatedAfterTheDueTimeOfAStillPendingPromiseReportsTheMissFirst() {
-        Change change = rules.fulfil(pending(), DUE.plusSeconds(90), DUE.plusSeconds(100));
+        PromiseChange change = rules.fulfil(pending(), DUE.plusSeconds(90), DUE.plusSeconds(100));
         assertEquals(PromiseState.FULFILLED_LATE, change.promise().state());
         assertEquals(2, change.events().size());
         assertInstanceOf(PromiseMissed.class, change.events().get(0));
@@ -76,7 +76,7 @@ class PromiseRulesTest {
     @Test
     void aMissedPromiseFulfilledLaterIsFulfilledLate() {
         Promise missed = rules.dueReached(pending(), DUE).promise();
-        Change change = rules.fulfil(missed, DUE.plusSeconds(30), DUE.plusSeconds(31));
+        PromiseChange change = rules.fulfil(missed, DUE.plusSeconds(30), DUE.plusSeconds(31));
         assertEquals(PromiseState.FULFILLED_LATE, change.promise().state());
         assertEquals(List.of(PromiseFulfilledLate.class), change.events().stream().map(Object::getClass).toList());
     }
@@ -88,7 +88,7 @@ class PromiseRulesTest {
         Instant now = DUE.plusSeconds(30);
 
         for (Instant fulfilledAt : List.of(DUE.minusSeconds(60), DUE)) {
-            Change change = rules.fulfil(missed, fulfilledAt, now);
+            PromiseChange change = rules.fulfil(missed, fulfilledAt, now);
             assertEquals(PromiseState.KEPT, change.promise().state());
             assertEquals(fulfilledAt, change.promise().fulfilledAt());
             assertNull(change.promise().missedAt());
@@ -110,7 +110,7 @@ class PromiseRulesTest {
     void aMissDecidedBeforeTheDueTimeByAnUnagreedRescheduleIsNotRetracted() {
         Instant now = DUE.minus(Duration.ofHours(1));
         Promise missed = rules.reschedule(pending(), DUE.plus(Duration.ofDays(1)), false, "busy", now).promise();
-        Change change = rules.fulfil(missed, now.plusSeconds(60), now.plusSeconds(120));
+        PromiseChange change = rules.fulfil(missed, now.plusSeconds(60), now.plusSeconds(120));
         assertEquals(PromiseState.FULFILLED_LATE, change.promise().state());
         assertEquals(List.of(PromiseFulfilledLate.class), change.events().stream().map(Object::getClass).toList());
     }
@@ -118,7 +118,7 @@ class PromiseRulesTest {
     @Test
     void anAgreedRescheduleBeforeTheDueTimeMovesItAndRearmsTheTimers() {
         Instant newDue = DUE.plus(Duration.ofHours(10));
-        Change change = rules.reschedule(pending(), newDue, true, "parts late", DUE.minus(Duration.ofHours(5)));
+        PromiseChange change = rules.reschedule(pending(), newDue, true, "parts late", DUE.minus(Duration.ofHours(5)));
         assertEquals(PromiseState.PENDING, change.promise().state());
         assertEquals(newDue, change.promise().dueAt());
         assertEquals(DUE, ((PromiseRescheduled) change.events().get(0)).previousDueAt().toInstant());
@@ -128,13 +128,13 @@ class PromiseRulesTest {
     @Test
     void anUnagreedRescheduleCountsAsMissedUnderTheDefaultPolicyAndMovesUnderMove() {
         Instant now = DUE.minus(Duration.ofHours(1));
-        Change missFirst = rules.reschedule(pending(), DUE.plus(Duration.ofDays(1)), false, "busy", now);
+        PromiseChange missFirst = rules.reschedule(pending(), DUE.plus(Duration.ofDays(1)), false, "busy", now);
         assertEquals(PromiseState.MISSED, missFirst.promise().state());
         assertEquals(DUE, missFirst.promise().dueAt());
         assertEquals(0, ((PromiseMissed) missFirst.events().get(0)).latenessMillis());
         assertInstanceOf(PromiseRescheduled.class, missFirst.events().get(1));
 
-        Change moved = new PromiseRules(ReschedulePolicy.MOVE, AT_RISK)
+        PromiseChange moved = new PromiseRules(ReschedulePolicy.MOVE, AT_RISK)
                 .reschedule(pending(), DUE.plus(Duration.ofDays(1)), false, "busy", now);
         assertEquals(PromiseState.PENDING, moved.promise().state());
         assertEquals(DUE.plus(Duration.ofDays(1)), moved.promise().dueAt());
@@ -142,19 +142,19 @@ class PromiseRulesTest {
 
     @Test
     void aRescheduleAfterTheDueTimeIsMissedFirstEvenIfAgreed() {
-        Change change = rules.reschedule(pending(), DUE.plus(Duration.ofDays(1)), true, "sorry", DUE.plusSeconds(5));
+        PromiseChange change = rules.reschedule(pending(), DUE.plus(Duration.ofDays(1)), true, "sorry", DUE.plusSeconds(5));
         assertEquals(PromiseState.MISSED, change.promise().state());
         assertEquals(5000, ((PromiseMissed) change.events().get(0)).latenessMillis());
     }
 
     @Test
     void cancellingAPendingPromiseStopsItButAMissIsNeverUndone() {
-        Change cancelled = rules.cancel(pending(), "withdrawn", T0);
+        PromiseChange cancelled = rules.cancel(pending(), "withdrawn", T0);
         assertEquals(PromiseState.CANCELLED, cancelled.promise().state());
         assertInstanceOf(PromiseCancelled.class, cancelled.events().get(0));
 
         Promise missed = rules.dueReached(pending(), DUE).promise();
-        Change ignored = rules.cancel(missed, "withdrawn", DUE.plusSeconds(1));
+        PromiseChange ignored = rules.cancel(missed, "withdrawn", DUE.plusSeconds(1));
         assertEquals(PromiseState.MISSED, ignored.promise().state());
         assertEquals(List.of(), ignored.events());
         assertEquals("ignored", ignored.history().get(0).kind());
@@ -163,7 +163,7 @@ class PromiseRulesTest {
     @Test
     void eventsForAFinishedPromiseAreOnlyRecorded() {
         Promise kept = rules.fulfil(pending(), T0, T0).promise();
-        for (Change change : List.of(rules.fulfil(kept, DUE, DUE), rules.cancel(kept, "x", DUE),
+        for (PromiseChange change : List.of(rules.fulfil(kept, DUE, DUE), rules.cancel(kept, "x", DUE),
                 rules.reschedule(kept, DUE.plusSeconds(1), true, "x", T0), rules.dueReached(kept, DUE),
                 rules.madeAgain(kept, DUE))) {
             assertEquals(kept, change.promise());

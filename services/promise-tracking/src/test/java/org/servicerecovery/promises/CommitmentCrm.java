@@ -22,12 +22,25 @@ import org.servicerecovery.testing.TopicReader;
 import org.servicerecovery.testing.TopicWriter;
 
 /** One customer with one commitment, and the CRM events about it, as intake republishes them on intake.events. */
-final class Crm {
+final class CommitmentCrm {
 
     static final String SOURCE = "https://crm.test/tenants/acme";
 
-    final String customer = "cust-" + UUID.randomUUID();
+    final String customer;
     final String commitment = "c-" + UUID.randomUUID();
+
+    CommitmentCrm() {
+        this("cust-" + UUID.randomUUID());
+    }
+
+    private CommitmentCrm(String customer) {
+        this.customer = customer;
+    }
+
+    /** Another commitment to the same customer. */
+    CommitmentCrm another() {
+        return new CommitmentCrm(customer);
+    }
 
     CloudEvent made(Instant madeAt, Instant dueAt) {
         return event(new CommitmentMade(customer, commitment, "call back about the refund", utc(dueAt), "alice", "blue",

@@ -1,4 +1,4 @@
-package org.servicerecovery.promises.messaging;
+package org.servicerecovery.promises.application;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -29,14 +29,14 @@ import io.restassured.RestAssured;
 /** Dead letters and metrics: what operators rely on. */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
-class OperationsTest {
+class PromiseOperationsTest {
 
     @Inject
-    TestClock clock;
+    PromiseTestClock clock;
 
     @Test
     void recordsThatCannotBeProcessedGoToTheDeadLetterTopicAndTheConsumerCarriesOn() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant now = clock.instant();
         CloudEvent valid = crm.made(now, now.plus(Duration.ofHours(1)));
         ObjectNode withoutOwner = ((ObjectNode) valid.data().deepCopy());
@@ -47,7 +47,7 @@ class OperationsTest {
             writer.sendRaw(Topic.INTAKE_EVENTS.topicName(), crm.customer, "{not an event".getBytes(StandardCharsets.UTF_8));
             writer.sendBinary(Topic.INTAKE_EVENTS.topicName(), invalid);
         }
-        Crm.send(valid);
+        CommitmentCrm.send(valid);
         try (TopicReader dlq = new TopicReader(Topic.PROMISE_TRACKING_DLQ.topicName())) {
             var dead = dlq.readUntil(records -> records.stream().filter(r -> crm.customer.equals(r.key())).count() == 2,
                     Duration.ofSeconds(20)).stream().filter(r -> crm.customer.equals(r.key())).toList();
@@ -59,9 +59,9 @@ class OperationsTest {
 
     @Test
     void promiseMetricsArePublished() {
-        Crm crm = new Crm();
+        CommitmentCrm crm = new CommitmentCrm();
         Instant now = clock.instant();
-        Crm.send(crm.made(now, now.plus(Duration.ofMinutes(30))));
+        CommitmentCrm.send(crm.made(now, now.plus(Duration.ofMinutes(30))));
         PromiseLifecycleTest.awaitState(crm, "PENDING");
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("promises_pending ") >= 1);
         double missedBefore = metric("promises_missed_total ");

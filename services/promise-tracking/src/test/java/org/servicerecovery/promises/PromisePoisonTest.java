@@ -37,12 +37,12 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
-class PoisonTest {
+class PromisePoisonTest {
 
     private static final String INTAKE_EVENTS = Topic.INTAKE_EVENTS.topicName();
 
     @Inject
-    TestClock clock;
+    PromiseTestClock clock;
 
     private final PoisonRun run = new PoisonRun();
 
@@ -66,22 +66,22 @@ class PoisonTest {
             writer.sendAll(records);
         }
 
-        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> Db.SCHEMA.count(
+        Awaitility.await().atMost(Duration.ofSeconds(90)).until(() -> PromiseDb.SCHEMA.count(
                 "SELECT count(*) FROM promise WHERE customer_id LIKE ?", run.validCustomers()) == 500);
-        assertEquals(500, Db.SCHEMA.count("SELECT count(DISTINCT customer_id) FROM promise WHERE customer_id LIKE ?",
+        assertEquals(500, PromiseDb.SCHEMA.count("SELECT count(DISTINCT customer_id) FROM promise WHERE customer_id LIKE ?",
                 run.validCustomers()), "one promise per valid commitment");
 
         Map<String, String> reasons = run.assertOnlyPoisonDeadLettered(
                 Topic.PROMISE_TRACKING_DLQ.topicName(), poisons, INTAKE_EVENTS);
 
         // no poison here: a lone surrogate is stored with U+003F in its place, a promise due in 9999 is only far away
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Db.SCHEMA.count(
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> PromiseDb.SCHEMA.count(
                 "SELECT count(*) FROM promise WHERE customer_id IN (?, ?)", run.odd("surrogate"), run.odd("year-9999")) == 2);
     }
 
 
     private static CloudEvent made(String customer, String description, Instant madeAt, Instant dueAt) {
-        return Crm.event(new CommitmentMade(customer, "c-" + UUID.randomUUID(), description, Crm.utc(dueAt), "alice",
-                "blue", Channel.PHONE, Crm.utc(madeAt)));
+        return CommitmentCrm.event(new CommitmentMade(customer, "c-" + UUID.randomUUID(), description, CommitmentCrm.utc(dueAt), "alice",
+                "blue", Channel.PHONE, CommitmentCrm.utc(madeAt)));
     }
 }

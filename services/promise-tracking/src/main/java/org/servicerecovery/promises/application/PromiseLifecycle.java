@@ -1,4 +1,4 @@
-package org.servicerecovery.promises.messaging;
+package org.servicerecovery.promises.application;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -15,52 +15,46 @@ import org.servicerecovery.events.crm.CommitmentFulfilled;
 import org.servicerecovery.events.crm.CommitmentMade;
 import org.servicerecovery.events.crm.CommitmentRescheduled;
 import org.servicerecovery.events.crm.CustomerUpserted;
-import org.servicerecovery.promises.domain.Change;
+import org.servicerecovery.promises.domain.PromiseChange;
 import org.servicerecovery.promises.domain.HistoryEntry;
 import org.servicerecovery.promises.domain.Promise;
 import org.servicerecovery.promises.domain.PromiseRules;
 import org.servicerecovery.promises.persistence.PromiseStore;
 import org.servicerecovery.reliability.InOrder;
-import org.servicerecovery.reliability.inbox.ProcessedEvents;
 
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Everything that happens to promises, each in one transaction: inbound events (once per event, via the
- * idempotent-consumer record) and fired timers (inside the timer's own transaction). Each returns the domain events it
- * committed, for the metrics.
+ * Everything that happens to promises: inbound events (inside the consumer's unit of work, which holds their customers'
+ * locks and has recorded them as delivered) and fired timers (inside the timer's own transaction). Each returns the
+ * domain events it committed, for the metrics.
  */
 @ApplicationScoped
 public class PromiseLifecycle {
 
-    static final String CONSUMER = "promise-tracking";
-
     private final PromiseRules rules;
     private final PromiseStore store;
-    private final ChangeWriter writer;
-    private final ProcessedEvents processed;
+    private final PromiseChangeWriter writer;
     private final Clock clock;
 
-    PromiseLifecycle(PromiseRules rules, PromiseStore store, ChangeWriter writer, ProcessedEvents processed, Clock clock) {
+    PromiseLifecycle(PromiseRules rules, PromiseStore store, PromiseChangeWriter writer, Clock clock) {
         this.rules = rules;
         this.store = store;
         this.writer = writer;
-        this.processed = processed;
         this.clock = clock;
     }
 
     /**
-     * commitment.* and customer.upserted events from intake, applied in their order in one transaction; a redelivery,
-     * also a second copy in the same list, changes nothing.
+     * commitment.* and customer.upserted events from intake, seen for the first time, applied in their order in the
+     * caller's transaction. That transaction holds the locks of the events' customers (their CloudEvents subjects), and
+     * an event changes only a promise of its own customer: one naming another customer's commitment fails (and is
+     * dead-lettered) before locking anything. So two transactions that lock the same promises hold the same customers
+     * and the second waits for the first before locking any promise, whatever order their events come in.
      */
-    @WithTransaction
-    public Uni<List<CustomerEvent>> apply(List<CloudEvent> events) {
+    public Uni<List<CustomerEvent>> applyFirstDeliveries(List<CloudEvent> events) {
         List<CustomerEvent> published = new ArrayList<>();
         return InOrder.forEach(events, event -> Uni.createFrom().item(() -> EventData.read(event))
-                        .chain(data -> processed.firstDelivery(CONSUMER, event)
-                                .chain(first -> first ? dispatch(event, data, clock.instant())
-                                        : Uni.createFrom().item(List.<CustomerEvent>of())))
+                        .chain(data -> dispatch(event, data, clock.instant()))
                         .invoke(published::addAll))
                 .replaceWith(published);
     }
@@ -80,27 +74,39 @@ public class PromiseLifecycle {
     }
 
     private Uni<List<CustomerEvent>> dispatch(CloudEvent event, CustomerEvent data, Instant now) {
+        if (!data.customerId().equals(event.subject())) {
+            return Uni.createFrom().failure(new IllegalArgumentException(event.type() + " " + event.id()
+                    + " is about customer " + data.customerId() + " but its subject is " + event.subject()));
+        }
         if (data instanceof CustomerUpserted customer) {
             return store.saveTier(customer.customerId(), customer.tier()).replaceWith(List.of());
         }
         if (data instanceof CommitmentMade made) {
-            return make(made, now);
+            return make(event, made, now);
         }
         String promiseId = commitmentId(data);
-        return store.lockWithTimers(promiseId).chain(found -> found.isPresent()
+        return store.lockWithTimers(promiseId, event.subject()).chain(found -> found.isPresent()
                 ? write(decide(found.get(), data, now), now)
-                : keepUntilMade(promiseId, event, now));
+                : store.customerOf(promiseId).chain(other -> other.isPresent()
+                        ? Uni.createFrom().failure(notTheirs(event, promiseId))
+                        : keepUntilMade(promiseId, event, now)));
     }
 
-    private Uni<List<CustomerEvent>> make(CommitmentMade made, Instant now) {
-        return store.lock(made.commitmentId()).chain(existing -> existing.isPresent()
-                ? write(rules.madeAgain(existing.get(), now), now)
-                : store.tierOf(made.customerId()).chain(tier -> {
-                    Change change = rules.make(made, tier, now);
+    private Uni<List<CustomerEvent>> make(CloudEvent event, CommitmentMade made, Instant now) {
+        return store.customerOf(made.commitmentId()).chain(customer -> {
+            if (customer.isEmpty()) {
+                return store.tierOf(made.customerId()).chain(tier -> {
+                    PromiseChange change = rules.make(made, tier, now);
                     return writer.insert(change, now)
                             .chain(() -> store.takeEarly(made.commitmentId()))
                             .chain(early -> applyInOrder(change.promise(), early, 0, new ArrayList<>(change.events()), now));
-                }));
+                });
+            }
+            if (!customer.get().equals(made.customerId())) {
+                return Uni.createFrom().failure(notTheirs(event, made.commitmentId()));
+            }
+            return store.lock(made.commitmentId()).chain(existing -> write(rules.madeAgain(existing.orElseThrow(), now), now));
+        });
     }
 
     /** Applies the events that arrived before the commitment, one after the other, as if they had come after it. */
@@ -109,7 +115,13 @@ public class PromiseLifecycle {
         if (next == early.size()) {
             return Uni.createFrom().item(published);
         }
-        Change change = decide(promise, EventData.read(early.get(next)), now);
+        CloudEvent event = early.get(next);
+        if (!promise.customerId().equals(event.subject())) {
+            return store.addHistory(promise.id(), List.of(new HistoryEntry(now, "ignored", event.type()
+                            + " received early from another customer (" + event.subject() + ") does not apply")))
+                    .chain(() -> applyInOrder(promise, early, next + 1, published, now));
+        }
+        PromiseChange change = decide(promise, EventData.read(event), now);
         published.addAll(change.events());
         return writer.update(change, now)
                 .chain(() -> applyInOrder(change.promise(), early, next + 1, published, now));
@@ -122,7 +134,7 @@ public class PromiseLifecycle {
                 .replaceWith(List.of());
     }
 
-    private Change decide(Promise promise, CustomerEvent data, Instant now) {
+    private PromiseChange decide(Promise promise, CustomerEvent data, Instant now) {
         if (data instanceof CommitmentFulfilled fulfilled) {
             return rules.fulfil(promise, fulfilled.fulfilledAt().toInstant(), now);
         }
@@ -136,13 +148,18 @@ public class PromiseLifecycle {
         throw new IllegalArgumentException("not a commitment event: " + data.getClass().getSimpleName());
     }
 
-    private Uni<List<CustomerEvent>> write(Change change, Instant now) {
+    private Uni<List<CustomerEvent>> write(PromiseChange change, Instant now) {
         return writer.update(change, now).replaceWith(change.events());
     }
 
-    private Uni<List<CustomerEvent>> writeAll(List<Change> changes, Instant now) {
+    private Uni<List<CustomerEvent>> writeAll(List<PromiseChange> changes, Instant now) {
         return writer.updateAll(changes, now)
                 .replaceWith(() -> changes.stream().flatMap(change -> change.events().stream()).toList());
+    }
+
+    private static IllegalArgumentException notTheirs(CloudEvent event, String promiseId) {
+        return new IllegalArgumentException(event.type() + " " + event.id() + " of customer " + event.subject()
+                + " names commitment " + promiseId + ", which belongs to another customer");
     }
 
     private static String commitmentId(CustomerEvent data) {

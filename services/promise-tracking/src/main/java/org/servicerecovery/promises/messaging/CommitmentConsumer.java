@@ -11,18 +11,24 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.promises.PromiseMetrics;
+import org.servicerecovery.promises.application.PromiseLifecycle;
+import org.servicerecovery.reliability.inbox.CustomerUnitOfWork;
 import org.servicerecovery.reliability.inbox.PolledBatch;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * Reads intake.events a polled batch at a time and applies the batch's events in one transaction ({@link PolledBatch}):
- * one commit for hundreds of events. Records this service cannot process go to promise-tracking.dlq, sent by the
- * consumer itself (intake-dlq) so that only the bad record of a batch goes.
+ * Reads the commitments (commitment.*) and the customers' tiers (customer.upserted) from intake.events, a polled batch
+ * at a time in one per-customer unit of work ({@link CustomerUnitOfWork}): one commit for hundreds of events. Records
+ * this service cannot process go to promise-tracking.dlq, sent by the consumer itself (intake-dlq) so that only the bad
+ * record of a batch goes.
  */
 @ApplicationScoped
-public class IntakeConsumer {
+public class CommitmentConsumer {
+
+    /** The name of its idempotent-consumer records and the scope of its customer locks. */
+    static final String CONSUMER = "promise-tracking";
 
     private static final Set<String> TRACKED = Set.of(EventType.CUSTOMER_UPSERTED.type(), EventType.COMMITMENT_MADE.type(),
             EventType.COMMITMENT_FULFILLED.type(), EventType.COMMITMENT_RESCHEDULED.type(),
@@ -30,9 +36,10 @@ public class IntakeConsumer {
 
     private final PolledBatch<List<CustomerEvent>> batch;
 
-    public IntakeConsumer(PromiseLifecycle lifecycle, PromiseMetrics metrics,
-                          @Channel("intake-dlq") MutinyEmitter<byte[]> deadLetters) {
-        this.batch = new PolledBatch<>(event -> TRACKED.contains(event.type()), lifecycle::apply, metrics::count, deadLetters);
+    public CommitmentConsumer(CustomerUnitOfWork unitOfWork, PromiseLifecycle lifecycle, PromiseMetrics metrics,
+                              @Channel("intake-dlq") MutinyEmitter<byte[]> deadLetters) {
+        this.batch = unitOfWork.consumer(CONSUMER, event -> TRACKED.contains(event.type()),
+                lifecycle::applyFirstDeliveries, metrics::count, deadLetters);
     }
 
     @Incoming("intake")

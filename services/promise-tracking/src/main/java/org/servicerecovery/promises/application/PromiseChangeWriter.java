@@ -1,4 +1,4 @@
-package org.servicerecovery.promises.messaging;
+package org.servicerecovery.promises.application;
 
 import java.time.Instant;
 import java.util.List;
@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.Topic;
-import org.servicerecovery.promises.domain.Change;
+import org.servicerecovery.promises.domain.PromiseChange;
 import org.servicerecovery.promises.persistence.PromiseStore;
 import org.servicerecovery.promises.persistence.PromiseTimers;
 import org.servicerecovery.reliability.outbox.Outbox;
@@ -16,34 +16,34 @@ import org.servicerecovery.reliability.InOrder;
 
 import io.smallrye.mutiny.Uni;
 
-/** Commits a {@link Change} in the caller's transaction: the promise row, its history, its timers and its events. */
+/** Commits a {@link PromiseChange} in the caller's transaction: the promise row, its history, its timers and its events. */
 @ApplicationScoped
-class ChangeWriter {
+class PromiseChangeWriter {
 
     private final PromiseStore store;
     private final PromiseTimers timers;
     private final Outbox outbox;
 
-    ChangeWriter(PromiseStore store, PromiseTimers timers, Outbox outbox) {
+    PromiseChangeWriter(PromiseStore store, PromiseTimers timers, Outbox outbox) {
         this.store = store;
         this.timers = timers;
         this.outbox = outbox;
     }
 
-    Uni<Void> insert(Change change, Instant now) {
+    Uni<Void> insert(PromiseChange change, Instant now) {
         return store.insert(change.promise(), now).chain(() -> rest(List.of(change), now));
     }
 
-    Uni<Void> update(Change change, Instant now) {
+    Uni<Void> update(PromiseChange change, Instant now) {
         return updateAll(List.of(change), now);
     }
 
     /** Promises locked in this session; their rows are flushed as one batch, their history and events in one insert each. */
-    Uni<Void> updateAll(List<Change> changes, Instant now) {
-        return store.updateAll(changes.stream().map(Change::promise).toList(), now).chain(() -> rest(changes, now));
+    Uni<Void> updateAll(List<PromiseChange> changes, Instant now) {
+        return store.updateAll(changes.stream().map(PromiseChange::promise).toList(), now).chain(() -> rest(changes, now));
     }
 
-    private Uni<Void> rest(List<Change> changes, Instant now) {
+    private Uni<Void> rest(List<PromiseChange> changes, Instant now) {
         Uni<Void> chain = store.addHistory(changes.stream()
                 .flatMap(change -> change.history().stream().map(entry -> Map.entry(change.promise().id(), entry)))
                 .toList())
