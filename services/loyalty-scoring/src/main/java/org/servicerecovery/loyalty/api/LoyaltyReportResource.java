@@ -31,7 +31,7 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/v1/reports")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.SUPERVISOR, Roles.ADMIN})
-public class ReportResource {
+public class LoyaltyReportResource {
 
     public record Gap(Instant from, Instant to, String groupBy, List<PerceptionGap.Row> rows) {
     }
@@ -40,7 +40,7 @@ public class ReportResource {
     private final ScoringEngine engine;
     private final JsonWebToken token;
 
-    public ReportResource(LoyaltyStore store, ScoringEngine engine, JsonWebToken token) {
+    public LoyaltyReportResource(LoyaltyStore store, ScoringEngine engine, JsonWebToken token) {
         this.store = store;
         this.engine = engine;
         this.token = token;

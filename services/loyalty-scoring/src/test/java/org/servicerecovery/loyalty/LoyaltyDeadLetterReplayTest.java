@@ -35,7 +35,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
-class DeadLetterReplayTest {
+class LoyaltyDeadLetterReplayTest {
 
     private static final SchemaDb DB = new SchemaDb("loyalty_scoring");
     private static final String INTAKE_EVENTS = Topic.INTAKE_EVENTS.topicName();
