@@ -13,7 +13,9 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -23,6 +25,8 @@ import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.Topic;
+import org.servicerecovery.events.crm.Channel;
+import org.servicerecovery.events.crm.ComplaintFiled;
 import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.CustomerUpserted;
 import org.servicerecovery.events.crm.FeedbackReceived;
@@ -120,6 +124,34 @@ class LoyaltyScoringTest {
                 .body("customers", greaterThanOrEqualTo(1));
         given().auth().oauth2(TestTokens.admin()).get("/api/v1/customers/{id}/loyalty", customer).then().statusCode(200)
                 .body("score", is(scoreBeforeRebuild));
+    }
+
+    /**
+     * Three complaints sent together, so that one poll usually holds them: each is scored as if it came alone, so each
+     * moves the score by its own step and gets its own trend point and its own loyalty.score-changed, named after it.
+     */
+    @Test
+    void eachEventThatMovesTheScoreIsPublishedWithItsOwnCauseAlsoWithinABatch() {
+        String customer = "cust-" + UUID.randomUUID();
+        List<CloudEvent> complaints = List.of(0, 1, 2).stream().map(minute -> event(new ComplaintFiled(customer,
+                "cmp-" + minute, Channel.PHONE, "billing", Severity.HIGH, "charged twice", T0.plusMinutes(minute)),
+                T0.plusMinutes(minute))).toList();
+        try (TopicWriter writer = new TopicWriter()) {
+            writer.sendAll(complaints.stream().map(complaint -> TopicWriter.binary(Topic.INTAKE_EVENTS.topicName(), complaint)).toList());
+        }
+
+        Set<String> expected = complaints.stream().map(complaint -> customer + ":" + complaint.id()).collect(Collectors.toSet());
+        try (TopicReader reader = new TopicReader(Topic.LOYALTY_EVENTS.topicName())) {
+            List<String> published = reader.readUntil(records -> records.stream()
+                            .filter(r -> customer.equals(r.key())).count() >= 3, Duration.ofSeconds(30))
+                    .stream().filter(r -> customer.equals(r.key())).map(r -> TopicReader.header(r, "ce_id")).toList();
+            assertEquals(expected, Set.copyOf(published));
+            assertEquals(3, published.size());
+        }
+        List<Integer> trend = given().auth().oauth2(TestTokens.admin()).get("/api/v1/customers/{id}/loyalty", customer)
+                .then().statusCode(200).extract().jsonPath().getList("history.score", Integer.class);
+        assertEquals(3, trend.size(), "one trend point per complaint: " + trend);
+        assertTrue(trend.get(0) > trend.get(1) && trend.get(1) > trend.get(2), "each complaint lowers the score: " + trend);
     }
 
     @ParameterizedTest

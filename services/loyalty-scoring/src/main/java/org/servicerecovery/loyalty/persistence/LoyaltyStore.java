@@ -3,9 +3,13 @@ package org.servicerecovery.loyalty.persistence;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -44,44 +48,43 @@ public class LoyaltyStore {
     public record FactRow(String customerId, String team, Fact fact) {
     }
 
+    /** A fact to store from the event {@code source} sent about {@code customerId}. */
+    public record NewFact(String customerId, String source, Fact fact) {
+    }
+
     /**
-     * Holds the customer until the transaction ends. A customer's events arrive on three topics, possibly at different
-     * consumers or replicas; without this, two transactions could each add a fact, each see only its own, and the
-     * later commit would store a score missing the other's fact.
+     * Stores the facts in one statement; returns those stored for the first time, in their order (a fact stored
+     * before, the same event from the same source, is left out).
      */
-    public Uni<Void> lockCustomer(String customerId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                        "SELECT 1 FROM (SELECT pg_advisory_xact_lock(hashtextextended(:customer, 0))) AS locked", Integer.class)
-                .setParameter("customer", customerId)
-                .getSingleResult())
-                .replaceWithVoid();
-    }
-
-    /** Holds every customer with facts in [first, last], in id order so that two rebuilds cannot deadlock. */
-    public Uni<Void> lockCustomers(String first, String last) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT count(pg_advisory_xact_lock(hashtextextended(customer_id, 0)))::int FROM (
-                            SELECT DISTINCT customer_id FROM customer_fact
-                            WHERE customer_id >= :first AND customer_id <= :last ORDER BY customer_id) AS page""", Integer.class)
-                .setParameter("first", first)
-                .setParameter("last", last)
-                .getSingleResult())
-                .replaceWithVoid();
-    }
-
-    /** False if the fact was stored before (the same event from the same source). */
-    public Uni<Boolean> addFact(String customerId, String source, Fact fact) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        INSERT INTO customer_fact (customer_id, source, event_id, occurred_at, kind, fact)
-                        VALUES (:customer, :source, :id, :at, :kind, cast(cast(:fact AS text) AS jsonb)) ON CONFLICT DO NOTHING""")
-                .setParameter("customer", customerId)
-                .setParameter("source", source)
-                .setParameter("id", fact.eventId())
-                .setParameter("at", utc(fact.at()))
-                .setParameter("kind", FactCodec.kind(fact))
-                .setParameter("fact", FactCodec.encode(fact))
-                .executeUpdate())
-                .map(inserted -> inserted == 1);
+    public Uni<List<NewFact>> addFacts(List<NewFact> facts) {
+        if (facts.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        StringBuilder insert = new StringBuilder(
+                "INSERT INTO customer_fact (customer_id, source, event_id, occurred_at, kind, fact) VALUES ");
+        for (int i = 0; i < facts.size(); i++) {
+            insert.append(i == 0 ? "" : ", ").append(
+                    "(:customer%1$d, :source%1$d, :id%1$d, :at%1$d, :kind%1$d, cast(cast(:fact%1$d AS text) AS jsonb))".formatted(i));
+        }
+        insert.append(" ON CONFLICT DO NOTHING RETURNING customer_id, source, event_id");
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(insert.toString(), Object[].class);
+            for (int i = 0; i < facts.size(); i++) {
+                NewFact row = facts.get(i);
+                query.setParameter("customer" + i, row.customerId())
+                        .setParameter("source" + i, row.source())
+                        .setParameter("id" + i, row.fact().eventId())
+                        .setParameter("at" + i, utc(row.fact().at()))
+                        .setParameter("kind" + i, FactCodec.kind(row.fact()))
+                        .setParameter("fact" + i, FactCodec.encode(row.fact()));
+            }
+            return query.getResultList();
+        }).map(rows -> {
+            Set<List<Object>> stored = rows.stream().map(Arrays::asList).collect(Collectors.toSet());
+            return facts.stream()
+                    .filter(row -> stored.contains(List.of(row.customerId(), row.source(), row.fact().eventId())))
+                    .toList();
+        });
     }
 
     public Uni<List<Fact>> facts(String customerId) {
@@ -107,26 +110,24 @@ public class LoyaltyStore {
                         FactCodec.decode((String) row[2], (String) row[3]))).toList());
     }
 
-    /** The facts of every customer whose id lies in [first, last], by customer: one query for a rebuild page. */
-    public Uni<Map<String, List<Fact>>> factsOfCustomers(String first, String last) {
+    /** The facts of each of the customers (none for a customer without facts): one query for a batch or a page. */
+    public Uni<Map<String, List<Fact>>> factsOf(Collection<String> customerIds) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT customer_id, kind, fact::text FROM customer_fact
-                        WHERE customer_id >= :first AND customer_id <= :last""", Object[].class)
-                .setParameter("first", first)
-                .setParameter("last", last)
+                        WHERE customer_id = ANY(CAST(:customers AS text[]))""", Object[].class)
+                .setParameter("customers", customerIds.toArray(String[]::new))
                 .getResultList())
                 .map(rows -> rows.stream().collect(Collectors.groupingBy(row -> (String) row[0],
                         Collectors.mapping(row -> FactCodec.decode((String) row[1], (String) row[2]), Collectors.toList()))));
     }
 
-    /** The stored scores of every customer whose id lies in [first, last]. */
-    public Uni<Map<String, CustomerScore>> scoresOfCustomers(String first, String last) {
+    /** The stored scores of those of the customers that have one. */
+    public Uni<Map<String, CustomerScore>> scoresOf(Collection<String> customerIds) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT customer_id, team, tier, score, band, contributions::text, weights_version,
                                floor(extract(epoch FROM as_of) * 1000)::bigint
-                        FROM customer_score WHERE customer_id >= :first AND customer_id <= :last""", Object[].class)
-                .setParameter("first", first)
-                .setParameter("last", last)
+                        FROM customer_score WHERE customer_id = ANY(CAST(:customers AS text[]))""", Object[].class)
+                .setParameter("customers", customerIds.toArray(String[]::new))
                 .getResultList())
                 .map(rows -> rows.stream().map(LoyaltyStore::toScore)
                         .collect(Collectors.toMap(CustomerScore::customerId, Function.identity())));
@@ -167,36 +168,36 @@ public class LoyaltyStore {
                 .map(rows -> rows.stream().map(LoyaltyStore::toScore).toList());
     }
 
-    public Uni<Void> save(String customerId, String team, String tier, Score score, String causeEventId) {
-        return saveAll(List.of(new Rescored(customerId, team, tier, score, causeEventId)));
-    }
-
     /**
-     * Upserts the scores and appends their history lines, each in one multi-row statement: a rebuild writes thousands
-     * of customers, and one round trip per row would make it take minutes.
+     * Appends every history line and upserts each customer's last score, each in one multi-row statement: a rebuild
+     * writes thousands of customers, and one round trip per row would make it take minutes. A customer rescored several
+     * times in one batch gets a line per change and ends with the last.
      */
     public Uni<Void> saveAll(List<Rescored> rescored) {
         if (rescored.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        StringBuilder scores = new StringBuilder("""
+        Map<String, Rescored> latest = new LinkedHashMap<>();
+        rescored.forEach(row -> latest.put(row.customerId(), row));
+        List<Rescored> scores = List.copyOf(latest.values());
+        StringBuilder upsert = new StringBuilder("""
                 INSERT INTO customer_score (customer_id, team, tier, score, band, contributions, weights_version, as_of) VALUES """);
-        StringBuilder history = new StringBuilder("INSERT INTO score_history (customer_id, as_of, score, band, cause_event_id) VALUES ");
-        for (int i = 0; i < rescored.size(); i++) {
-            String separator = i == 0 ? "" : ", ";
-            scores.append(separator).append("(:customer%1$d, :team%1$d, :tier%1$d, :score%1$d, :band%1$d, cast(cast(:contributions%1$d AS text) AS jsonb), :version%1$d, :asOf%1$d)".formatted(i));
-            history.append(separator).append("(:customer%1$d, :asOf%1$d, :score%1$d, :band%1$d, :cause%1$d)".formatted(i));
+        for (int i = 0; i < scores.size(); i++) {
+            upsert.append(i == 0 ? "" : ", ").append("(:customer%1$d, :team%1$d, :tier%1$d, :score%1$d, :band%1$d, cast(cast(:contributions%1$d AS text) AS jsonb), :version%1$d, :asOf%1$d)".formatted(i));
         }
-        scores.append("""
+        upsert.append("""
                  ON CONFLICT (customer_id) DO UPDATE SET team = excluded.team, tier = excluded.tier,
                     score = excluded.score, band = excluded.band, contributions = excluded.contributions,
                     weights_version = excluded.weights_version, as_of = excluded.as_of, updated_at = clock_timestamp()""");
+        StringBuilder append = new StringBuilder("INSERT INTO score_history (customer_id, as_of, score, band, cause_event_id) VALUES ");
+        for (int i = 0; i < rescored.size(); i++) {
+            append.append(i == 0 ? "" : ", ").append("(:customer%1$d, :asOf%1$d, :score%1$d, :band%1$d, :cause%1$d)".formatted(i));
+        }
         return Panache.getSession().chain(session -> {
-            var upsert = session.createNativeQuery(scores.toString());
-            var append = session.createNativeQuery(history.toString());
-            for (int i = 0; i < rescored.size(); i++) {
-                Rescored row = rescored.get(i);
-                upsert.setParameter("customer" + i, row.customerId())
+            var scoreQuery = session.createNativeQuery(upsert.toString());
+            for (int i = 0; i < scores.size(); i++) {
+                Rescored row = scores.get(i);
+                scoreQuery.setParameter("customer" + i, row.customerId())
                         .setParameter("team" + i, row.team())
                         .setParameter("tier" + i, row.tier())
                         .setParameter("score" + i, row.score().value())
@@ -204,13 +205,17 @@ public class LoyaltyStore {
                         .setParameter("contributions" + i, json(row.score().contributions()))
                         .setParameter("version" + i, row.score().weightsVersion())
                         .setParameter("asOf" + i, utc(row.score().asOf()));
-                append.setParameter("customer" + i, row.customerId())
+            }
+            var historyQuery = session.createNativeQuery(append.toString());
+            for (int i = 0; i < rescored.size(); i++) {
+                Rescored row = rescored.get(i);
+                historyQuery.setParameter("customer" + i, row.customerId())
                         .setParameter("asOf" + i, utc(row.score().asOf()))
                         .setParameter("score" + i, row.score().value())
                         .setParameter("band" + i, bandName(row.score()))
                         .setParameter("cause" + i, row.causeEventId());
             }
-            return upsert.executeUpdate().chain(append::executeUpdate);
+            return scoreQuery.executeUpdate().chain(historyQuery::executeUpdate);
         }).replaceWithVoid();
     }
 

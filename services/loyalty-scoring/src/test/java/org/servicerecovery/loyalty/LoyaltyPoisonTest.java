@@ -38,7 +38,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
-class PoisonTest {
+class LoyaltyPoisonTest {
 
     private static final SchemaDb DB = new SchemaDb("loyalty_scoring");
     private static final String INTAKE_EVENTS = Topic.INTAKE_EVENTS.topicName();

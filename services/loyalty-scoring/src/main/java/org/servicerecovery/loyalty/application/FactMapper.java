@@ -1,4 +1,4 @@
-package org.servicerecovery.loyalty.messaging;
+package org.servicerecovery.loyalty.application;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -26,7 +26,7 @@ import org.servicerecovery.events.domain.RecoveryStepCompleted;
 import org.servicerecovery.loyalty.domain.Fact;
 
 /** The part of an event that matters to the score, timed when it happened in the world; empty for other events. */
-final class FactMapper {
+public final class FactMapper {
 
     private static final Set<String> SCORED = Stream.of(CustomerUpserted.class, ComplaintFiled.class, PromiseKept.class,
                     PromiseMissed.class, PromiseMissRetracted.class, PromiseFulfilledLate.class, FeedbackReceived.class, RecoveryCaseOpened.class,
@@ -54,7 +54,7 @@ final class FactMapper {
     }
 
     /** Whether the event's type is one the score is computed from. */
-    static boolean scores(CloudEvent event) {
+    public static boolean scores(CloudEvent event) {
         return SCORED.contains(event.type());
     }
 

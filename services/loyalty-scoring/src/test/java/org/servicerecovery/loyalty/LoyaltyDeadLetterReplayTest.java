@@ -35,7 +35,7 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
-class DeadLetterReplayTest {
+class LoyaltyDeadLetterReplayTest {
 
     private static final SchemaDb DB = new SchemaDb("loyalty_scoring");
     private static final String INTAKE_EVENTS = Topic.INTAKE_EVENTS.topicName();
@@ -46,7 +46,7 @@ class DeadLetterReplayTest {
         String customer = "cust-" + UUID.randomUUID();
         String reason = "weights.yaml has no points for severity medium (" + UUID.randomUUID() + ")";
         OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(5);
-        CloudEvent complaint = PoisonTest.event(new ComplaintFiled(customer, "c-1", Channel.EMAIL, "delivery",
+        CloudEvent complaint = LoyaltyPoisonTest.event(new ComplaintFiled(customer, "c-1", Channel.EMAIL, "delivery",
                 Severity.MEDIUM, "parcel lost", at), at);
         try (TopicWriter writer = new TopicWriter()) {
             writer.send(PoisonRecords.deadLetter(Topic.LOYALTY_SCORING_DLQ.topicName(),
@@ -65,7 +65,7 @@ class DeadLetterReplayTest {
         replay(reason, true).body("replayed.size()", is(1)).body("replayed[0].targetPartition", is(ORIGINAL_PARTITION));
         // behind the forced copy on its partition: once it is scored, the copy was read before it
         try (TopicWriter writer = new TopicWriter()) {
-            ProducerRecord<String, byte[]> later = TopicWriter.binary(INTAKE_EVENTS, PoisonTest.event(new FeedbackReceived(
+            ProducerRecord<String, byte[]> later = TopicWriter.binary(INTAKE_EVENTS, LoyaltyPoisonTest.event(new FeedbackReceived(
                     customer, null, 9, null, null, null, at.plusMinutes(1)), at.plusMinutes(1)));
             writer.send(new ProducerRecord<>(INTAKE_EVENTS, ORIGINAL_PARTITION, later.key(), later.value(), later.headers()));
         }
