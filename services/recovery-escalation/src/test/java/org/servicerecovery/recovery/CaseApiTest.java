@@ -38,22 +38,22 @@ class CaseApiTest {
     private static final String PROBLEM_JSON = "application/problem+json";
 
     @Inject
-    TestClock clock;
+    RecoveryTestClock clock;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String red = "red-" + run;
     private final String blue = "blue-" + run;
-    private final Crm redCustomer = new Crm();
-    private final Crm blueCustomer = new Crm();
+    private final RecoveryCrm redCustomer = new RecoveryCrm();
+    private final RecoveryCrm blueCustomer = new RecoveryCrm();
     private String redCase;
     private String blueCase;
 
     @BeforeEach
     void cases() {
         Instant now = clock.instant();
-        Crm.send(Topic.INTAKE_EVENTS, redCustomer.upserted("Rita", "en", ContactChannel.EMAIL, red),
+        RecoveryCrm.send(Topic.INTAKE_EVENTS, redCustomer.upserted("Rita", "en", ContactChannel.EMAIL, red),
                 redCustomer.complaint(Severity.CRITICAL, "the engineer never came", now));
-        Crm.send(Topic.PROMISE_EVENTS, blueCustomer.missed(blue, "send the replacement", now.minusSeconds(60), now));
+        RecoveryCrm.send(Topic.PROMISE_EVENTS, blueCustomer.missed(blue, "send the replacement", now.minusSeconds(60), now));
         redCase = RecoveryFlowTest.awaitCase(redCustomer);
         blueCase = RecoveryFlowTest.awaitCase(blueCustomer);
     }
@@ -103,7 +103,7 @@ class CaseApiTest {
         as(TestTokens.agent("rita-agent", red)).contentType("application/json")
                 .body("{\"body\":\"Rita, I am so sorry; I will call you at 3 pm myself.\"}")
                 .post("/api/v1/cases/" + redCase + "/message").then().statusCode(200);
-        OutreachRequested sent = Crm.data(redCustomer.records(Topic.OUTREACH_REQUESTS, 1).get(0), OutreachRequested.class);
+        OutreachRequested sent = RecoveryCrm.data(redCustomer.records(Topic.OUTREACH_REQUESTS, 1).get(0), OutreachRequested.class);
         assertEquals("Rita, I am so sorry; I will call you at 3 pm myself.", sent.body());
         as(TestTokens.agent("rita-agent", red)).contentType("application/json").body("{}")
                 .post("/api/v1/cases/" + redCase + "/message").then().statusCode(409);
