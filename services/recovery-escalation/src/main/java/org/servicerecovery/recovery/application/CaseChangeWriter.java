@@ -25,10 +25,10 @@ import io.smallrye.mutiny.Uni;
  * timers and events of all its changes at the end, with one statement each.
  */
 @ApplicationScoped
-public class CaseChangeWriter {
+class CaseChangeWriter {
 
     /** A change whose case row is saved and whose timeline, timers and events are still to be written. */
-    public record Staged(CaseChange change, Instant now) {
+    record Staged(CaseChange change, Instant now) {
     }
 
     private final CaseStore store;
