@@ -1,6 +1,7 @@
 package org.servicerecovery.recovery;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
@@ -10,9 +11,13 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -121,6 +126,30 @@ class CaseApiTest {
         as(TestTokens.agent("rita-agent", red)).get("/api/v1/cases/" + redCase + "/timeline").then().statusCode(200)
                 .body("type", contains("case-opened", "step-started", "message-drafted", "case-assigned",
                         "message-approved", "outreach-requested", "case-paused", "case-resumed", "case-resolved"));
+    }
+
+    /**
+     * While the consumer's unit of work holds a customer (it may be deciding whether a failure joins the customer's
+     * case), an agent's resolve of that customer's case waits, and goes through once the unit commits.
+     */
+    @Test
+    void anAgentsActionWaitsWhileTheConsumerHoldsTheCustomer() throws Exception {
+        CompletableFuture<Integer> resolving;
+        try (Connection consumer = RecoveryDb.transaction();
+             PreparedStatement lock = consumer.prepareStatement(
+                     // the key CustomerLocks takes for scope recovery-escalation
+                     "SELECT pg_advisory_xact_lock(hashtextextended('recovery-escalation' || ':' || ?, 0))")) {
+            lock.setString(1, redCustomer.customer);
+            lock.execute();
+            resolving = CompletableFuture.supplyAsync(() -> as(TestTokens.admin()).contentType("application/json")
+                    .body("{}").post("/api/v1/cases/" + redCase + "/resolve").statusCode());
+
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> !resolving.isDone()
+                    && "OPEN".equals(RecoveryDb.SCHEMA.text("SELECT state FROM recovery_case WHERE id = ?", redCase)));
+            consumer.commit();
+        }
+        assertEquals(200, resolving.get(30, TimeUnit.SECONDS));
+        assertEquals("RESOLVED", RecoveryDb.SCHEMA.text("SELECT state FROM recovery_case WHERE id = ?", redCase));
     }
 
     @Test

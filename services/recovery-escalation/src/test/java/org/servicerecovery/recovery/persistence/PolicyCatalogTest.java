@@ -9,7 +9,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -26,10 +25,10 @@ import java.util.concurrent.Future;
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
+import org.servicerecovery.recovery.RecoveryDb;
 import org.servicerecovery.recovery.domain.Policy;
 import org.servicerecovery.testing.RealInfrastructure;
 import org.servicerecovery.testing.SchemaDb;
-import org.servicerecovery.testing.SharedInfrastructure;
 import org.servicerecovery.testing.TestTokens;
 
 import io.quarkus.test.common.TestResourceScope;
@@ -45,8 +44,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
 class PolicyCatalogTest {
 
-    private static final String SCHEMA_NAME = "recovery_escalation";
-    private static final SchemaDb SCHEMA = new SchemaDb(SCHEMA_NAME);
+    private static final SchemaDb SCHEMA = RecoveryDb.SCHEMA;
     private static final Duration WAIT = Duration.ofSeconds(30);
 
     @Inject
@@ -119,12 +117,7 @@ class PolicyCatalogTest {
     @Test
     void aCaseOpenedDuringAPublicationGetsTheVersionBeforeItWhole() throws SQLException {
         int before = current().version();
-        SharedInfrastructure infrastructure = SharedInfrastructure.get();
-        try (Connection publishing = DriverManager.getConnection(
-                infrastructure.jdbcUrl() + "?currentSchema=" + SCHEMA_NAME,
-                infrastructure.serviceConfig().get("quarkus.datasource.username"),
-                infrastructure.serviceConfig().get("quarkus.datasource.password"))) {
-            publishing.setAutoCommit(false);
+        try (Connection publishing = RecoveryDb.transaction()) {
             try (Statement lock = publishing.createStatement()) {
                 lock.execute("LOCK TABLE policy_version IN EXCLUSIVE MODE");
             }
