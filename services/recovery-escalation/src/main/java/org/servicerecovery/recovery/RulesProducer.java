@@ -3,8 +3,8 @@ package org.servicerecovery.recovery;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.servicerecovery.recovery.application.MessageTemplates;
 import org.servicerecovery.recovery.domain.RecoveryRules;
-import org.servicerecovery.recovery.messaging.MessageTemplates;
 
 /** The pure workflow gets its message writer here; the policy comes per case from the catalogue. */
 final class RulesProducer {

@@ -1,6 +1,7 @@
 package org.servicerecovery.recovery;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.greaterThan;
@@ -10,9 +11,13 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -38,22 +43,22 @@ class CaseApiTest {
     private static final String PROBLEM_JSON = "application/problem+json";
 
     @Inject
-    TestClock clock;
+    RecoveryTestClock clock;
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
     private final String red = "red-" + run;
     private final String blue = "blue-" + run;
-    private final Crm redCustomer = new Crm();
-    private final Crm blueCustomer = new Crm();
+    private final RecoveryCrm redCustomer = new RecoveryCrm();
+    private final RecoveryCrm blueCustomer = new RecoveryCrm();
     private String redCase;
     private String blueCase;
 
     @BeforeEach
     void cases() {
         Instant now = clock.instant();
-        Crm.send(Topic.INTAKE_EVENTS, redCustomer.upserted("Rita", "en", ContactChannel.EMAIL, red),
+        RecoveryCrm.send(Topic.INTAKE_EVENTS, redCustomer.upserted("Rita", "en", ContactChannel.EMAIL, red),
                 redCustomer.complaint(Severity.CRITICAL, "the engineer never came", now));
-        Crm.send(Topic.PROMISE_EVENTS, blueCustomer.missed(blue, "send the replacement", now.minusSeconds(60), now));
+        RecoveryCrm.send(Topic.PROMISE_EVENTS, blueCustomer.missed(blue, "send the replacement", now.minusSeconds(60), now));
         redCase = RecoveryFlowTest.awaitCase(redCustomer);
         blueCase = RecoveryFlowTest.awaitCase(blueCustomer);
     }
@@ -103,7 +108,7 @@ class CaseApiTest {
         as(TestTokens.agent("rita-agent", red)).contentType("application/json")
                 .body("{\"body\":\"Rita, I am so sorry; I will call you at 3 pm myself.\"}")
                 .post("/api/v1/cases/" + redCase + "/message").then().statusCode(200);
-        OutreachRequested sent = Crm.data(redCustomer.records(Topic.OUTREACH_REQUESTS, 1).get(0), OutreachRequested.class);
+        OutreachRequested sent = RecoveryCrm.data(redCustomer.records(Topic.OUTREACH_REQUESTS, 1).get(0), OutreachRequested.class);
         assertEquals("Rita, I am so sorry; I will call you at 3 pm myself.", sent.body());
         as(TestTokens.agent("rita-agent", red)).contentType("application/json").body("{}")
                 .post("/api/v1/cases/" + redCase + "/message").then().statusCode(409);
@@ -121,6 +126,30 @@ class CaseApiTest {
         as(TestTokens.agent("rita-agent", red)).get("/api/v1/cases/" + redCase + "/timeline").then().statusCode(200)
                 .body("type", contains("case-opened", "step-started", "message-drafted", "case-assigned",
                         "message-approved", "outreach-requested", "case-paused", "case-resumed", "case-resolved"));
+    }
+
+    /**
+     * While the consumer's unit of work holds a customer (it may be deciding whether a failure joins the customer's
+     * case), an agent's resolve of that customer's case waits, and goes through once the unit commits.
+     */
+    @Test
+    void anAgentsActionWaitsWhileTheConsumerHoldsTheCustomer() throws Exception {
+        CompletableFuture<Integer> resolving;
+        try (Connection consumer = RecoveryDb.transaction();
+             PreparedStatement lock = consumer.prepareStatement(
+                     // the key CustomerLocks takes for scope recovery-escalation
+                     "SELECT pg_advisory_xact_lock(hashtextextended('recovery-escalation' || ':' || ?, 0))")) {
+            lock.setString(1, redCustomer.customer);
+            lock.execute();
+            resolving = CompletableFuture.supplyAsync(() -> as(TestTokens.admin()).contentType("application/json")
+                    .body("{}").post("/api/v1/cases/" + redCase + "/resolve").statusCode());
+
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(10)).until(() -> !resolving.isDone()
+                    && "OPEN".equals(RecoveryDb.SCHEMA.text("SELECT state FROM recovery_case WHERE id = ?", redCase)));
+            consumer.commit();
+        }
+        assertEquals(200, resolving.get(30, TimeUnit.SECONDS));
+        assertEquals("RESOLVED", RecoveryDb.SCHEMA.text("SELECT state FROM recovery_case WHERE id = ?", redCase));
     }
 
     @Test

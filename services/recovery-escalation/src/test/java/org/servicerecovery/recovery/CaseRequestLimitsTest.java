@@ -41,13 +41,13 @@ class CaseRequestLimitsTest {
     private static String caseId;
 
     @Inject
-    TestClock clock;
+    RecoveryTestClock clock;
 
     @BeforeEach
     void aCaseOfTheTeam() {
         if (caseId == null) {
-            Crm crm = new Crm();
-            Crm.send(Topic.INTAKE_EVENTS, crm.upserted("Lena", "en", ContactChannel.EMAIL, TEAM),
+            RecoveryCrm crm = new RecoveryCrm();
+            RecoveryCrm.send(Topic.INTAKE_EVENTS, crm.upserted("Lena", "en", ContactChannel.EMAIL, TEAM),
                     crm.complaint(Severity.HIGH, "the parcel never came", clock.instant()));
             caseId = RecoveryFlowTest.awaitCase(crm);
         }
@@ -128,16 +128,16 @@ class CaseRequestLimitsTest {
                 .body("{\"note\":\"   \"}").post("/api/v1/cases/" + caseId + "/pause").then().statusCode(200);
         given().auth().oauth2(TestTokens.agent("lena-agent", TEAM)).post("/api/v1/cases/" + caseId + "/resume")
                 .then().statusCode(200);
-        assertEquals("clock paused: " + note, Db.SCHEMA.text(
+        assertEquals("clock paused: " + note, RecoveryDb.SCHEMA.text(
                 "SELECT detail FROM case_timeline WHERE case_id = ? AND type = 'case-paused' ORDER BY id LIMIT 1", caseId));
-        assertEquals("clock paused", Db.SCHEMA.text(
+        assertEquals("clock paused", RecoveryDb.SCHEMA.text(
                 "SELECT detail FROM case_timeline WHERE case_id = ? AND type = 'case-paused' ORDER BY id DESC LIMIT 1",
                 caseId));
     }
 
     @Test
     void aPolicyWithAControlCharacterOrAnOverlongNameIsRefusedAndNoVersionIsPublished() {
-        long versions = Db.SCHEMA.count("SELECT count(*) FROM policy_version");
+        long versions = RecoveryDb.SCHEMA.count("SELECT count(*) FROM policy_version");
         String yaml = given().auth().oauth2(TestTokens.admin()).get("/api/v1/policies").then().statusCode(200)
                 .extract().path("[0].yaml");
         given().auth().oauth2(TestTokens.admin()).contentType("application/yaml")
@@ -147,14 +147,14 @@ class CaseRequestLimitsTest {
                 .body(yaml.replaceFirst("(?m)^id: .*$", "id: " + "p".repeat(201)).getBytes(StandardCharsets.UTF_8))
                 .post("/api/v1/policies")
                 .then().statusCode(400).contentType(startsWith("application/problem+json")).body("errors.pointer", hasItem("id"));
-        assertEquals(versions, Db.SCHEMA.count("SELECT count(*) FROM policy_version"));
+        assertEquals(versions, RecoveryDb.SCHEMA.count("SELECT count(*) FROM policy_version"));
     }
 
     private static long timeline() {
-        return Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ?", caseId);
+        return RecoveryDb.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ?", caseId);
     }
 
     private static String document() {
-        return Db.SCHEMA.text("SELECT doc FROM recovery_case WHERE id = ?", caseId);
+        return RecoveryDb.SCHEMA.text("SELECT doc FROM recovery_case WHERE id = ?", caseId);
     }
 }

@@ -56,7 +56,7 @@ class PolicyFileTest {
     }
 
     @Inject
-    TestClock clock;
+    RecoveryTestClock clock;
 
     @Test
     void theMountedFileIsTheNewestVersionAndNewCasesFollowIt() {
@@ -66,14 +66,14 @@ class PolicyFileTest {
         assertEquals("file", newest.get("publishedBy"));
         assertTrue(((String) newest.get("yaml")).contains("due: PT30M"));
 
-        Crm crm = new Crm();
+        RecoveryCrm crm = new RecoveryCrm();
         Instant now = clock.instant();
-        Crm.send(Topic.INTAKE_EVENTS, crm.upserted("Fay", "en", ContactChannel.EMAIL, "file"),
+        RecoveryCrm.send(Topic.INTAKE_EVENTS, crm.upserted("Fay", "en", ContactChannel.EMAIL, "file"),
                 crm.complaint(Severity.HIGH, "wrong size", now));
         String caseId = RecoveryFlowTest.awaitCase(crm);
-        Instant due = Db.SCHEMA.instant("SELECT next_deadline FROM recovery_case WHERE id = ?", caseId);
+        Instant due = RecoveryDb.SCHEMA.instant("SELECT next_deadline FROM recovery_case WHERE id = ?", caseId);
         assertEquals(now.plus(Duration.ofMinutes(30)).getEpochSecond(), due.getEpochSecond(), 2.0);
         assertEquals(String.valueOf(newest.get("version")),
-                Db.SCHEMA.text("SELECT policy_version FROM recovery_case WHERE id = ?", caseId));
+                RecoveryDb.SCHEMA.text("SELECT policy_version FROM recovery_case WHERE id = ?", caseId));
     }
 }

@@ -24,6 +24,7 @@ import org.servicerecovery.recovery.api.CaseViews.MessageRequest;
 import org.servicerecovery.recovery.api.CaseViews.NoteRequest;
 import org.servicerecovery.recovery.api.CaseViews.RemedyRequest;
 import org.servicerecovery.recovery.api.CaseViews.TeamRequest;
+import org.servicerecovery.recovery.application.CaseCommands;
 import org.servicerecovery.recovery.domain.Answers;
 import org.servicerecovery.recovery.domain.CaseState;
 import org.servicerecovery.recovery.domain.RecoveryCase;

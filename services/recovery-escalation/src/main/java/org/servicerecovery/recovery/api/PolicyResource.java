@@ -21,7 +21,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Recovery policy versions (admin). POST takes the YAML itself and publishes it as the next version once it validates;
- * a version is never changed, and running cases keep the version they opened with.
+ * a version is never changed, and running cases keep the version they opened with. Publishing an earlier version's
+ * YAML again is the way back to it: a restart never republishes a policy file's earlier content.
  */
 @Path("/api/v1/policies")
 @RolesAllowed(Roles.ADMIN)

@@ -28,7 +28,7 @@ import org.servicerecovery.events.domain.Urgency;
 
 /**
  * The recovery workflow as a state machine without I/O: every method takes the case as stored, the policy version the
- * case is pinned to and "now", and returns the {@link Change} to commit. Actions the current state forbids throw
+ * case is pinned to and "now", and returns the {@link CaseChange} to commit. Actions the current state forbids throw
  * {@link TransitionException}; timers that outlived their step change nothing but the timeline.
  */
 public final class RecoveryRules {
@@ -44,7 +44,7 @@ public final class RecoveryRules {
      * open and was opened within the attach window; a new case is a repeat failure when {@code latest} was opened
      * within the repeat window.
      */
-    public Change open(Trigger trigger, Customer customer, Optional<RecoveryCase> latest, Policy policy, String caseId,
+    public CaseChange open(Trigger trigger, Customer customer, Optional<RecoveryCase> latest, Policy policy, String caseId,
                        Instant now) {
         if (latest.isPresent() && latest.get().state() != CaseState.RESOLVED
                 && now.isBefore(latest.get().openedAt().plus(policy.attachWindow()))) {
@@ -84,7 +84,7 @@ public final class RecoveryRules {
         return work.done();
     }
 
-    public Change attach(RecoveryCase recoveryCase, Trigger trigger, Instant now) {
+    public CaseChange attach(RecoveryCase recoveryCase, Trigger trigger, Instant now) {
         Work work = new Work(recoveryCase, false);
         work.c = copy(work.c, work.c.state(), work.c.failures() + 1);
         work.log(now, "failure-attached", null, trigger.kind().name().toLowerCase(Locale.ROOT) + " " + trigger.ref()
@@ -92,7 +92,7 @@ public final class RecoveryRules {
         return work.done();
     }
 
-    public Change assign(RecoveryCase recoveryCase, String assignee, String actor, Instant now) {
+    public CaseChange assign(RecoveryCase recoveryCase, String assignee, String actor, Instant now) {
         requireNotResolved(recoveryCase, "assign");
         Work work = new Work(recoveryCase, false);
         RecoveryCase c = work.c;
@@ -104,7 +104,7 @@ public final class RecoveryRules {
     }
 
     /** The team moves the case to another team (the new team's queue). */
-    public Change reassignTeam(RecoveryCase recoveryCase, String team, String actor, Instant now) {
+    public CaseChange reassignTeam(RecoveryCase recoveryCase, String team, String actor, Instant now) {
         requireNotResolved(recoveryCase, "reassign");
         Work work = new Work(recoveryCase, false);
         RecoveryCase c = work.c;
@@ -116,7 +116,7 @@ public final class RecoveryRules {
     }
 
     /** The agent sends the drafted message, possibly edited. */
-    public Change approveMessage(RecoveryCase recoveryCase, String subject, String body, String actor, Instant now) {
+    public CaseChange approveMessage(RecoveryCase recoveryCase, String subject, String body, String actor, Instant now) {
         requireOpen(recoveryCase, "send the message");
         Step step = active(recoveryCase, "send the message");
         if (step.outreach() != OutreachState.AWAITING_APPROVAL) {
@@ -133,7 +133,7 @@ public final class RecoveryRules {
     }
 
     /** The CRM delivered a message: that completes an apology; a follow-up waits for the answers. */
-    public Change outreachDelivered(RecoveryCase recoveryCase, String outreachId, Policy policy, Instant now) {
+    public CaseChange outreachDelivered(RecoveryCase recoveryCase, String outreachId, Policy policy, Instant now) {
         Work work = new Work(recoveryCase, false);
         Optional<Step> sent = recoveryCase.steps().stream().filter(s -> outreachId.equals(s.outreachId())).findFirst();
         if (sent.isEmpty() || sent.get().outreach() != OutreachState.REQUESTED) {
@@ -149,7 +149,7 @@ public final class RecoveryRules {
         return work.done();
     }
 
-    public Change recordRemedy(RecoveryCase recoveryCase, Remedy remedy, Policy policy, Instant now) {
+    public CaseChange recordRemedy(RecoveryCase recoveryCase, Remedy remedy, Policy policy, Instant now) {
         requireOpen(recoveryCase, "record a remedy");
         Step step = active(recoveryCase, "record a remedy");
         requireKind(recoveryCase, step, StepKind.REMEDY, "record a remedy");
@@ -170,7 +170,7 @@ public final class RecoveryRules {
      * The three answers, from an agent or from feedback.received. They may come while the follow-up still waits for its
      * start (the customer answered on their own): then it starts and completes at once, and its message is not sent.
      */
-    public Change recordAnswers(RecoveryCase recoveryCase, Answers answers, String actor, Policy policy, Instant now) {
+    public CaseChange recordAnswers(RecoveryCase recoveryCase, Answers answers, String actor, Policy policy, Instant now) {
         requireOpen(recoveryCase, "record follow-up answers");
         Step step = recoveryCase.awaitingAnswers().orElseGet(() -> active(recoveryCase, "record follow-up answers"));
         requireKind(recoveryCase, step, StepKind.FOLLOW_UP, "record follow-up answers");
@@ -191,7 +191,7 @@ public final class RecoveryRules {
     }
 
     /** Done by hand: survey and custom steps, or an apology made in person. Remedies and follow-ups need their data. */
-    public Change completeStep(RecoveryCase recoveryCase, String stepId, String actor, Policy policy, Instant now) {
+    public CaseChange completeStep(RecoveryCase recoveryCase, String stepId, String actor, Policy policy, Instant now) {
         requireOpen(recoveryCase, "complete a step");
         Step step = active(recoveryCase, "complete a step");
         if (!step.id().equals(stepId)) {
@@ -210,7 +210,7 @@ public final class RecoveryRules {
     }
 
     /** Waiting on the customer: every clock of the case stops until it resumes. */
-    public Change pause(RecoveryCase recoveryCase, String reason, String actor, Instant now) {
+    public CaseChange pause(RecoveryCase recoveryCase, String reason, String actor, Instant now) {
         requireOpen(recoveryCase, "pause");
         Work work = new Work(recoveryCase, false);
         work.c = withState(work.c, CaseState.PAUSED, now, work.c.resolvedAt());
@@ -221,7 +221,7 @@ public final class RecoveryRules {
     }
 
     /** The paused time does not count: each pending deadline moves by the working time that was left at the pause. */
-    public Change resume(RecoveryCase recoveryCase, String actor, Policy policy, Instant now) {
+    public CaseChange resume(RecoveryCase recoveryCase, String actor, Policy policy, Instant now) {
         if (recoveryCase.state() != CaseState.PAUSED) {
             throw new TransitionException("resume", state(recoveryCase), null);
         }
@@ -256,7 +256,7 @@ public final class RecoveryRules {
         return work.done();
     }
 
-    public Change escalateManually(RecoveryCase recoveryCase, String reason, String actor, Instant now) {
+    public CaseChange escalateManually(RecoveryCase recoveryCase, String reason, String actor, Instant now) {
         requireNotResolved(recoveryCase, "escalate");
         EscalationLevel current = recoveryCase.escalation();
         EscalationLevel[] levels = EscalationLevel.values();
@@ -271,7 +271,7 @@ public final class RecoveryRules {
     }
 
     /** Closed by an agent: steps not done are skipped (those whose clock ran count as not on time). */
-    public Change resolve(RecoveryCase recoveryCase, String note, String actor, Instant now) {
+    public CaseChange resolve(RecoveryCase recoveryCase, String note, String actor, Instant now) {
         requireNotResolved(recoveryCase, "resolve");
         Work work = new Work(recoveryCase, false);
         work.skipOpenSteps(now);
@@ -286,7 +286,7 @@ public final class RecoveryRules {
      * failures too stays as it is, one failure fewer; a resolved one only records it. Either way the timeline says
      * whether the customer already heard an apology or got a remedy, so an agent can tell them the promise was kept.
      */
-    public Change missRetracted(RecoveryCase recoveryCase, String promiseId, String reason, Instant now) {
+    public CaseChange missRetracted(RecoveryCase recoveryCase, String promiseId, String reason, Instant now) {
         Work work = new Work(recoveryCase, false);
         String retracted = "promise " + promiseId + " was kept after all (" + reason + ")";
         if (recoveryCase.state() == CaseState.RESOLVED) {
@@ -320,7 +320,7 @@ public final class RecoveryRules {
     }
 
     /** A resolved case opens again with one custom step, due within the policy's reopen window. */
-    public Change reopen(RecoveryCase recoveryCase, String reason, String actor, Policy policy, Instant now) {
+    public CaseChange reopen(RecoveryCase recoveryCase, String reason, String actor, Policy policy, Instant now) {
         if (recoveryCase.state() != CaseState.RESOLVED) {
             throw new TransitionException("reopen", state(recoveryCase), null);
         }
@@ -337,7 +337,7 @@ public final class RecoveryRules {
     }
 
     /** A step's start delay is over: it starts now. */
-    public Change startReached(RecoveryCase recoveryCase, String stepId, Policy policy, Instant now) {
+    public CaseChange startReached(RecoveryCase recoveryCase, String stepId, Policy policy, Instant now) {
         Work work = new Work(recoveryCase, false);
         Optional<Step> step = recoveryCase.state() == CaseState.OPEN
                 ? recoveryCase.scheduledStep().filter(s -> s.id().equals(stepId)) : Optional.empty();
@@ -350,7 +350,7 @@ public final class RecoveryRules {
     }
 
     /** The warning timer of a step (default at 75 % of its window). */
-    public Change warningReached(RecoveryCase recoveryCase, String stepId, Instant now) {
+    public CaseChange warningReached(RecoveryCase recoveryCase, String stepId, Instant now) {
         Work work = new Work(recoveryCase, false);
         Optional<Step> step = current(recoveryCase, stepId);
         if (step.isEmpty() || step.get().warned()) {
@@ -366,7 +366,7 @@ public final class RecoveryRules {
     }
 
     /** A step's deadline passed: it is overdue and climbs the ladder's first rungs. */
-    public Change dueReached(RecoveryCase recoveryCase, String stepId, Policy policy, Instant now) {
+    public CaseChange dueReached(RecoveryCase recoveryCase, String stepId, Policy policy, Instant now) {
         Work work = new Work(recoveryCase, false);
         Optional<Step> step = current(recoveryCase, stepId);
         if (step.isEmpty() || step.get().overdue()) {
@@ -381,7 +381,7 @@ public final class RecoveryRules {
     }
 
     /** The next rung of an overdue step's ladder (default: the manager 60 minutes after the breach). */
-    public Change escalationReached(RecoveryCase recoveryCase, String stepId, int rung, Policy policy, Instant now) {
+    public CaseChange escalationReached(RecoveryCase recoveryCase, String stepId, int rung, Policy policy, Instant now) {
         Work work = new Work(recoveryCase, false);
         Optional<Step> step = current(recoveryCase, stepId);
         if (step.isEmpty() || !step.get().overdue() || step.get().nextRung() != rung) {
@@ -540,7 +540,7 @@ public final class RecoveryRules {
                 c.escalation(), c.failures(), c.steps(), c.remedies(), c.answers());
     }
 
-    /** The change being built; kept private so that only finished, immutable {@link Change}s leave the rules. */
+    /** The change being built; kept private so that only finished, immutable {@link CaseChange}s leave the rules. */
     private final class Work {
         RecoveryCase c;
         final boolean created;
@@ -631,8 +631,8 @@ public final class RecoveryRules {
                     c.steps().size()));
         }
 
-        Change done() {
-            return new Change(c, created, events, timeline, timers);
+        CaseChange done() {
+            return new CaseChange(c, created, events, timeline, timers);
         }
     }
 }

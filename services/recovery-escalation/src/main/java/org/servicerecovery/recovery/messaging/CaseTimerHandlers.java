@@ -3,6 +3,7 @@ package org.servicerecovery.recovery.messaging;
 import jakarta.inject.Singleton;
 
 import org.servicerecovery.recovery.RecoveryMetrics;
+import org.servicerecovery.recovery.application.RecoveryLifecycle;
 import org.servicerecovery.recovery.domain.TimerOp;
 import org.servicerecovery.reliability.timers.Timer;
 import org.servicerecovery.reliability.timers.TimerHandler;

@@ -29,29 +29,19 @@ public class CaseStore {
     public record Entry(String caseId, TimelineEntry entry) {
     }
 
-    /**
-     * Serialises the failures of one customer: a complaint (intake.events) and a missed promise (promise.events) for
-     * the same customer arrive on different topics, and both must see each other's case to attach or count a repeat.
-     * A batch takes the locks of all its customers at once, in the order of the lock keys, so two consumers locking
-     * overlapping customers wait for each other instead of deadlocking.
-     */
-    public Uni<Void> lockCustomers(Collection<String> customerIds) {
-        if (customerIds.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT pg_advisory_xact_lock(k) FROM (
-                            SELECT DISTINCT hashtext('recovery-customer:' || c) AS k
-                            FROM unnest(CAST(:customers AS text[])) AS c ORDER BY k) AS keys""")
-                .setParameter("customers", customerIds.toArray(String[]::new))
+    /** The customer a case belongs to (which never changes), read without a lock. */
+    public Uni<Optional<String>> customerOf(String caseId) {
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "SELECT customer_id FROM recovery_case WHERE id = :id", String.class)
+                .setParameter("id", caseId)
                 .getResultList())
-                .replaceWithVoid();
+                .map(ids -> ids.stream().findFirst());
     }
 
     /**
      * Each customer's most recent case, locked with its timers (in the order the timer loop follows: timers, then
-     * case): three statements for a whole batch of customers instead of one per event. The customers' advisory locks
-     * are held, so no new case of theirs can appear meanwhile.
+     * case): three statements for a whole batch of customers instead of one per event. The caller holds the customers'
+     * locks ({@code CustomerLocks}), so no new case of theirs can appear meanwhile.
      */
     public Uni<Map<String, RecoveryCase>> latestOf(Collection<String> customerIds) {
         if (customerIds.isEmpty()) {

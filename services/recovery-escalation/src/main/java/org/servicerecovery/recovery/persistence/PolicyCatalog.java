@@ -13,6 +13,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +34,7 @@ import io.vertx.mutiny.sqlclient.Tuple;
 /**
  * The published policy versions. PostgreSQL is the truth (table policy_version, one immutable row per version); parsed
  * versions are kept in memory, which is safe because a version never changes. At start-up the policy file (mounted or
- * shipped) becomes version 1, or the next version when it changed since it was last published.
+ * shipped) becomes version 1, or the next version when no policy file had its content before ({@link #publishFile}).
  */
 @ApplicationScoped
 public class PolicyCatalog {
@@ -60,18 +61,33 @@ public class PolicyCatalog {
         String yaml = policyFile();
         // Validated before anything is stored: a broken mounted file stops the service with every error listed.
         PolicyParser.parse(yaml, 1);
-        // Compared with the last version that came from the file, not the latest: a version an admin published
-        // through the API must survive a restart with an unchanged file.
-        published().chain(all -> all.stream().filter(p -> FROM_FILE.equals(p.publishedBy()))
-                        .reduce((first, second) -> second).map(Published::yaml).filter(yaml::equals).isPresent()
-                        ? Uni.createFrom().voidItem()
-                        : publish(yaml, FROM_FILE).invoke(p -> LOG.infof(
-                                "Recovery policy %s v%d published from the policy file", p.id(), p.version()))
-                                .replaceWithVoid())
+        publishFile(yaml).invoke(published -> published.ifPresentOrElse(
+                        p -> LOG.infof("Recovery policy %s v%d published from the policy file", p.id(), p.version()),
+                        () -> LOG.info("The policy file was published before; the published versions stay as they are")))
                 .await().atMost(Duration.ofSeconds(30));
     }
 
-    /** The version new cases get. */
+    /**
+     * Publishes the policy file as the next version unless a policy file had exactly this content at any earlier
+     * version. Read and decided under the table lock, in one transaction: replicas starting together publish it once,
+     * a version an admin published through the API survives a restart with an unchanged file, and a replica of an
+     * older release restarting during a rollout does not bring its file back as the newest. Going back to an earlier
+     * version is an operator's explicit act: {@link #publish} its YAML through the admin API.
+     */
+    Uni<Optional<Policy>> publishFile(String yaml) {
+        return pool.withTransaction(connection -> lock(connection)
+                .chain(() -> connection.preparedQuery(
+                                "SELECT EXISTS (SELECT 1 FROM policy_version WHERE published_by = $1 AND yaml = $2)")
+                        .execute(Tuple.of(FROM_FILE, yaml)))
+                .chain(rows -> rows.iterator().next().getBoolean(0)
+                        ? Uni.createFrom().item(Optional.<Policy>empty())
+                        : insertNext(connection, yaml, FROM_FILE).map(Optional::of)));
+    }
+
+    /**
+     * The version new cases get. Not locked: a version is one row, inserted by one statement and visible only once its
+     * transaction committed, so a case opened during a publication gets the version before it or the new one, whole.
+     */
     public Uni<Policy> current() {
         return pool.query("SELECT max(version) FROM policy_version").execute()
                 .chain(rows -> version(rows.iterator().next().getInteger(0)));
@@ -108,22 +124,30 @@ public class PolicyCatalog {
                 });
     }
 
-    /**
-     * Validates and stores the next version. The number is taken under a table lock, so two publishers get 2 and 3
-     * rather than both 2.
-     */
+    /** Validates and stores the next version, whatever was published before (the admin API). */
     public Uni<Policy> publish(String yaml, String by) {
-        return pool.withTransaction(connection -> connection.query("LOCK TABLE policy_version IN EXCLUSIVE MODE").execute()
-                .chain(() -> nextVersion(connection))
-                .chain(version -> {
-                    Policy policy = PolicyParser.parse(yaml, version);
-                    return connection.preparedQuery("""
-                                    INSERT INTO policy_version (version, policy_id, yaml, published_at, published_by)
-                                    VALUES ($1, $2, $3, $4, $5)""")
-                            .execute(Tuple.of(version, policy.id(), yaml,
-                                    OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), by))
-                            .replaceWith(policy);
-                }));
+        return pool.withTransaction(connection -> lock(connection).chain(() -> insertNext(connection, yaml, by)));
+    }
+
+    /**
+     * Held until the publishing transaction ends, so that two publishers get 2 and 3 rather than both 2, and a
+     * publisher's check of what is stored still holds when it inserts. Readers are not blocked (EXCLUSIVE mode
+     * conflicts with writers only).
+     */
+    private static Uni<Void> lock(SqlClient connection) {
+        return connection.query("LOCK TABLE policy_version IN EXCLUSIVE MODE").execute().replaceWithVoid();
+    }
+
+    private Uni<Policy> insertNext(SqlClient connection, String yaml, String by) {
+        return nextVersion(connection).chain(version -> {
+            Policy policy = PolicyParser.parse(yaml, version);
+            return connection.preparedQuery("""
+                            INSERT INTO policy_version (version, policy_id, yaml, published_at, published_by)
+                            VALUES ($1, $2, $3, $4, $5)""")
+                    .execute(Tuple.of(version, policy.id(), yaml,
+                            OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC), by))
+                    .replaceWith(policy);
+        });
     }
 
     private static Uni<Integer> nextVersion(SqlClient connection) {

@@ -50,13 +50,13 @@ class RecoveryRulesTest {
                 "the parcel arrived broken");
     }
 
-    private Change open(Severity severity, Customer customer, Instant at) {
+    private CaseChange open(Severity severity, Customer customer, Instant at) {
         return rules.open(complaint(severity), customer, Optional.empty(), policy, "case-1", at);
     }
 
     @Test
     void aHighComplaintOpensACaseWithItsApologyDueInOneHourAndSendsTheApology() {
-        Change change = open(Severity.HIGH, ada, T0);
+        CaseChange change = open(Severity.HIGH, ada, T0);
         RecoveryCase c = change.recoveryCase();
         assertTrue(change.created());
         assertEquals(CaseState.OPEN, c.state());
@@ -86,7 +86,7 @@ class RecoveryRulesTest {
         assertEquals(T0.plus(Duration.ofMinutes(15)), apology.dueAt());
         assertEquals(OutreachState.AWAITING_APPROVAL, apology.outreach());
 
-        Change sent = rules.approveMessage(c, null, "Ada, we are truly sorry.", "alice", T0.plusSeconds(60));
+        CaseChange sent = rules.approveMessage(c, null, "Ada, we are truly sorry.", "alice", T0.plusSeconds(60));
         OutreachRequested outreach = (OutreachRequested) sent.events().get(0);
         assertEquals("Ada, we are truly sorry.", outreach.body());
         assertEquals(Urgency.IMMEDIATE, outreach.urgency());
@@ -98,7 +98,7 @@ class RecoveryRulesTest {
     void everyStepKindRunsInOrderAndTheCaseResolvesWhenTheLastIsDone() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
         // apology: completed by the CRM's delivery
-        Change delivered = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(10)));
+        CaseChange delivered = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(10)));
         c = delivered.recoveryCase();
         RecoveryStepCompleted apologyDone = (RecoveryStepCompleted) delivered.events().get(0);
         assertEquals(StepKind.APOLOGY, apologyDone.kind());
@@ -111,7 +111,7 @@ class RecoveryRulesTest {
 
         // remedy: recorded by an agent
         Instant remedied = T0.plus(Duration.ofHours(2));
-        Change remedyDone = rules.recordRemedy(c, new Remedy(Remedy.Type.REFUND, new BigDecimal("40.00"), "EUR", "shipping",
+        CaseChange remedyDone = rules.recordRemedy(c, new Remedy(Remedy.Type.REFUND, new BigDecimal("40.00"), "EUR", "shipping",
                 "alice", remedied), policy, remedied);
         c = remedyDone.recoveryCase();
         assertEquals(1, c.remedies().size());
@@ -124,7 +124,7 @@ class RecoveryRulesTest {
         assertTrue(remedyDone.events().stream().noneMatch(OutreachRequested.class::isInstance));
         assertEquals("step-scheduled", remedyDone.timeline().get(remedyDone.timeline().size() - 1).type());
         Instant followUpStarts = waiting.startAt();
-        Change started = rules.startReached(c, "s3", policy, followUpStarts);
+        CaseChange started = rules.startReached(c, "s3", policy, followUpStarts);
         c = started.recoveryCase();
         Step followUp = c.activeStep().orElseThrow();
         assertEquals(StepKind.FOLLOW_UP, followUp.kind());
@@ -136,7 +136,7 @@ class RecoveryRulesTest {
 
         // follow-up: the three answers
         Instant answered = followUpStarts.plus(Duration.ofHours(30));
-        Change closed = rules.recordAnswers(c, new Answers("call back sooner", "the voucher", "the technician"),
+        CaseChange closed = rules.recordAnswers(c, new Answers("call back sooner", "the voucher", "the technician"),
                 "alice", policy, answered);
         c = closed.recoveryCase();
         assertEquals(CaseState.RESOLVED, c.state());
@@ -197,7 +197,7 @@ class RecoveryRulesTest {
     @Test
     void theWarningComesOnceAndOnlyForTheRunningStep() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
-        Change warned = rules.warningReached(c, "s1", T0.plus(Duration.ofMinutes(45)));
+        CaseChange warned = rules.warningReached(c, "s1", T0.plus(Duration.ofMinutes(45)));
         assertTrue(warned.recoveryCase().activeStep().orElseThrow().warned());
         assertEquals(StepKind.APOLOGY, ((RecoveryStepWarned) warned.events().get(0)).kind());
         assertEquals("step-warned", warned.timeline().get(0).type());
@@ -210,7 +210,7 @@ class RecoveryRulesTest {
     void aBreachEscalatesToTheSupervisorAndAnHourLaterToTheManager() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
         Instant due = T0.plus(Duration.ofHours(1));
-        Change breach = rules.dueReached(c, "s1", policy, due);
+        CaseChange breach = rules.dueReached(c, "s1", policy, due);
         c = breach.recoveryCase();
         assertTrue(c.overdue());
         assertEquals(EscalationLevel.SUPERVISOR, c.escalation());
@@ -220,7 +220,7 @@ class RecoveryRulesTest {
         assertEquals(List.of(new TimerOp(TimerOp.Kind.ESCALATE, due.plus(Duration.ofMinutes(60)), "s1/1")),
                 breach.timers());
 
-        Change manager = rules.escalationReached(c, "s1", 1, policy, due.plus(Duration.ofMinutes(60)));
+        CaseChange manager = rules.escalationReached(c, "s1", 1, policy, due.plus(Duration.ofMinutes(60)));
         assertEquals(EscalationLevel.MANAGER, manager.recoveryCase().escalation());
         assertEquals(EscalationLevel.MANAGER, ((RecoveryEscalated) manager.events().get(0)).level());
         assertEquals(List.of(TimerOp.cancel(TimerOp.Kind.ESCALATE)), manager.timers());
@@ -232,7 +232,7 @@ class RecoveryRulesTest {
     @Test
     void pausedTimeDoesNotCount() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
-        Change paused = rules.pause(c, "waiting for photos", "alice", T0.plus(Duration.ofMinutes(20)));
+        CaseChange paused = rules.pause(c, "waiting for photos", "alice", T0.plus(Duration.ofMinutes(20)));
         assertEquals(CaseState.PAUSED, paused.recoveryCase().state());
         assertEquals("waiting for photos", ((RecoveryCasePaused) paused.events().get(0)).reason());
         assertTrue(paused.timers().contains(TimerOp.cancel(TimerOp.Kind.DUE)));
@@ -241,7 +241,7 @@ class RecoveryRulesTest {
                 .events());
 
         Instant resumedAt = T0.plus(Duration.ofHours(3));
-        Change resumed = rules.resume(paused.recoveryCase(), "alice", policy, resumedAt);
+        CaseChange resumed = rules.resume(paused.recoveryCase(), "alice", policy, resumedAt);
         Step apology = resumed.recoveryCase().activeStep().orElseThrow();
         assertEquals(resumedAt.plus(Duration.ofMinutes(40)), apology.dueAt()); // 40 of 60 minutes were left
         assertEquals(resumedAt, ((RecoveryCaseResumed) resumed.events().get(0)).resumedAt().toInstant());
@@ -266,11 +266,11 @@ class RecoveryRulesTest {
 
     @Test
     void aRepeatFailureWithinNinetyDaysRaisesSeverityAndInvolvesTheSupervisorAtOnce() {
-        Change first = open(Severity.MEDIUM, ada, T0);
+        CaseChange first = open(Severity.MEDIUM, ada, T0);
         RecoveryCase resolved = rules.resolve(first.recoveryCase(), "sorted", "alice", T0.plus(Duration.ofDays(1)))
                 .recoveryCase();
         Instant later = T0.plus(Duration.ofDays(30));
-        Change second = rules.open(complaint(Severity.MEDIUM), ada, Optional.of(resolved), policy, "case-2", later);
+        CaseChange second = rules.open(complaint(Severity.MEDIUM), ada, Optional.of(resolved), policy, "case-2", later);
         RecoveryCase c = second.recoveryCase();
         assertTrue(second.created());
         assertTrue(c.repeat());
@@ -279,11 +279,11 @@ class RecoveryRulesTest {
         assertTrue(((RecoveryCaseOpened) second.events().get(0)).repeatFailure());
         assertEquals(EscalationLevel.SUPERVISOR, ((RecoveryEscalated) second.events().get(1)).level());
         // at the breach the supervisor is already involved: only the manager rung is still to come
-        Change breach = rules.dueReached(c, "s1", policy, c.activeStep().orElseThrow().dueAt());
+        CaseChange breach = rules.dueReached(c, "s1", policy, c.activeStep().orElseThrow().dueAt());
         assertEquals(1, breach.events().size());
         assertTrue(breach.events().get(0) instanceof RecoveryStepOverdue);
         // 91 days later it is a first failure again
-        Change fresh = rules.open(complaint(Severity.MEDIUM), ada, Optional.of(resolved), policy, "case-3",
+        CaseChange fresh = rules.open(complaint(Severity.MEDIUM), ada, Optional.of(resolved), policy, "case-3",
                 T0.plus(Duration.ofDays(91)));
         assertFalse(fresh.recoveryCase().repeat());
         assertEquals(Severity.MEDIUM, fresh.recoveryCase().severity());
@@ -294,14 +294,14 @@ class RecoveryRulesTest {
     void aFailureWithin24HoursOfAnOpenCaseJoinsIt() {
         RecoveryCase open = open(Severity.HIGH, ada, T0).recoveryCase();
         Trigger missed = new Trigger(RecoveryTrigger.MISSED_PROMISE, "p-9", null, null, null, "blue", "call back");
-        Change attached = rules.open(missed, ada, Optional.of(open), policy, "case-2", T0.plus(Duration.ofHours(23)));
+        CaseChange attached = rules.open(missed, ada, Optional.of(open), policy, "case-2", T0.plus(Duration.ofHours(23)));
         assertFalse(attached.created());
         assertEquals("case-1", attached.recoveryCase().id());
         assertEquals(2, attached.recoveryCase().failures());
         assertEquals(List.of(), attached.events());
         assertEquals("failure-attached", attached.timeline().get(0).type());
         // after 24 hours a new case is opened, and it is a repeat failure
-        Change separate = rules.open(missed, ada, Optional.of(open), policy, "case-2", T0.plus(Duration.ofHours(25)));
+        CaseChange separate = rules.open(missed, ada, Optional.of(open), policy, "case-2", T0.plus(Duration.ofHours(25)));
         assertTrue(separate.created());
         assertEquals("blue", separate.recoveryCase().team()); // a missed promise stays with the promise's team
         assertEquals(Severity.CRITICAL, separate.recoveryCase().severity()); // missed promise: high, raised
@@ -313,7 +313,7 @@ class RecoveryRulesTest {
         assertEquals(OutreachState.REQUESTED, c.activeStep().orElseThrow().outreach());
 
         Instant at = T0.plus(Duration.ofMinutes(20));
-        Change withdrawn = rules.missRetracted(c, "p-9", "fulfilled before the due time", at);
+        CaseChange withdrawn = rules.missRetracted(c, "p-9", "fulfilled before the due time", at);
         RecoveryCase resolved = withdrawn.recoveryCase();
         assertEquals(CaseState.RESOLVED, resolved.state());
         assertEquals(at, resolved.resolvedAt());
@@ -343,7 +343,7 @@ class RecoveryRulesTest {
         RecoveryCase c = rules.open(missedPromise(), ada, Optional.empty(), policy, "case-1", T0).recoveryCase();
         c = rules.attach(c, complaint(Severity.LOW), T0.plus(Duration.ofMinutes(5))).recoveryCase();
 
-        Change retracted = rules.missRetracted(c, "p-9", "kept", T0.plus(Duration.ofMinutes(20)));
+        CaseChange retracted = rules.missRetracted(c, "p-9", "kept", T0.plus(Duration.ofMinutes(20)));
         assertEquals(CaseState.OPEN, retracted.recoveryCase().state());
         assertEquals(1, retracted.recoveryCase().failures());
         assertEquals(c.steps(), retracted.recoveryCase().steps());
@@ -358,7 +358,7 @@ class RecoveryRulesTest {
         RecoveryCase c = rules.open(missedPromise(), ada, Optional.empty(), policy, "case-1", T0).recoveryCase();
         RecoveryCase resolved = rules.resolve(c, null, "sam", T0.plusSeconds(60)).recoveryCase();
 
-        Change recorded = rules.missRetracted(resolved, "p-9", "kept", T0.plus(Duration.ofMinutes(20)));
+        CaseChange recorded = rules.missRetracted(resolved, "p-9", "kept", T0.plus(Duration.ofMinutes(20)));
         assertEquals(resolved, recorded.recoveryCase());
         assertEquals(List.of(), recorded.events());
         assertEquals(List.of(), recorded.timers());
@@ -390,7 +390,7 @@ class RecoveryRulesTest {
     @Test
     void manualEscalationResolveAndReopen() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
-        Change up = rules.escalateManually(c, "customer called the CEO", "sam", T0.plusSeconds(60));
+        CaseChange up = rules.escalateManually(c, "customer called the CEO", "sam", T0.plusSeconds(60));
         assertEquals(EscalationLevel.SUPERVISOR, up.recoveryCase().escalation());
         RecoveryCase resolved = rules.resolve(up.recoveryCase(), null, "sam", T0.plusSeconds(120)).recoveryCase();
         assertEquals(CaseState.RESOLVED, resolved.state());
@@ -399,7 +399,7 @@ class RecoveryRulesTest {
                 () -> rules.recordRemedy(resolved, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, "EUR", null, "sam", T0), policy,
                         T0));
         assertEquals("resolved", e.currentState());
-        Change reopened = rules.reopen(resolved, "still broken", "sam", policy, T0.plus(Duration.ofHours(1)));
+        CaseChange reopened = rules.reopen(resolved, "still broken", "sam", policy, T0.plus(Duration.ofHours(1)));
         assertEquals(CaseState.OPEN, reopened.recoveryCase().state());
         Step custom = reopened.recoveryCase().activeStep().orElseThrow();
         assertEquals(StepKind.CUSTOM, custom.kind());
@@ -421,7 +421,7 @@ class RecoveryRulesTest {
         c = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(5))).recoveryCase();
         c = rules.recordRemedy(c, new Remedy(Remedy.Type.CREDIT, BigDecimal.TEN, "EUR", null, "alice", T0.plusSeconds(600)),
                 policy, T0.plusSeconds(600)).recoveryCase();
-        Change answered = rules.recordAnswers(c, new Answers("faster", "the credit", "the call"), "customer", policy,
+        CaseChange answered = rules.recordAnswers(c, new Answers("faster", "the credit", "the call"), "customer", policy,
                 T0.plus(Duration.ofHours(3)));
         assertEquals(CaseState.RESOLVED, answered.recoveryCase().state());
         assertTrue(answered.events().stream().noneMatch(OutreachRequested.class::isInstance));
@@ -436,10 +436,10 @@ class RecoveryRulesTest {
         c = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(5))).recoveryCase();
         c = rules.recordRemedy(c, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, "EUR", null, "alice", T0), policy, T0)
                 .recoveryCase();
-        Change paused = rules.pause(c, "customer travelling", "alice", T0.plus(Duration.ofHours(10)));
+        CaseChange paused = rules.pause(c, "customer travelling", "alice", T0.plus(Duration.ofHours(10)));
         assertTrue(paused.timers().contains(TimerOp.cancel(TimerOp.Kind.START)));
         Instant resumedAt = T0.plus(Duration.ofHours(34));
-        Change resumed = rules.resume(paused.recoveryCase(), "alice", policy, resumedAt);
+        CaseChange resumed = rules.resume(paused.recoveryCase(), "alice", policy, resumedAt);
         Instant startAt = T0.plus(Duration.ofHours(48 + 24));
         assertEquals(startAt, resumed.recoveryCase().scheduledStep().orElseThrow().startAt());
         assertTrue(resumed.timers().contains(new TimerOp(TimerOp.Kind.START, startAt, "s3")));
@@ -463,10 +463,10 @@ class RecoveryRulesTest {
         Step apology = c.activeStep().orElseThrow();
         assertEquals(T0.plus(Duration.ofMinutes(30)), apology.warnAt());
         Instant due = T0.plus(Duration.ofHours(1));
-        Change breach = rules.dueReached(c, "s1", custom, due);
+        CaseChange breach = rules.dueReached(c, "s1", custom, due);
         assertTrue(breach.events().stream().noneMatch(RecoveryEscalated.class::isInstance));
         assertTrue(breach.timers().contains(new TimerOp(TimerOp.Kind.ESCALATE, due.plus(Duration.ofMinutes(10)), "s1/0")));
-        Change manager = rules.escalationReached(breach.recoveryCase(), "s1", 0, custom, due.plus(Duration.ofMinutes(10)));
+        CaseChange manager = rules.escalationReached(breach.recoveryCase(), "s1", 0, custom, due.plus(Duration.ofMinutes(10)));
         assertEquals(EscalationLevel.MANAGER, ((RecoveryEscalated) manager.events().get(0)).level());
 
         // the remedy has none of its own: the policy's 75 % warning

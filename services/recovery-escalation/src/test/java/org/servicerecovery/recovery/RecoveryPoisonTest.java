@@ -37,7 +37,7 @@ import io.quarkus.test.junit.QuarkusTest;
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
-class PoisonTest {
+class RecoveryPoisonTest {
 
     private static final String INTAKE_EVENTS = Topic.INTAKE_EVENTS.topicName();
 
@@ -52,7 +52,7 @@ class PoisonTest {
         poisons.put("long-id", TopicWriter.binary(INTAKE_EVENTS, PoisonRecords.withLongId(complaint(run.poison("long-id"), "x"), 3000)));
         poisons.put("garbage", PoisonRecords.garbage(INTAKE_EVENTS, run.poison("garbage")));
         // no time zone: every deadline of the customer's cases would fail to be planned in it
-        poisons.put("zone", TopicWriter.binary(INTAKE_EVENTS, Crm.event(new CustomerUpserted(run.poison("zone"), "Ada", null,
+        poisons.put("zone", TopicWriter.binary(INTAKE_EVENTS, RecoveryCrm.event(new CustomerUpserted(run.poison("zone"), "Ada", null,
                 null, Tier.GOLD, "Mars/Olympus_Mons", "en", ContactChannel.EMAIL, "blue"))));
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(PoisonRun.amid(500,
                 i -> TopicWriter.binary(INTAKE_EVENTS, complaint(run.valid(i), "charged twice")), poisons));
@@ -63,9 +63,9 @@ class PoisonTest {
             writer.sendBinary(INTAKE_EVENTS, complaint(run.poison("zone"), "still waiting"));
         }
 
-        Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> Db.SCHEMA.count(
+        Awaitility.await().atMost(Duration.ofSeconds(120)).until(() -> RecoveryDb.SCHEMA.count(
                 "SELECT count(*) FROM recovery_case WHERE customer_id LIKE ?", run.validCustomers()) == 500);
-        assertEquals(500, Db.SCHEMA.count("SELECT count(DISTINCT customer_id) FROM recovery_case WHERE customer_id LIKE ?",
+        assertEquals(500, RecoveryDb.SCHEMA.count("SELECT count(DISTINCT customer_id) FROM recovery_case WHERE customer_id LIKE ?",
                 run.validCustomers()), "one case per valid complaint");
 
         Map<String, String> reasons = run.assertOnlyPoisonDeadLettered(
@@ -73,16 +73,16 @@ class PoisonTest {
         assertTrue(reasons.get(run.poison("zone")).contains("Mars/Olympus_Mons"), reasons.get(run.poison("zone")));
 
         // the refused customer's later complaint opens a case, planned in the policy's zone
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> Db.SCHEMA.count(
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> RecoveryDb.SCHEMA.count(
                 "SELECT count(*) FROM recovery_case WHERE customer_id = ?", run.poison("zone")) == 1);
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM customer WHERE customer_id = ?", run.poison("zone")));
+        assertEquals(0, RecoveryDb.SCHEMA.count("SELECT count(*) FROM customer WHERE customer_id = ?", run.poison("zone")));
         // a lone surrogate is no poison here: stored with U+003F in its place, the complaint opens its case
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", run.odd("surrogate")));
+        assertEquals(1, RecoveryDb.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", run.odd("surrogate")));
     }
 
 
     private static CloudEvent complaint(String customer, String summary) {
-        return Crm.event(new ComplaintFiled(customer, "cmp-" + UUID.randomUUID(), Channel.PHONE, "billing",
-                Severity.MEDIUM, summary, Crm.utc(java.time.Instant.now())));
+        return RecoveryCrm.event(new ComplaintFiled(customer, "cmp-" + UUID.randomUUID(), Channel.PHONE, "billing",
+                Severity.MEDIUM, summary, RecoveryCrm.utc(java.time.Instant.now())));
     }
 }

@@ -27,18 +27,18 @@ import io.restassured.RestAssured;
 /** Dead letters and metrics: what operators and the chart's dashboard rely on. */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
-class OperationsTest {
+class RecoveryOperationsTest {
 
     @Inject
-    TestClock clock;
+    RecoveryTestClock clock;
 
     @Test
     void aRecordThatCannotBeReadGoesToTheDeadLetterTopicAndTheConsumerCarriesOn() {
-        Crm crm = new Crm();
+        RecoveryCrm crm = new RecoveryCrm();
         try (TopicWriter writer = new TopicWriter()) {
             writer.sendRaw(Topic.INTAKE_EVENTS.topicName(), crm.customer, "{not an event".getBytes(StandardCharsets.UTF_8));
         }
-        Crm.send(Topic.INTAKE_EVENTS, crm.complaint(Severity.LOW, "late reply", clock.instant()));
+        RecoveryCrm.send(Topic.INTAKE_EVENTS, crm.complaint(Severity.LOW, "late reply", clock.instant()));
         try (TopicReader dlq = new TopicReader(Topic.RECOVERY_ESCALATION_DLQ.topicName())) {
             var dead = dlq.readUntil(records -> records.stream().anyMatch(r -> crm.customer.equals(r.key())),
                     Duration.ofSeconds(20)).stream().filter(r -> crm.customer.equals(r.key())).toList();
@@ -50,17 +50,17 @@ class OperationsTest {
 
     @Test
     void casesOpenStepsOverdueAndEscalationsArePublished() {
-        Crm crm = new Crm();
+        RecoveryCrm crm = new RecoveryCrm();
         Instant now = clock.instant();
         double escalationsBefore = metric("escalations_total");
-        Crm.send(Topic.INTAKE_EVENTS, crm.upserted("Olga", "en", ContactChannel.EMAIL, "ops"),
+        RecoveryCrm.send(Topic.INTAKE_EVENTS, crm.upserted("Olga", "en", ContactChannel.EMAIL, "ops"),
                 crm.complaint(Severity.CRITICAL, "outage", now));
         String caseId = RecoveryFlowTest.awaitCase(crm);
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("cases_open{severity=\"critical\"") >= 1);
 
         clock.advance(Duration.ofMinutes(16)); // the critical apology's 15 minutes are over
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "SUPERVISOR".equals(
-                Db.SCHEMA.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
+                RecoveryDb.SCHEMA.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("steps_overdue") >= 1);
         assertTrue(metric("escalations_total") >= escalationsBefore + 1);
     }

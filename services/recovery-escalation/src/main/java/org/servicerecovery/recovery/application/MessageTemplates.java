@@ -1,4 +1,4 @@
-package org.servicerecovery.recovery.messaging;
+package org.servicerecovery.recovery.application;
 
 import java.util.Locale;
 import java.util.Set;

@@ -1,4 +1,4 @@
-package org.servicerecovery.recovery.messaging;
+package org.servicerecovery.recovery.application;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -12,7 +12,7 @@ import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.events.Topic;
-import org.servicerecovery.recovery.domain.Change;
+import org.servicerecovery.recovery.domain.CaseChange;
 import org.servicerecovery.recovery.persistence.CaseStore;
 import org.servicerecovery.recovery.persistence.CaseTimers;
 import org.servicerecovery.reliability.outbox.Outbox;
@@ -20,33 +20,33 @@ import org.servicerecovery.reliability.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Commits {@link Change}s in the caller's transaction: the case row, its timeline, its timers and its events. A batch
+ * Commits {@link CaseChange}s in the caller's transaction: the case row, its timeline, its timers and its events. A batch
  * of inbound events saves each case row at once (a later event of the batch may read it) and writes the timelines,
  * timers and events of all its changes at the end, with one statement each.
  */
 @ApplicationScoped
-public class ChangeWriter {
+class CaseChangeWriter {
 
     /** A change whose case row is saved and whose timeline, timers and events are still to be written. */
-    public record Staged(Change change, Instant now) {
+    record Staged(CaseChange change, Instant now) {
     }
 
     private final CaseStore store;
     private final CaseTimers timers;
     private final Outbox outbox;
 
-    ChangeWriter(CaseStore store, CaseTimers timers, Outbox outbox) {
+    CaseChangeWriter(CaseStore store, CaseTimers timers, Outbox outbox) {
         this.store = store;
         this.timers = timers;
         this.outbox = outbox;
     }
 
-    public Uni<Change> write(Change change, Instant now) {
+    public Uni<CaseChange> write(CaseChange change, Instant now) {
         return stage(change, now).chain(staged -> writeRest(List.of(staged))).replaceWith(change);
     }
 
     /** Saves the case row. */
-    public Uni<Staged> stage(Change change, Instant now) {
+    public Uni<Staged> stage(CaseChange change, Instant now) {
         Uni<Void> saved = change.created()
                 ? store.insert(change.recoveryCase(), now)
                 : store.update(change.recoveryCase(), now);

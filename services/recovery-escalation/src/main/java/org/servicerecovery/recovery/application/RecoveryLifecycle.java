@@ -1,4 +1,4 @@
-package org.servicerecovery.recovery.messaging;
+package org.servicerecovery.recovery.application;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -26,8 +26,8 @@ import org.servicerecovery.events.domain.PromiseMissRetracted;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.RecoveryTrigger;
 import org.servicerecovery.recovery.domain.Answers;
+import org.servicerecovery.recovery.domain.CaseChange;
 import org.servicerecovery.recovery.domain.CaseState;
-import org.servicerecovery.recovery.domain.Change;
 import org.servicerecovery.recovery.domain.Customer;
 import org.servicerecovery.recovery.domain.Policy;
 import org.servicerecovery.recovery.domain.RecoveryCase;
@@ -35,22 +35,24 @@ import org.servicerecovery.recovery.domain.RecoveryRules;
 import org.servicerecovery.recovery.domain.TimerOp;
 import org.servicerecovery.recovery.domain.Trigger;
 import org.servicerecovery.recovery.persistence.CaseStore;
-import org.servicerecovery.recovery.persistence.FirstDeliveries;
 import org.servicerecovery.recovery.persistence.PolicyCatalog;
 import org.servicerecovery.reliability.InOrder;
 
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Everything that happens to cases without an agent: inbound events, a polled batch of them in one transaction (once
- * per event, via the idempotent-consumer records), and fired timers (inside the timer's own transaction). Each returns
- * the domain events it committed, for the metrics.
+ * Everything that happens to cases without an agent: the first deliveries of a polled batch of inbound events, in the
+ * transaction of the consumer's unit of work, and fired timers, in the timer's own transaction. Each returns the domain
+ * events it committed, for the metrics.
  */
 @ApplicationScoped
 public class RecoveryLifecycle {
 
-    static final String CONSUMER = "recovery-escalation";
+    /**
+     * The inbound consumer's name: its idempotent-consumer records and the scope of its customer locks, which agent
+     * actions take too ({@link CaseCommands}).
+     */
+    public static final String CONSUMER = "recovery-escalation";
 
     /**
      * What the events of one transaction share: the current policy (read once), the customers and their latest cases
@@ -60,7 +62,7 @@ public class RecoveryLifecycle {
         final Uni<Policy> current;
         final Map<String, Customer> customers;
         final Map<String, RecoveryCase> latestCases;
-        final List<ChangeWriter.Staged> staged = new ArrayList<>();
+        final List<CaseChangeWriter.Staged> staged = new ArrayList<>();
 
         Batch(Uni<Policy> current, Map<String, Customer> customers, Map<String, RecoveryCase> latestCases) {
             this.current = current;
@@ -68,7 +70,7 @@ public class RecoveryLifecycle {
             this.latestCases = new HashMap<>(latestCases);
         }
 
-        void add(ChangeWriter.Staged change) {
+        void add(CaseChangeWriter.Staged change) {
             staged.add(change);
             RecoveryCase changed = change.change().recoveryCase();
             latestCases.merge(changed.customer().id(), changed,
@@ -79,52 +81,59 @@ public class RecoveryLifecycle {
     private final RecoveryRules rules;
     private final CaseStore store;
     private final PolicyCatalog policies;
-    private final ChangeWriter writer;
-    private final FirstDeliveries firstDeliveries;
+    private final CaseChangeWriter writer;
     private final Clock clock;
 
-    RecoveryLifecycle(RecoveryRules rules, CaseStore store, PolicyCatalog policies, ChangeWriter writer,
-                      FirstDeliveries firstDeliveries, Clock clock) {
+    RecoveryLifecycle(RecoveryRules rules, CaseStore store, PolicyCatalog policies, CaseChangeWriter writer,
+                      Clock clock) {
         this.rules = rules;
         this.store = store;
         this.policies = policies;
         this.writer = writer;
-        this.firstDeliveries = firstDeliveries;
         this.clock = clock;
     }
 
     /**
-     * Events from intake.events and promise.events, applied in their order; a redelivery, also a second copy in the
-     * same list, changes nothing. The customers' locks are taken first, all at once, so a batch never waits for one
-     * while holding a case another batch needs.
+     * The unit of work of the inbound consumer ({@code CustomerUnitOfWork}), inside its transaction: the batch's
+     * customers are locked and {@code firstDeliveries} holds only the events this consumer had not seen, in their
+     * order. The customers and their latest cases are read once for the whole batch.
      */
-    @WithTransaction
-    public Uni<List<CustomerEvent>> apply(List<CloudEvent> events) {
-        return Uni.createFrom().item(() -> events.stream().map(EventData::read).toList())
+    public Uni<List<CustomerEvent>> applyFirstDeliveries(List<CloudEvent> firstDeliveries) {
+        return Uni.createFrom().item(() -> firstDeliveries.stream().map(RecoveryLifecycle::read).toList())
                 .chain(data -> {
                     Set<String> customers = data.stream().map(CustomerEvent::customerId).filter(Objects::nonNull)
                             .collect(Collectors.toSet());
                     // Only a failure can open or join a case: other events leave the customers' cases unlocked.
                     Set<String> failing = data.stream().filter(RecoveryLifecycle::mayOpenACase)
                             .map(CustomerEvent::customerId).filter(Objects::nonNull).collect(Collectors.toSet());
-                    return store.lockCustomers(customers)
-                            .chain(() -> firstDeliveries.of(CONSUMER, events))
-                            .chain(first -> store.customers(customers).chain(known -> store.latestOf(failing)
-                                    .chain(latest -> applyFirst(events, data, first,
-                                            new Batch(policies.current().memoize().indefinitely(), known, latest)))));
+                    return store.customers(customers).chain(known -> store.latestOf(failing)
+                            .chain(latest -> applyInOrder(firstDeliveries, data,
+                                    new Batch(policies.current().memoize().indefinitely(), known, latest))));
                 });
+    }
+
+    /**
+     * The unit locks the event's subject: an event about another customer than its subject would change that
+     * customer unlocked, so it is refused (and dead-lettered on its own).
+     */
+    private static CustomerEvent read(CloudEvent event) {
+        CustomerEvent data = EventData.read(event);
+        if (!Objects.equals(data.customerId(), event.subject())) {
+            throw new IllegalArgumentException("event " + event.id() + " is about customer " + data.customerId()
+                    + " but its subject is " + event.subject());
+        }
+        return data;
     }
 
     private static boolean mayOpenACase(CustomerEvent event) {
         return event instanceof ComplaintFiled || event instanceof PromiseMissed || event instanceof FeedbackReceived;
     }
 
-    private Uni<List<CustomerEvent>> applyFirst(List<CloudEvent> events, List<CustomerEvent> data, List<Boolean> first,
-                                                Batch batch) {
-        List<Integer> firstDelivered = IntStream.range(0, events.size()).filter(first::get).boxed().toList();
-        return InOrder.forEach(firstDelivered, i -> dispatch(events.get(i), data.get(i), clock.instant(), batch))
+    private Uni<List<CustomerEvent>> applyInOrder(List<CloudEvent> events, List<CustomerEvent> data, Batch batch) {
+        return InOrder.forEach(IntStream.range(0, events.size()).boxed().toList(),
+                        i -> dispatch(events.get(i), data.get(i), clock.instant(), batch))
                 .chain(() -> writer.writeRest(batch.staged)).map(ignored -> batch.staged.stream()
-                .flatMap(staged -> staged.change().events().stream()).toList());
+                        .flatMap(staged -> staged.change().events().stream()).toList());
     }
 
     /** Runs inside the transaction of the firing timer. */
@@ -134,14 +143,14 @@ public class RecoveryLifecycle {
                 ? Uni.createFrom().item(List.<CustomerEvent>of())
                 : policies.version(found.get().policyVersion()).chain(policy -> {
                     RecoveryCase c = found.get();
-                    Change change = switch (kind) {
+                    CaseChange change = switch (kind) {
                         case START -> rules.startReached(c, payload, policy, now);
                         case WARN -> rules.warningReached(c, payload, now);
                         case DUE -> rules.dueReached(c, payload, policy, now);
                         case ESCALATE -> rules.escalationReached(c, payload.substring(0, payload.indexOf('/')),
                                 Integer.parseInt(payload.substring(payload.indexOf('/') + 1)), policy, now);
                     };
-                    return writer.write(change, now).map(Change::events);
+                    return writer.write(change, now).map(CaseChange::events);
                 }));
     }
 
@@ -216,7 +225,7 @@ public class RecoveryLifecycle {
                 : stage(rules.missRetracted(found.get(), retracted.promiseId(), retracted.reason(), now), now, batch));
     }
 
-    /** The customer's lock and its latest case are already held (see {@link #apply(List)}). */
+    /** The customer's lock and its latest case are already held (see {@link #applyFirstDeliveries(List)}). */
     private Uni<Void> open(String customerId, Trigger trigger, Instant now, Batch batch) {
         return batch.current
                 .map(policy -> rules.open(trigger, batch.customers.getOrDefault(customerId, Customer.unknown(customerId)),
@@ -225,7 +234,7 @@ public class RecoveryLifecycle {
     }
 
     /** Saves the case row now, for the batch's later events; the rest is written at the end of the batch. */
-    private Uni<Void> stage(Change change, Instant now, Batch batch) {
+    private Uni<Void> stage(CaseChange change, Instant now, Batch batch) {
         return writer.stage(change, now).invoke(batch::add).replaceWithVoid();
     }
 }

@@ -1,4 +1,4 @@
-package org.servicerecovery.recovery.messaging;
+package org.servicerecovery.recovery.application;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -25,13 +25,13 @@ import io.smallrye.mutiny.Uni;
 @Path("/api/v1/reports/sla")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed({Roles.AGENT, Roles.SUPERVISOR, Roles.ADMIN})
-public class ReportResource {
+public class SlaReportResource {
 
     private final CaseQueries queries;
     private final JsonWebToken token;
     private final Clock clock;
 
-    public ReportResource(CaseQueries queries, JsonWebToken token, Clock clock) {
+    public SlaReportResource(CaseQueries queries, JsonWebToken token, Clock clock) {
         this.queries = queries;
         this.token = token;
         this.clock = clock;

@@ -27,7 +27,7 @@ import org.servicerecovery.testing.TopicReader;
 import org.servicerecovery.testing.TopicWriter;
 
 /** One customer and the events about them, as intake and promise-tracking publish them. */
-final class Crm {
+final class RecoveryCrm {
 
     static final String SOURCE = "https://crm.test/tenants/acme";
 

@@ -21,7 +21,7 @@ import org.servicerecovery.events.crm.ComplaintFiled;
 import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
-import org.servicerecovery.recovery.messaging.IntakeConsumer;
+import org.servicerecovery.recovery.messaging.IntakeAndPromiseEventsConsumer;
 import org.servicerecovery.testing.PolledBatch;
 import org.servicerecovery.testing.RealInfrastructure;
 import org.servicerecovery.testing.TopicReader;
@@ -37,22 +37,22 @@ import io.quarkus.vertx.VertxContextSupport;
  */
 @QuarkusTest
 @WithTestResource(value = RealInfrastructure.class, scope = TestResourceScope.GLOBAL)
-class BatchTest {
+class RecoveryBatchTest {
 
     private static final TopicPartition PARTITION = new TopicPartition(Topic.INTAKE_EVENTS.topicName(), 0);
 
     @Inject
-    IntakeConsumer consumer;
+    IntakeAndPromiseEventsConsumer consumer;
 
     @Inject
-    TestClock clock;
+    RecoveryTestClock clock;
 
     private long offset = 1_000_000_000L + System.nanoTime() % 1_000_000;
 
     @Test
     void twoEventsOfOneCustomerInOneBatchApplyInOrder() throws Throwable {
-        Crm crm = new Crm();
-        Crm other = new Crm();
+        RecoveryCrm crm = new RecoveryCrm();
+        RecoveryCrm other = new RecoveryCrm();
         CloudEvent first = crm.complaint(Severity.LOW, "late reply", clock.instant());
         CloudEvent second = crm.complaint(Severity.LOW, "and rude", clock.instant());
         consume(crm.upserted("Ida", "en", ContactChannel.EMAIL, "batch"), first,
@@ -61,35 +61,35 @@ class BatchTest {
         String caseId = RecoveryFlowTest.awaitCase(crm);
         RecoveryFlowTest.awaitCase(other);
         // the customer.upserted earlier in the batch is seen by the complaint after it
-        assertEquals("batch", Db.SCHEMA.text("SELECT team FROM recovery_case WHERE id = ?", caseId));
+        assertEquals("batch", RecoveryDb.SCHEMA.text("SELECT team FROM recovery_case WHERE id = ?", caseId));
         // the first complaint opened the case, the second (after it) was attached to it; the copy changed nothing
-        RecoveryCaseOpened opened = Crm.data(crm.records(Topic.RECOVERY_EVENTS, 1).get(0), RecoveryCaseOpened.class);
+        RecoveryCaseOpened opened = RecoveryCrm.data(crm.records(Topic.RECOVERY_EVENTS, 1).get(0), RecoveryCaseOpened.class);
         assertEquals(ref(first), opened.triggerRef());
         assertEquals("case-opened,failure-attached", openedThenAttached(caseId));
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND detail LIKE ?",
+        assertEquals(1, RecoveryDb.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND detail LIKE ?",
                 caseId, "%" + ref(second) + "%"));
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
+        assertEquals(1, RecoveryDb.SCHEMA.count("SELECT count(*) FROM recovery_case WHERE customer_id = ?", crm.customer));
     }
 
     @Test
     void aMissAndItsRetractionInOneBatchWithdrawTheCaseTheBatchOpened() throws Throwable {
-        Crm crm = new Crm();
+        RecoveryCrm crm = new RecoveryCrm();
         Instant now = clock.instant();
         Instant due = now.minusSeconds(60);
         consume(crm.missed("batch", "call back", due, now), crm.missRetracted("batch", due, due.minusSeconds(10), now));
 
         String caseId = RecoveryFlowTest.awaitCase(crm);
         // one transaction: the case is never seen open; the retraction found it in the batch, not in the table
-        assertEquals("RESOLVED", Db.SCHEMA.text("SELECT state FROM recovery_case WHERE id = ?", caseId));
-        assertEquals(1, Db.SCHEMA.count(
+        assertEquals("RESOLVED", RecoveryDb.SCHEMA.text("SELECT state FROM recovery_case WHERE id = ?", caseId));
+        assertEquals(1, RecoveryDb.SCHEMA.count(
                 "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'miss-retracted'", caseId));
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId));
+        assertEquals(0, RecoveryDb.SCHEMA.count("SELECT count(*) FROM timer WHERE owner_id = ?", caseId));
     }
 
     @Test
     void aPoisonRecordInTheMiddleIsDeadLetteredAloneAndTheOthersApplyInOrder() throws Throwable {
-        Crm crm = new Crm();
-        Crm other = new Crm();
+        RecoveryCrm crm = new RecoveryCrm();
+        RecoveryCrm other = new RecoveryCrm();
         CloudEvent first = crm.complaint(Severity.LOW, "late reply", clock.instant());
         // PostgreSQL refuses a NUL character in text: valid JSON, valid event, but its transaction fails
         CloudEvent poison = crm.complaint(Severity.LOW, "bad \u0000 byte", clock.instant());
@@ -99,12 +99,12 @@ class BatchTest {
 
         String caseId = RecoveryFlowTest.awaitCase(crm);
         RecoveryFlowTest.awaitCase(other);
-        RecoveryCaseOpened opened = Crm.data(crm.records(Topic.RECOVERY_EVENTS, 1).get(0), RecoveryCaseOpened.class);
+        RecoveryCaseOpened opened = RecoveryCrm.data(crm.records(Topic.RECOVERY_EVENTS, 1).get(0), RecoveryCaseOpened.class);
         assertEquals(ref(first), opened.triggerRef());
         assertEquals("case-opened,failure-attached", openedThenAttached(caseId));
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND detail LIKE ?",
+        assertEquals(1, RecoveryDb.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND detail LIKE ?",
                 caseId, "%" + ref(second) + "%"));
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND detail LIKE ?",
+        assertEquals(0, RecoveryDb.SCHEMA.count("SELECT count(*) FROM case_timeline WHERE case_id = ? AND detail LIKE ?",
                 caseId, "%" + ref(poison) + "%"));
 
         try (TopicReader dlq = new TopicReader(Topic.RECOVERY_ESCALATION_DLQ.topicName())) {
@@ -128,9 +128,9 @@ class BatchTest {
     }
 
     private static String openedThenAttached(String caseId) {
-        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> Db.SCHEMA.count(
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> RecoveryDb.SCHEMA.count(
                 "SELECT count(*) FROM case_timeline WHERE case_id = ? AND type = 'failure-attached'", caseId) == 1);
-        return Db.SCHEMA.text("""
+        return RecoveryDb.SCHEMA.text("""
                 SELECT string_agg(type, ',' ORDER BY id) FROM case_timeline
                 WHERE case_id = ? AND type IN ('case-opened', 'failure-attached')""", caseId);
     }
