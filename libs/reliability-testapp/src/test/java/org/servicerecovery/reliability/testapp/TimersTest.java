@@ -83,6 +83,17 @@ class TimersTest {
     }
 
     @Test
+    void aSerializationFailureRetriesTheBatchWithoutCostingAnAttempt() throws Throwable {
+        String id = "t-" + UUID.randomUUID();
+        double failuresBefore = registry.get("timers.failures").tag("kind", EffectTimerHandler.KIND).counter().count();
+        schedule(id, Instant.now(), "serialization-failure-once");
+
+        Awaitility.await().atMost(Duration.ofSeconds(15)).until(() -> effectsOf(id) == 1);
+        assertEquals(failuresBefore, registry.get("timers.failures").tag("kind", EffectTimerHandler.KIND).counter().count());
+        holdsFor(Duration.ofMillis(300), () -> effectsOf(id) == 1);
+    }
+
+    @Test
     void aTimerFailingAmongManyFiredTogetherHoldsBackOnlyItself() throws Throwable {
         String prefix = "together-" + UUID.randomUUID();
         Instant due = Instant.now().plusMillis(300);
@@ -181,7 +192,8 @@ class TimersTest {
             assertEquals(0.0, registry.get("timers.parked").tag("kind", kind).counter().count(), kind);
         }
         // PostgreSQL reports a backend's statistics within about a second of its going idle.
-        holdsFor(Duration.ofSeconds(2), () -> deadlocks() == deadlocksBefore);
+        Awaitility.await("no deadlock reported by PostgreSQL").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(7))
+                .until(() -> deadlocks() == deadlocksBefore);
     }
 
     private static long deadlocks() {
