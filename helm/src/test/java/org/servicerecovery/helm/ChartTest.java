@@ -301,6 +301,29 @@ class ChartTest {
         }
     }
 
+    /**
+     * Every replica reports the same value for a gauge counted over the database (scope="database"): summed over two
+     * replicas it would double, so dashboards and alerts take the max.
+     */
+    @Test
+    void gaugesOfTheDatabaseAreNeverSummedOverReplicas() throws IOException {
+        Pattern databaseGauge = Pattern.compile("\\b(promises_pending|cases_open|steps_overdue|timers_pending|outbox_backlog"
+                + "|outbox_oldest_age_seconds|outbox_parked_rows|outbox_seconds_since_progress)\\b");
+        String json = (String) entry(production.get("ConfigMap", "sr-service-recovery-dashboard"), "data", "service-recovery.json");
+        List<String> exprs = new java.util.ArrayList<>();
+        new ObjectMapper().readTree(json).findValuesAsText("expr").forEach(exprs::add);
+        List<Map<String, Object>> groups = at(production.ofKind("PrometheusRule").get(0), "spec.groups");
+        for (Map<String, Object> group : groups) {
+            List<Map<String, Object>> rules = at(group, "rules");
+            rules.forEach(rule -> exprs.add((String) rule.get("expr")));
+        }
+        List<String> reading = exprs.stream().filter(expr -> databaseGauge.matcher(expr).find()).toList();
+        assertTrue(reading.size() >= 8, reading.toString());
+        for (String expr : reading) {
+            assertTrue(expr.strip().startsWith("max") && !expr.contains("sum"), expr);
+        }
+    }
+
     @Test
     void serviceMonitorScrapesQuarkusMetrics() {
         Map<String, Object> sm = production.ofKind("ServiceMonitor").get(0);

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +23,10 @@ import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CloudEvents;
 import org.servicerecovery.events.DeadLetterHeaders;
 import org.servicerecovery.events.EventData;
+import org.servicerecovery.events.EventType;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.CommitmentMade;
+import org.servicerecovery.testing.Metrics;
 import org.servicerecovery.testing.RealInfrastructure;
 import org.servicerecovery.testing.SharedInfrastructure;
 import org.servicerecovery.testing.TopicReader;
@@ -80,6 +83,22 @@ class KafkaIntakeTest {
                 "duplicate counter");
         assertTrue(metrics.contains("intake_events_total{channel=\"kafka\",outcome=\"accepted\",type=\"feedback.received\"}"),
                 "accepted counter");
+    }
+
+    /** Every series exists from the start, so that an increase()-based alert sees the first event of its kind. */
+    @Test
+    void countersExistFromTheStart() {
+        Metrics metrics = Metrics.scrape();
+        for (String outcome : List.of("accepted", "duplicate", "rejected")) {
+            for (String channel : List.of("kafka", "rest")) {
+                metrics.value("intake_events_total{channel=\"" + channel + "\",outcome=\"" + outcome + "\",type=\"unknown\"}");
+                Arrays.stream(EventType.values()).filter(EventType::inbound).forEach(type -> metrics.value(
+                        "intake_events_total{channel=\"" + channel + "\",outcome=\"" + outcome + "\",type=\"" + type.type() + "\"}"));
+            }
+        }
+        metrics.value("dead_letters_replayed_total{topic=\"" + Topic.CRM_EVENTS_DLQ.topicName() + "\"}");
+        metrics.value("outbox_parked_total");
+        metrics.value("outbox_backlog{scope=\"database\"}");
     }
 
     @Test

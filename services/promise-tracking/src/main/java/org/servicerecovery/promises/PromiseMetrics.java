@@ -13,6 +13,7 @@ import org.servicerecovery.events.domain.PromiseKept;
 import org.servicerecovery.events.domain.PromiseMissed;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
@@ -23,7 +24,8 @@ import io.vertx.mutiny.sqlclient.Pool;
 /**
  * promises_pending, promises_missed_total, promises_kept_total and promises_miss_lateness_seconds (due time to the
  * timer's transaction, histogram). The pending gauge is recounted periodically from the database, so it is right for
- * every replica and after restarts.
+ * every replica and after restarts; every replica reports the same count, labelled {@code scope="database"} so that
+ * dashboards take the max over replicas, not the sum.
  */
 @ApplicationScoped
 public class PromiseMetrics {
@@ -46,7 +48,8 @@ public class PromiseMetrics {
                 .register(registry);
         this.missLateness = Timer.builder("promises.miss.lateness").publishPercentileHistogram()
                 .description("from a promise's due time to the transaction that reports it missed").register(registry);
-        registry.gauge("promises.pending", pending);
+        Gauge.builder("promises.pending", pending, AtomicLong::get).tag("scope", "database")
+                .description("promises waiting for their fulfilment or deadline").register(registry);
         this.pool = pool;
         this.vertx = vertx;
         this.refresh = config.pendingGaugeRefresh();

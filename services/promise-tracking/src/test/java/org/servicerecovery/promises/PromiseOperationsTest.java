@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import jakarta.inject.Inject;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.DeadLetterHeaders;
 import org.servicerecovery.events.Topic;
+import org.servicerecovery.promises.persistence.PromiseTimers;
+import org.servicerecovery.testing.Metrics;
 import org.servicerecovery.testing.RealInfrastructure;
 import org.servicerecovery.testing.TopicReader;
 import org.servicerecovery.testing.TopicWriter;
@@ -63,7 +66,7 @@ class PromiseOperationsTest {
         Instant now = clock.instant();
         CommitmentCrm.send(crm.made(now, now.plus(Duration.ofMinutes(30))));
         PromiseLifecycleTest.awaitState(crm, "PENDING");
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("promises_pending ") >= 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("promises_pending{") >= 1);
         double missedBefore = metric("promises_missed_total ");
 
         clock.advance(Duration.ofMinutes(31));
@@ -72,6 +75,23 @@ class PromiseOperationsTest {
         String metrics = RestAssured.get("/q/metrics").asString();
         assertTrue(metrics.contains("promises_kept_total "), "kept counter");
         assertTrue(metrics.contains("promises_miss_lateness_seconds_bucket{"), "lateness histogram");
+    }
+
+    /** Counters exist from the start so that increase()-based alerts see their first increment. */
+    @Test
+    void countersExistFromTheStartAndDatabaseGaugesAreLabelledAsSuch() {
+        Metrics metrics = Metrics.scrape();
+        for (String kind : List.of(PromiseTimers.DUE, PromiseTimers.AT_RISK)) {
+            metrics.value("timers_fired_total{kind=\"" + kind + "\"}");
+            metrics.value("timers_failures_total{kind=\"" + kind + "\"}");
+            assertEquals(0.0, metrics.value("timers_parked_total{kind=\"" + kind + "\"}"), kind);
+        }
+        metrics.value("promises_missed_total");
+        metrics.value("outbox_parked_total");
+        metrics.value("dead_letters_replayed_total{topic=\"" + Topic.PROMISE_TRACKING_DLQ.topicName() + "\"}");
+        for (String gauge : List.of("promises_pending", "timers_pending", "outbox_backlog", "outbox_parked_rows")) {
+            metrics.value(gauge + "{scope=\"database\"}");
+        }
     }
 
     private static double metric(String prefix) {

@@ -25,7 +25,8 @@ import io.vertx.mutiny.sqlclient.Row;
 
 /**
  * What the chart's dashboard and alerts read: cases_open{severity}, steps_overdue (gauges, recounted periodically from
- * the database so every replica reports the same truth, also after restarts) and escalations_total.
+ * the database so every replica reports the same truth, also after restarts, labelled {@code scope="database"} so that
+ * dashboards take the max over replicas, not the sum) and escalations_total.
  */
 @ApplicationScoped
 public class RecoveryMetrics {
@@ -47,10 +48,10 @@ public class RecoveryMetrics {
             AtomicLong count = new AtomicLong();
             open.put(severity, count);
             Gauge.builder("cases.open", count, AtomicLong::get).description("recovery cases not resolved")
-                    .tag("severity", severity.name().toLowerCase(Locale.ROOT)).register(registry);
+                    .tag("severity", severity.name().toLowerCase(Locale.ROOT)).tag("scope", "database").register(registry);
         }
         Gauge.builder("steps.overdue", overdue, AtomicLong::get).description("running steps past their deadline")
-                .register(registry);
+                .tag("scope", "database").register(registry);
         this.pool = pool;
         this.vertx = vertx;
         this.config = config;

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
 
 import jakarta.inject.Inject;
 
@@ -15,6 +17,8 @@ import org.servicerecovery.events.DeadLetterHeaders;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.Severity;
+import org.servicerecovery.recovery.domain.TimerOp;
+import org.servicerecovery.testing.Metrics;
 import org.servicerecovery.testing.RealInfrastructure;
 import org.servicerecovery.testing.TopicReader;
 import org.servicerecovery.testing.TopicWriter;
@@ -56,13 +60,32 @@ class RecoveryOperationsTest {
         RecoveryCrm.send(Topic.INTAKE_EVENTS, crm.upserted("Olga", "en", ContactChannel.EMAIL, "ops"),
                 crm.complaint(Severity.CRITICAL, "outage", now));
         String caseId = RecoveryFlowTest.awaitCase(crm);
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("cases_open{severity=\"critical\"") >= 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("cases_open{scope=\"database\",severity=\"critical\"") >= 1);
 
         clock.advance(Duration.ofMinutes(16)); // the critical apology's 15 minutes are over
         Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> "SUPERVISOR".equals(
                 RecoveryDb.SCHEMA.text("SELECT escalation FROM recovery_case WHERE id = ?", caseId)));
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> metric("steps_overdue") >= 1);
         assertTrue(metric("escalations_total") >= escalationsBefore + 1);
+    }
+
+    /** Counters exist from the start so that increase()-based alerts see their first increment. */
+    @Test
+    void countersExistFromTheStartAndDatabaseGaugesAreLabelledAsSuch() {
+        Metrics metrics = Metrics.scrape();
+        for (TimerOp.Kind kind : TimerOp.Kind.values()) {
+            metrics.value("timers_fired_total{kind=\"" + kind.id() + "\"}");
+            metrics.value("timers_failures_total{kind=\"" + kind.id() + "\"}");
+            assertEquals(0.0, metrics.value("timers_parked_total{kind=\"" + kind.id() + "\"}"), kind.id());
+        }
+        metrics.value("escalations_total");
+        metrics.value("dead_letters_replayed_total{topic=\"" + Topic.RECOVERY_ESCALATION_DLQ.topicName() + "\"}");
+        for (Severity severity : Severity.values()) {
+            metrics.value("cases_open{scope=\"database\",severity=\"" + severity.name().toLowerCase(Locale.ROOT) + "\"}");
+        }
+        for (String gauge : List.of("steps_overdue", "timers_pending", "outbox_backlog", "outbox_parked_rows")) {
+            metrics.value(gauge + "{scope=\"database\"}");
+        }
     }
 
     /** The sum of the samples whose line starts with {@code prefix} (name, optionally with the first label). */

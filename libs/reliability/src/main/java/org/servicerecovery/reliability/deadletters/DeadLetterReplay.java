@@ -32,6 +32,7 @@ import org.servicerecovery.reliability.deadletters.ReplayLog.Parked;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 
 /**
  * Lists the service's dead letters and re-publishes them to the topic they came from, exactly as they were there: the
@@ -39,8 +40,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * the same partition while the topic still has it (otherwise the key picks one). Every replayed dead letter is written
  * to the replay log, and one found there is not replayed again unless forced. Consumers are idempotent on the event's
  * (source, id), so a record that did get applied later, or that every consumer of a shared topic sees again, changes
- * nothing.
+ * nothing. Created at start-up, so that {@code dead_letters_replayed_total} exists at zero before the first replay.
  */
+@Startup
 @ApplicationScoped
 public class DeadLetterReplay {
 

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -54,10 +55,16 @@ public class OutboxProgress {
         // existed before it.
         this.parkedTotal = Counter.builder("outbox.parked")
                 .description("outbox rows Kafka refused for good and the relay parked").register(registry);
-        registry.gauge("outbox.backlog", backlog);
-        registry.gauge("outbox.oldest.age.seconds", oldestAgeSeconds);
-        registry.gauge("outbox.parked.rows", parked);
-        registry.gauge("outbox.seconds.since.progress", this, OutboxProgress::secondsSinceProgress);
+        // What the database holds, the same in every replica: scope="database" tells dashboards and alerts to take
+        // the max over replicas, not the sum.
+        Gauge.builder("outbox.backlog", backlog, AtomicLong::get).tag("scope", "database")
+                .description("outbox rows waiting to be published").register(registry);
+        Gauge.builder("outbox.oldest.age.seconds", oldestAgeSeconds, AtomicLong::get).tag("scope", "database")
+                .description("age of the oldest unpublished outbox row").register(registry);
+        Gauge.builder("outbox.parked.rows", parked, AtomicLong::get).tag("scope", "database")
+                .description("outbox rows parked because Kafka refused them for good").register(registry);
+        Gauge.builder("outbox.seconds.since.progress", this, OutboxProgress::secondsSinceProgress).tag("scope", "database")
+                .description("seconds since the outbox's oldest row last changed while rows wait").register(registry);
     }
 
     void start(@Observes StartupEvent startup) {

@@ -7,12 +7,15 @@ import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.reactive.mutiny.Mutiny;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -21,8 +24,9 @@ import io.smallrye.mutiny.Uni;
 import org.servicerecovery.reliability.InOrder;
 
 /**
- * One transaction per batch: claim due timers ({@code FOR UPDATE SKIP LOCKED}, so replicas never fire the same one),
- * delete them and run their handlers. The deletes, the handlers' writes and their outbox events commit together.
+ * One transaction per batch: claim due timers together with their owners (no two transactions, lanes or replicas, ever
+ * fire the same timer or timers of the same owner), delete them and run their handlers. The deletes, the handlers'
+ * writes and their outbox events commit together.
  */
 @ApplicationScoped
 public class TimerFiring {
@@ -48,10 +52,20 @@ public class TimerFiring {
         }
     }
 
-    private final Map<String, TimerHandler> handlers;
+    /** How many batches' worth of due timers a claim looks through for owners no other transaction holds. */
+    private static final int CLAIM_WINDOW = 10;
 
-    public TimerFiring(Instance<TimerHandler> handlers) {
+    private final Map<String, TimerHandler> handlers;
+    private final String ownerLockSpace;
+
+    public TimerFiring(Instance<TimerHandler> handlers, @ConfigProperty(name = "service.schema") String schema) {
         this.handlers = handlers.stream().collect(Collectors.toMap(TimerHandler::kind, Function.identity()));
+        this.ownerLockSpace = schema + "-timer-owner";
+    }
+
+    /** The kinds this service fires, so that their counters exist from the start. */
+    public Set<String> kinds() {
+        return new TreeSet<>(handlers.keySet());
     }
 
     /**
@@ -86,6 +100,19 @@ public class TimerFiring {
     /**
      * Claims and deletes in one statement; a handler's failure rolls the delete back with everything else. Deleting
      * before the handlers run also lets a handler schedule a timer with the same id (a recurring reminder).
+     * <p>
+     * A timer is claimed only together with its owner: the transaction first takes the owner's advisory lock with
+     * {@code pg_try_advisory_xact_lock}, and only then locks the timer row ({@code FOR UPDATE SKIP LOCKED}). So no two
+     * firing transactions (lanes or replicas) ever hold timers of the same owner: their handlers lock disjoint owner
+     * rows, and a handler that cancels or moves a sibling timer of its owner never waits for another lane that claimed
+     * it. The owner locks are only ever tried, never waited for, so they add no edge a deadlock could run through;
+     * a timer whose owner another transaction holds stays due for the next batch. They live in the two-key advisory
+     * space (schema, owner), apart from the single-key locks consumers take per customer.
+     * <p>
+     * The owner locks are tried on a bounded window of the earliest due timers, in due order, stopping at
+     * {@code limit} timers claimed: PostgreSQL neither pushes a volatile condition into a subquery nor past its
+     * {@code LIMIT}, so no owner beyond the batch is locked. The window reaches past what the other lanes and replicas
+     * have in flight.
      * {@code = ANY(ARRAY(...))} rather than {@code IN (...)}: the prepared statement's generic plan for {@code IN} is a
      * hash join over a sequential scan of every pending timer (120 ms with a million pending); this form always looks
      * the claimed ids up by primary key.
@@ -93,11 +120,19 @@ public class TimerFiring {
     private Uni<List<Timer>> claimAndDeleteDue(Mutiny.Session session, Instant now, int limit) {
         return session.createNativeQuery("""
                         DELETE FROM timer WHERE id = ANY(ARRAY(
-                            SELECT id FROM timer WHERE NOT parked AND due_at <= :now
-                            ORDER BY due_at LIMIT :limit FOR UPDATE SKIP LOCKED))
+                            SELECT id FROM timer WHERE id = ANY(ARRAY(
+                                SELECT id FROM (
+                                    SELECT id, owner_id FROM timer WHERE NOT parked AND due_at <= :now
+                                    ORDER BY due_at LIMIT :window) AS due
+                                WHERE pg_try_advisory_xact_lock(hashtext(:space), hashtext(owner_id))
+                                LIMIT :limit))
+                            AND NOT parked AND due_at <= :now
+                            FOR UPDATE SKIP LOCKED))
                         RETURNING id, kind, owner_id, (extract(epoch FROM due_at) * 1000000)::bigint, payload, attempts""",
                         Object[].class)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
+                .setParameter("window", limit * CLAIM_WINDOW)
+                .setParameter("space", ownerLockSpace)
                 .setParameter("limit", limit)
                 .getResultList()
                 .map(rows -> rows.stream().map(TimerFiring::toTimer)

@@ -25,8 +25,10 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
+import org.servicerecovery.reliability.inbox.DatabaseOutages;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -83,7 +85,14 @@ public class TimerLoop {
         this.enabled = enabled;
         this.lateness = io.micrometer.core.instrument.Timer.builder("timers.lateness").publishPercentileHistogram()
                 .description("how long after its due time a timer fired").register(registry);
-        registry.gauge("timers.pending", pending);
+        Gauge.builder("timers.pending", pending, AtomicLong::get).tag("scope", "database")
+                .description("timers waiting for their due time, not parked (the same in every replica)").register(registry);
+        // At zero from the start: an increase()-based alert only sees a counter's first increment if the series existed.
+        for (String kind : firing.kinds()) {
+            registry.counter("timers.fired", "kind", kind);
+            registry.counter("timers.failures", "kind", kind);
+            registry.counter("timers.parked", "kind", kind);
+        }
     }
 
     void start(@Observes StartupEvent startup) {
@@ -199,17 +208,23 @@ public class TimerLoop {
                 registry.counter("timers.fired", "kind", timer.kind()).increment();
             }
             return fired.size();
-        } catch (TimerFiring.HandlerFailed failed) {
-            recordFailure(failed);
-            return batchSize;
-        } catch (TimerFiring.BatchFailed failed) {
-            LOG.warnf("%s; firing them one by one", failed.getMessage());
-            return fireBatch(false);
         } catch (Throwable e) {
             if (!running) {
                 return 0;
             }
-            LOG.errorf(e, "Firing due timers failed; retrying shortly");
+            if (DatabaseOutages.isOutage(e)) {
+                // A lost connection, a deadlock or a serialization failure says nothing about the timers: the whole
+                // batch rolled back and is fired again, without costing any of them an attempt.
+                LOG.warnf("Firing due timers met %s; retrying the batch shortly", e.toString());
+            } else if (e instanceof TimerFiring.HandlerFailed failed) {
+                recordFailure(failed);
+                return batchSize;
+            } else if (e instanceof TimerFiring.BatchFailed) {
+                LOG.warnf("%s; firing them one by one", e.getMessage());
+                return fireBatch(false);
+            } else {
+                LOG.errorf(e, "Firing due timers failed; retrying shortly");
+            }
             sleep(Duration.ofMillis(200));
             return 0;
         } finally {
