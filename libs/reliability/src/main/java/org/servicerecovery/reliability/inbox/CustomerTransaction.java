@@ -16,8 +16,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * The transaction of {@link CustomerUnitOfWork}, a bean of its own so that its {@code @WithTransaction} is applied to
  * calls from the unit's batches. Lock order, the same everywhere: the customers (advisory, sorted), then the
- * idempotent-consumer keys (sorted), then whatever the service's work locks (an entity's timer rows before the entity,
- * several entities in id order), so no two transactions wait for each other crosswise.
+ * idempotent-consumer keys (sorted), then whatever the service's work locks (an entity's timers with
+ * {@code Timers.lockOwners} before the entity, several entities in id order), so no two transactions wait for each
+ * other crosswise.
  */
 @ApplicationScoped
 public class CustomerTransaction {

@@ -60,7 +60,7 @@ public class TimerFiring {
 
     public TimerFiring(Instance<TimerHandler> handlers, @ConfigProperty(name = "service.schema") String schema) {
         this.handlers = handlers.stream().collect(Collectors.toMap(TimerHandler::kind, Function.identity()));
-        this.ownerLockSpace = schema + "-timer-owner";
+        this.ownerLockSpace = Timers.ownerLockSpace(schema);
     }
 
     /** The kinds this service fires, so that their counters exist from the start. */

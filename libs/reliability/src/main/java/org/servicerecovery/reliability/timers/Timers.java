@@ -3,8 +3,11 @@ package org.servicerecovery.reliability.timers;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 
 import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import org.servicerecovery.reliability.InTransaction;
 
@@ -16,6 +19,38 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class Timers {
+
+    private final String ownerLockSpace;
+
+    public Timers(@ConfigProperty(name = "service.schema") String schema) {
+        this.ownerLockSpace = ownerLockSpace(schema);
+    }
+
+    /** The first key of the owners' advisory locks: the service's own, since the services share one database. */
+    static String ownerLockSpace(String schema) {
+        return schema + "-timer-owner";
+    }
+
+    /**
+     * Holds the owners' timers until the transaction ends, for a change to the owners that may move or cancel them:
+     * no firing transaction claims a timer of a held owner ({@link TimerFiring} claims a timer only with its owner's
+     * lock), and this waits for one that already did. Takes the owners in one statement, in key order, so two callers
+     * holding overlapping owners wait for each other instead of deadlocking. Call after the customer locks and before
+     * locking the owners' own rows.
+     */
+    public Uni<Void> lockOwners(Collection<String> ownerIds) {
+        if (ownerIds.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return InTransaction.session("Timers").chain(session -> session.createNativeQuery("""
+                        SELECT count(pg_advisory_xact_lock(hashtext(:space), k))::int FROM (
+                            SELECT DISTINCT hashtext(o) AS k FROM unnest(CAST(:owners AS text[])) AS o ORDER BY k) AS keys""",
+                        Integer.class)
+                .setParameter("space", ownerLockSpace)
+                .setParameter("owners", ownerIds.toArray(String[]::new))
+                .getSingleResult())
+                .replaceWithVoid();
+    }
 
     /** Creates the timer, or moves it (and resets its attempts) if one with this id exists. */
     public Uni<Void> schedule(String id, String kind, String ownerId, Instant dueAt, String payload) {

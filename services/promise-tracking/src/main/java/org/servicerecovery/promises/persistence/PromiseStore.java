@@ -17,6 +17,7 @@ import org.servicerecovery.events.CloudEvents;
 import org.servicerecovery.events.crm.Tier;
 import org.servicerecovery.promises.domain.HistoryEntry;
 import org.servicerecovery.promises.domain.Promise;
+import org.servicerecovery.reliability.timers.Timers;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -25,25 +26,20 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class PromiseStore {
 
+    private final Timers timers;
+
+    public PromiseStore(Timers timers) {
+        this.timers = timers;
+    }
+
     /**
      * Locks the customer's promise for a change caused by an inbound event; empty when the promise does not exist or
-     * belongs to another customer (then nothing is locked: the caller holds only its own customers' locks). Its timer
-     * rows are locked first, in the order the timer loop also follows (timer, then promise), so a firing timer and an
-     * inbound event for the same promise wait for each other instead of deadlocking. The due timer's row before the
-     * at-risk one: the loop claims timers skipping locked rows, so while this holds the due row it can fire only the
-     * warning, which leaves the due row alone; holding the warning's row first, a due timer fired meanwhile would
-     * cancel the warning and wait for this transaction while it waits for the due row.
+     * belongs to another customer. Its timers are held first ({@link Timers#lockOwners}), the order the timer loop
+     * also follows (timers, then promise), so a firing timer and an inbound event for the same promise wait for each
+     * other instead of deadlocking.
      */
     public Uni<Optional<Promise>> lockWithTimers(String id, String customerId) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT id FROM timer WHERE owner_id = :id AND kind IN (:kinds)
-                            AND EXISTS (SELECT 1 FROM promise WHERE id = :id AND customer_id = :customer)
-                        ORDER BY kind = :due DESC FOR UPDATE OF timer""")
-                .setParameter("id", id)
-                .setParameter("customer", customerId)
-                .setParameter("kinds", List.of(PromiseTimers.DUE, PromiseTimers.AT_RISK))
-                .setParameter("due", PromiseTimers.DUE)
-                .getResultList())
+        return timers.lockOwners(List.of(id))
                 .chain(() -> PromiseEntity.<PromiseEntity>find("id = ?1 and customerId = ?2", id, customerId)
                         .withLock(LockModeType.PESSIMISTIC_WRITE)
                         .<PromiseEntity>firstResult())

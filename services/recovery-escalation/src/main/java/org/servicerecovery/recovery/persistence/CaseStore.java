@@ -17,6 +17,7 @@ import org.servicerecovery.events.domain.RecoveryTrigger;
 import org.servicerecovery.recovery.domain.Customer;
 import org.servicerecovery.recovery.domain.RecoveryCase;
 import org.servicerecovery.recovery.domain.TimelineEntry;
+import org.servicerecovery.reliability.timers.Timers;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -24,6 +25,12 @@ import io.smallrye.mutiny.Uni;
 /** Reads and writes cases inside the caller's transaction ({@code @WithTransaction} on the calling bean). */
 @ApplicationScoped
 public class CaseStore {
+
+    private final Timers timers;
+
+    public CaseStore(Timers timers) {
+        this.timers = timers;
+    }
 
     /** A timeline entry of case {@code caseId}. */
     public record Entry(String caseId, TimelineEntry entry) {
@@ -39,7 +46,7 @@ public class CaseStore {
     }
 
     /**
-     * Each customer's most recent case, locked with its timers (in the order the timer loop follows: timers, then
+     * Each customer's most recent case, locked with its timers held (in the order the timer loop follows: timers, then
      * case): three statements for a whole batch of customers instead of one per event. The caller holds the customers'
      * locks ({@code CustomerLocks}), so no new case of theirs can appear meanwhile.
      */
@@ -53,11 +60,7 @@ public class CaseStore {
                         String.class)
                 .setParameter("customers", customerIds.toArray(String[]::new))
                 .getResultList()
-                .chain(caseIds -> caseIds.isEmpty() ? Uni.createFrom().item(List.<CaseEntity>of()) : session.createNativeQuery(
-                                "SELECT id FROM timer WHERE owner_id = ANY(CAST(:cases AS text[])) AND kind LIKE 'recovery.%'"
-                                        + " ORDER BY id FOR UPDATE")
-                        .setParameter("cases", caseIds.toArray(String[]::new))
-                        .getResultList()
+                .chain(caseIds -> caseIds.isEmpty() ? Uni.createFrom().item(List.<CaseEntity>of()) : timers.lockOwners(caseIds)
                         .chain(() -> CaseEntity.<CaseEntity>find("id in ?1 order by id", caseIds)
                                 .withLock(LockModeType.PESSIMISTIC_WRITE).list())))
                 .map(entities -> {
@@ -68,16 +71,12 @@ public class CaseStore {
     }
 
     /**
-     * Locks the case for a change caused by an agent or an inbound event. Its timer rows are locked first, in the
-     * order the timer loop also follows (timer, then case), so a firing timer and an action wait for each other
-     * instead of deadlocking.
+     * Locks the case for a change caused by an agent or an inbound event. Its timers are held first
+     * ({@link Timers#lockOwners}), the order the timer loop also follows (timers, then case), so a firing timer and an
+     * action wait for each other instead of deadlocking.
      */
     public Uni<Optional<RecoveryCase>> lockWithTimers(String id) {
-        return Panache.getSession().chain(session -> session.createNativeQuery(
-                        "SELECT id FROM timer WHERE owner_id = :id AND kind LIKE 'recovery.%' ORDER BY id FOR UPDATE")
-                .setParameter("id", id)
-                .getResultList())
-                .chain(() -> lock(id));
+        return timers.lockOwners(List.of(id)).chain(() -> lock(id));
     }
 
     /**
