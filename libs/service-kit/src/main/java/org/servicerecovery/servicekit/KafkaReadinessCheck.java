@@ -17,7 +17,12 @@ import org.eclipse.microprofile.health.Readiness;
 
 import io.quarkus.arc.properties.IfBuildProperty;
 
-/** Ready only while the Kafka cluster answers; a service that cannot publish its outbox must not take traffic. */
+/**
+ * Ready only while the Kafka cluster answers; a service that cannot publish its outbox must not take traffic. Asks the
+ * cluster on every call, on a client of its own, so it answers for the broker and not for the state of this replica's
+ * consumers: a replica the consumer group gives no partition is idle and ready, and every replica is ready again as soon
+ * as the broker is back. SmallRye's per-channel readiness is off (service-kit's microprofile-config.properties).
+ */
 @Readiness
 @ApplicationScoped
 @IfBuildProperty(name = "service-kit.kafka-readiness.enabled", stringValue = "true", enableIfMissing = true)

@@ -33,26 +33,23 @@ public final class SharedInfrastructure {
     static final String DB_USER = "sr.test.db.user";
     static final String DB_PASSWORD = "sr.test.db.password";
     static final String KEY_DIR = "sr.test.jwt.key-dir";
+    // The embedded broker, for killKafka() from whichever class loader a test runs in.
+    static final String KAFKA_DATA_DIR = "sr.test.kafka.data-dir";
+    static final String KAFKA_PORTS = "sr.test.kafka.ports";
+    static final String KAFKA_PID = "sr.test.kafka.pid";
     private static final int TEST_PARTITIONS = 3;
 
-    /** The embedded servers, when this class loader started them, so that a test can take them away and back. */
+    /** The embedded database, when this class loader started it, so that a test can take it away and back. */
     private static final class Embedded {
         final Path root;
-        final int kafkaPort;
-        final int controllerPort;
         final int postgresPort;
         final LocalPostgres.Durability durability;
-        volatile KafkaBroker broker;
         volatile LocalPostgres database;
 
-        Embedded(Path root, int kafkaPort, int controllerPort, int postgresPort, LocalPostgres.Durability durability,
-                 KafkaBroker broker, LocalPostgres database) {
+        Embedded(Path root, int postgresPort, LocalPostgres.Durability durability, LocalPostgres database) {
             this.root = root;
-            this.kafkaPort = kafkaPort;
-            this.controllerPort = controllerPort;
             this.postgresPort = postgresPort;
             this.durability = durability;
-            this.broker = broker;
             this.database = database;
         }
     }
@@ -98,24 +95,33 @@ public final class SharedInfrastructure {
     }
 
     /**
-     * Kills the broker with SIGKILL, like a crashed pod, until the outage is closed. Embedded infrastructure only, and
-     * only from the class loader that started it: a failsafe test that starts the services as processes, not a
-     * {@code @QuarkusTest}, whose application shares the broker.
+     * Kills the broker with SIGKILL, like a crashed pod, until the outage is closed. Embedded infrastructure only; from
+     * any class loader of this JVM (the broker is found through system properties), so a {@code @QuarkusTest} may take
+     * the broker away from its own application too.
      */
     public Outage killKafka() {
-        Embedded servers = embedded();
-        ProcessHandle broker = ProcessHandle.of(servers.broker.pid()).orElseThrow();
-        broker.destroyForcibly();
-        broker.onExit().join();
-        servers.broker.close();
-        return () -> servers.broker = uncheck(() -> KafkaBroker.start(servers.root.resolve("kafka"), servers.kafkaPort,
-                servers.controllerPort, Duration.ofSeconds(60)));
+        String dataDir = System.getProperty(KAFKA_DATA_DIR);
+        if (dataDir == null) {
+            throw new IllegalStateException("no embedded Kafka was started in this JVM");
+        }
+        ProcessHandle.of(Long.parseLong(System.getProperty(KAFKA_PID))).ifPresent(broker -> {
+            broker.destroyForcibly();
+            broker.onExit().join();
+        });
+        String[] ports = System.getProperty(KAFKA_PORTS).split(",");
+        return () -> {
+            KafkaBroker broker = uncheck(() -> KafkaBroker.start(Path.of(dataDir), Integer.parseInt(ports[0]),
+                    Integer.parseInt(ports[1]), Duration.ofSeconds(60)));
+            System.setProperty(KAFKA_PID, String.valueOf(broker.pid()));
+        };
     }
 
     /**
      * Stops PostgreSQL with a fast shutdown until the outage is closed: every session ends and open transactions roll
      * back, as in a restart or failover. Not SIGKILL: the test database runs without fsync, and a killed server
-     * could lose commits it acknowledged. Same restrictions as {@link #killKafka()}.
+     * could lose commits it acknowledged. Embedded infrastructure only, and only from the class loader that started
+     * it: a failsafe test that starts the services as processes, not a {@code @QuarkusTest}, whose application shares
+     * the database.
      */
     public Outage stopPostgres() {
         Embedded servers = embedded();
@@ -129,7 +135,7 @@ public final class SharedInfrastructure {
 
     private static Embedded embedded() {
         if (embedded == null) {
-            throw new IllegalStateException("no embedded Kafka and PostgreSQL were started by this class loader");
+            throw new IllegalStateException("no embedded PostgreSQL was started by this class loader");
         }
         return embedded;
     }
@@ -173,16 +179,25 @@ public final class SharedInfrastructure {
                 KafkaBroker.start(root.resolve("kafka"), kafkaPort, controllerPort, Duration.ofSeconds(60))));
         CompletableFuture<LocalPostgres> postgres = CompletableFuture.supplyAsync(() -> uncheck(() ->
                 LocalPostgres.start(root.resolve("postgres"), postgresPort, durability)));
-        embedded = new Embedded(root, kafkaPort, controllerPort, postgresPort, durability, kafka.join(), postgres.join());
+        KafkaBroker broker = kafka.join();
+        embedded = new Embedded(root, postgresPort, durability, postgres.join());
+        System.setProperty(KAFKA_DATA_DIR, root.resolve("kafka").toString());
+        System.setProperty(KAFKA_PORTS, kafkaPort + "," + controllerPort);
+        System.setProperty(KAFKA_PID, String.valueOf(broker.pid()));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            embedded.broker.close();
+            broker.close();
+            // the broker a test restarted, if any
+            ProcessHandle.of(Long.parseLong(System.getProperty(KAFKA_PID))).ifPresent(restarted -> {
+                restarted.destroyForcibly();
+                restarted.onExit().join();
+            });
             uncheck(() -> {
                 embedded.database.close();
                 deleteRecursively(root);
                 return null;
             });
         }));
-        System.setProperty(KAFKA, embedded.broker.bootstrapServers());
+        System.setProperty(KAFKA, broker.bootstrapServers());
         System.setProperty(JDBC_URL, embedded.database.jdbcUrl());
         System.setProperty(REACTIVE_URL, embedded.database.reactiveUrl());
         System.setProperty(DB_USER, LocalPostgres.USER);
