@@ -83,17 +83,14 @@ public final class Chaos {
 
     /**
      * Kills each victim in turn and starts it again. A killed replica is started again without waiting for it: the
-     * next cycle goes on while it boots, and its siblings carry the load; the run waits for every replica before the
-     * load stops.
+     * next cycle goes on while it boots, and its siblings carry the load; once the load has stopped, the run waits for
+     * every replica before it checks.
      */
     Reconciliation kill(List<Target> victims) throws Exception {
         return run(false, (infrastructure, services, checks) -> {
             for (int i = 0; i < victims.size(); i++) {
                 killCycle(i + 1, victims.size(), victims.get(i), infrastructure, services, checks);
             }
-            long start = System.nanoTime();
-            services.awaitReady();
-            tell(String.format("every replica ready %.1f s after the last cycle", seconds(start)));
         });
     }
 
@@ -141,7 +138,11 @@ public final class Chaos {
                 crm.start();
                 cycles.run(infrastructure, services, checks);
                 Inputs inputs = crm.stop();
-                log("load stopped after " + inputs.events + " events; waiting for quiescence");
+                long stopped = System.nanoTime();
+                services.awaitReady();
+                tell(String.format("load stopped after %d events; every replica ready %.1f s later", inputs.events,
+                        seconds(stopped)));
+                log("waiting for quiescence");
                 Optional<String> busy = Quiescence.await(infrastructure, inputs.lastMissDue(), QUIESCENCE);
                 log(busy.map(b -> "NOT quiescent after " + QUIESCENCE + ": " + b).orElse("quiescent; checking"));
                 Reconciliation result = new Checker(infrastructure, inputs, faultsMode, runLogs).check(story, checks);
