@@ -94,7 +94,7 @@ public final class Chaos {
         });
     }
 
-    /** Injects each fault in turn into the running system, under hostile traffic, and never restarts a service. */
+    /** Injects each fault in turn into the running system, under hostile traffic, and never restarts a replica. */
     Reconciliation faults(List<Fault> faults) throws Exception {
         return run(true, (infrastructure, services, checks) -> {
             Map<Target.Replica, Long> pids = services.pids();
@@ -117,7 +117,7 @@ public final class Chaos {
         boolean infrastructureKilled;
         /** PostgreSQL's statistics of before the run are lost: it was killed. */
         boolean postgresRestarted;
-        /** {@code pg_stat_database.deadlocks} of the run's database when the services had started. */
+        /** {@code pg_stat_database.deadlocks} before the services started. */
         long deadlocksAtStart;
     }
 
