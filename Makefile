@@ -6,6 +6,8 @@ BENCH ?=
 # make chaos CYCLES=10: how many cycles; MODE=faults: no service restarts, hostile input, broker down past the delivery timeout
 CYCLES ?= 50
 MODE ?= kill
+# make chaos REPLICAS=1: replicas of each data service in the chaos run (the end-to-end tests read REPLICAS too)
+REPLICAS ?= 2
 SUB ?= alice
 TEAM ?= blue
 # make dead-letters / make replay: which service's dead letters (intake, promise-tracking, recovery-escalation,
@@ -57,9 +59,9 @@ bench: ## measure the system next to same-run Kafka and PostgreSQL baselines; wr
 	$(MVNW) -q package -DskipTests
 	java -cp "deploy/bench/target/classes:$$(cat deploy/bench/target/runtime-classpath.txt)" org.servicerecovery.bench.Bench $(BENCH)
 
-chaos: ## kill -9 a random service, the Kafka broker or PostgreSQL every few seconds under load (CYCLES times; MODE=faults: faults and hostile input, no restarts), then reconcile; exit 1 on any mismatch
+chaos: ## REPLICAS (2) of each service under load; kill -9 one replica, the Kafka broker or PostgreSQL every few seconds (CYCLES times; MODE=faults: faults and hostile input, no restarts), then reconcile; exit 1 on any mismatch
 	$(MVNW) -q package -DskipTests
-	java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "deploy/e2e/target/test-classes:$$(cat deploy/e2e/target/test-classpath.txt)" org.servicerecovery.e2e.chaos.Chaos $(CYCLES) $(MODE)
+	java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -De2e.replicas=$(REPLICAS) -cp "deploy/e2e/target/test-classes:$$(cat deploy/e2e/target/test-classpath.txt)" org.servicerecovery.e2e.chaos.Chaos $(CYCLES) $(MODE)
 
 images: ## build and push the five service images with Jib (needs a reachable base-image registry and push rights; not part of `make test`)
 	$(MVNW) package -DskipTests -Pimages -Dquarkus.container-image.build=true -Dquarkus.container-image.push=true \

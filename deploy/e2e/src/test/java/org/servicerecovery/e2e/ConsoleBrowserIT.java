@@ -21,7 +21,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
-import org.servicerecovery.e2e.RunningSystem.Service;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventData;

@@ -2,48 +2,38 @@ package org.servicerecovery.e2e;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.servicerecovery.testing.QuarkusProcess;
 import org.servicerecovery.testing.SharedInfrastructure;
 
 /**
- * The four services as `make run` starts them: their packaged applications, each its own JVM, on the shared Kafka
- * and PostgreSQL. Started once for the test JVM, stopped when it exits.
+ * The four services as production runs them: {@link Replicas#count()} replicas of each (two unless told otherwise),
+ * their packaged applications, each its own JVM, on the shared Kafka and PostgreSQL. Started once for the test JVM,
+ * stopped when it exits. REST calls through {@link #url} alternate between a service's replicas; the console talks to
+ * the first replica of each.
  */
 final class RunningSystem {
 
-    enum Service {
-        INTAKE("intake"), PROMISE_TRACKING("promise-tracking"), RECOVERY_ESCALATION("recovery-escalation"),
-        LOYALTY_SCORING("loyalty-scoring");
-
-        final String directory;
-
-        Service(String directory) {
-            this.directory = directory;
-        }
-    }
-
     private static final Path SERVICES = Path.of(System.getProperty("services.dir", "../../services"));
     private static final Path LOGS = Path.of("target", "e2e-logs");
+    // Eight service JVMs starting at once on two shared cores take their time.
+    private static final Duration READY = Duration.ofSeconds(300);
     private static RunningSystem instance;
     private static Map<Service, Map<String, String>> startedWith;
 
-    private final Map<Service, QuarkusProcess> processes;
+    private final Map<Service, List<QuarkusProcess>> replicas;
+    private final Map<Service, AtomicInteger> nextReplica = new EnumMap<>(Service.class);
     private QuarkusProcess console;
 
-    private RunningSystem(Map<Service, QuarkusProcess> processes) {
-        this.processes = processes;
-    }
-
-    static synchronized RunningSystem get() {
-        if (instance == null) {
-            instance = start(Map.of());
-        }
-        return instance;
+    private RunningSystem(Map<Service, List<QuarkusProcess>> replicas) {
+        this.replicas = replicas;
+        replicas.keySet().forEach(service -> nextReplica.put(service, new AtomicInteger()));
     }
 
     /**
@@ -55,15 +45,22 @@ final class RunningSystem {
             return instance;
         }
         SharedInfrastructure.get();
-        Map<Service, QuarkusProcess> started = new EnumMap<>(Service.class);
+        int count = Replicas.count();
+        Map<Service, List<QuarkusProcess>> started = new EnumMap<>(Service.class);
+        List<QuarkusProcess> all = new ArrayList<>();
         for (Service service : Service.values()) {
-            started.put(service, QuarkusProcess.start(SERVICES.resolve(service.directory).resolve("target/quarkus-app/quarkus-run.jar"),
-                    LOGS.resolve(service.directory + ".log"), overrides.getOrDefault(service, Map.of())));
+            List<QuarkusProcess> processes = new ArrayList<>();
+            for (int replica = 0; replica < count; replica++) {
+                processes.add(QuarkusProcess.start(service.jar(SERVICES),
+                        LOGS.resolve(service.directory + "-" + replica + ".log"), overrides.getOrDefault(service, Map.of())));
+            }
+            started.put(service, List.copyOf(processes));
+            all.addAll(processes);
         }
         RunningSystem system = new RunningSystem(started);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> started.values().forEach(QuarkusProcess::close)));
-        CompletableFuture.allOf(started.values().stream()
-                        .map(process -> CompletableFuture.runAsync(() -> process.awaitReady(Duration.ofSeconds(120))))
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> all.forEach(QuarkusProcess::close)));
+        CompletableFuture.allOf(all.stream()
+                        .map(process -> CompletableFuture.runAsync(() -> process.awaitReady(READY)))
                         .toArray(CompletableFuture[]::new))
                 .join();
         instance = system;
@@ -72,32 +69,34 @@ final class RunningSystem {
     }
 
     /**
-     * The console as deploy/local/run.sh starts it, in front of these services: their URLs in the four {@code *_URL}
-     * variables it reads, and local sign-in on with the test JVM's private key, whose public half every service trusts.
-     * Started on first use; returns its base URL (ending in {@code /}).
+     * The console as deploy/local/run.sh starts it, in front of these services: the first replica's URL of each in the
+     * four {@code *_URL} variables it reads, and local sign-in on with the test JVM's private key, whose public half
+     * every service trusts. Started on first use; returns its base URL (ending in {@code /}).
      */
     synchronized String console() {
         if (console == null) {
             Path privateKey = Path.of(System.getProperty("sr.test.jwt.key-dir"), "private.pem");
             QuarkusProcess started = QuarkusProcess.start(SERVICES.resolve("console/target/quarkus-app/quarkus-run.jar"),
                     LOGS.resolve("console.log"), Map.of(
-                            "INTAKE_URL", url(Service.INTAKE),
-                            "PROMISE_TRACKING_URL", url(Service.PROMISE_TRACKING),
-                            "RECOVERY_ESCALATION_URL", url(Service.RECOVERY_ESCALATION),
-                            "LOYALTY_SCORING_URL", url(Service.LOYALTY_SCORING),
+                            "INTAKE_URL", url(Service.INTAKE, 0),
+                            "PROMISE_TRACKING_URL", url(Service.PROMISE_TRACKING, 0),
+                            "RECOVERY_ESCALATION_URL", url(Service.RECOVERY_ESCALATION, 0),
+                            "LOYALTY_SCORING_URL", url(Service.LOYALTY_SCORING, 0),
                             "CONSOLE_SIGNIN_PRIVATE_KEY", privateKey.toString()));
             Runtime.getRuntime().addShutdownHook(new Thread(started::close));
-            started.awaitReady(Duration.ofSeconds(120));
+            started.awaitReady(READY);
             console = started;
         }
         return "http://127.0.0.1:" + console.port() + "/";
     }
 
+    /** A replica's base URL, the next one of the service's replicas at each call, as a load balancer would. */
     String url(Service service) {
-        return "http://127.0.0.1:" + processes.get(service).port();
+        List<QuarkusProcess> processes = replicas.get(service);
+        return url(service, Math.floorMod(nextReplica.get(service).getAndIncrement(), processes.size()));
     }
 
-    List<Long> residentBytes() {
-        return processes.values().stream().map(QuarkusProcess::residentBytes).toList();
+    private String url(Service service, int replica) {
+        return "http://127.0.0.1:" + replicas.get(service).get(replica).port();
     }
 }

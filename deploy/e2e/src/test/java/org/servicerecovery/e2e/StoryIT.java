@@ -22,7 +22,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.servicerecovery.e2e.RunningSystem.Service;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CloudEvents;
 import org.servicerecovery.events.CustomerEvent;

@@ -12,29 +12,35 @@ import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
+import org.servicerecovery.e2e.Replicas;
+import org.servicerecovery.e2e.Service;
 
 /**
- * A chaos run: the whole system on its own Kafka and PostgreSQL under a steady CRM load. Then the load stops, the
- * system drains, and the checker reconciles inputs against effects.
+ * A chaos run: the whole system, {@link Replicas#count()} replicas of each data service, on its own Kafka and
+ * PostgreSQL under a steady CRM load. Then the load stops, the system drains, and the checker reconciles inputs against
+ * effects.
  * <ul>
- * <li>{@code kill} mode: every few seconds one victim (a service, the broker or the database) is killed with SIGKILL
- * and started again.</li>
+ * <li>{@code kill} mode: every few seconds one victim (one replica of a service, the broker or the database) is killed
+ * with SIGKILL and started again; a service's other replicas keep working meanwhile.</li>
  * <li>{@code faults} mode: no service is restarted; the CRM mixes poisoned records into its traffic, and every few
  * seconds the broker goes down for longer than the producers' delivery timeout, PostgreSQL restarts, or an agent and
  * a CRM send requests that must be refused. Every output record must then be published exactly once.</li>
  * </ul>
  *
- * <p>{@code make chaos CYCLES=n MODE=kill|faults} runs {@link #main}: n random cycles; exit code 1 on any mismatch.
+ * <p>{@code make chaos CYCLES=n MODE=kill|faults REPLICAS=r} runs {@link #main}: n random cycles; exit code 1 on any
+ * mismatch.
  */
 public final class Chaos {
 
@@ -47,12 +53,14 @@ public final class Chaos {
     private final Random random;
     private final Path servicesDir;
     private final Path logs;
+    private final int replicas;
     private final List<String> story = new ArrayList<>();
 
-    Chaos(Random random, Path servicesDir, Path logs) {
+    Chaos(Random random, Path servicesDir, Path logs, int replicas) {
         this.random = random;
         this.servicesDir = servicesDir;
         this.logs = logs;
+        this.replicas = replicas;
     }
 
     public static void main(String[] args) throws Exception {
@@ -60,28 +68,36 @@ public final class Chaos {
         boolean faults = args.length > 1 && args[1].toLowerCase(Locale.ROOT).equals("faults");
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         Random random = new Random(seed);
-        log("seed " + seed + " (-Dchaos.seed to repeat), " + cycles + " cycles, " + (faults ? "faults" : "kill") + " mode");
-        Chaos chaos = new Chaos(random, Path.of(System.getProperty("services.dir", "services")), Path.of("target", "chaos"));
+        int replicas = Replicas.count();
+        log("seed " + seed + " (-Dchaos.seed to repeat), " + cycles + " cycles, " + (faults ? "faults" : "kill")
+                + " mode, " + replicas + " replicas of each service");
+        Chaos chaos = new Chaos(random, Path.of(System.getProperty("services.dir", "services")), Path.of("target", "chaos"),
+                replicas);
+        List<Target> targets = Target.all(replicas);
         Reconciliation result = faults
                 ? chaos.faults(IntStream.range(0, cycles).mapToObj(i -> Fault.values()[random.nextInt(Fault.values().length)]).toList())
-                : chaos.kill(IntStream.range(0, cycles).mapToObj(i -> Target.values()[random.nextInt(Target.values().length)]).toList());
+                : chaos.kill(IntStream.range(0, cycles).mapToObj(i -> targets.get(random.nextInt(targets.size()))).toList());
         System.out.println(result.report());
         System.exit(result.ok() ? 0 : 1);
     }
 
-    /** Kills each victim in turn and starts it again. */
+    /**
+     * Kills each victim in turn and starts it again. A killed replica is started again without waiting for it: the
+     * next cycle goes on while it boots, and its siblings carry the load; once the load has stopped, the run waits for
+     * every replica before it checks.
+     */
     Reconciliation kill(List<Target> victims) throws Exception {
         return run(false, (infrastructure, services, checks) -> {
             for (int i = 0; i < victims.size(); i++) {
-                killCycle(i + 1, victims.size(), victims.get(i), infrastructure, services);
+                killCycle(i + 1, victims.size(), victims.get(i), infrastructure, services, checks);
             }
         });
     }
 
-    /** Injects each fault in turn into the running system, under hostile traffic, and never restarts a service. */
+    /** Injects each fault in turn into the running system, under hostile traffic, and never restarts a replica. */
     Reconciliation faults(List<Fault> faults) throws Exception {
         return run(true, (infrastructure, services, checks) -> {
-            Map<Target, Long> pids = services.pids();
+            Map<Target.Replica, Long> pids = services.pids();
             for (int i = 0; i < faults.size(); i++) {
                 faultCycle(i + 1, faults.size(), faults.get(i), infrastructure, services, checks);
             }
@@ -91,10 +107,18 @@ public final class Chaos {
         });
     }
 
-    /** What the cycles found besides the effects of the load. */
+    /** What the cycles did and found besides the effects of the load. */
     static final class Checks {
         final List<HostileRequests.Answer> answers = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
+        /** Services with a replica killed during the run. */
+        final Set<Service> servicesKilled = EnumSet.noneOf(Service.class);
+        /** The broker or PostgreSQL was killed during the run. */
+        boolean infrastructureKilled;
+        /** PostgreSQL's statistics of before the run are lost: it was killed. */
+        boolean postgresRestarted;
+        /** {@code pg_stat_database.deadlocks} before the services started. */
+        long deadlocksAtStart;
     }
 
     private interface Cycles {
@@ -103,41 +127,52 @@ public final class Chaos {
 
     private Reconciliation run(boolean faultsMode, Cycles cycles) throws Exception {
         String run = "chaos" + Long.toHexString(random.nextLong() & 0xffffffL);
-        try (ChaosInfrastructure infrastructure = ChaosInfrastructure.start();
-             ChaosServices services = ChaosServices.start(servicesDir, logs.resolve(run));
-             CrmLoad crm = new CrmLoad(infrastructure.bootstrapServers(), run, random.nextLong(), faultsMode)) {
-            log("system up (service logs in " + logs.resolve(run) + "); load " + run + " starts");
-            crm.start();
+        Path runLogs = logs.resolve(run);
+        try (ChaosInfrastructure infrastructure = ChaosInfrastructure.start()) {
             Checks checks = new Checks();
-            cycles.run(infrastructure, services, checks);
-            Inputs inputs = crm.stop();
-            log("load stopped after " + inputs.events + " events; waiting for quiescence");
-            Optional<String> busy = Quiescence.await(infrastructure, inputs.lastMissDue(), QUIESCENCE);
-            log(busy.map(b -> "NOT quiescent after " + QUIESCENCE + ": " + b).orElse("quiescent; checking"));
-            Reconciliation result = new Checker(infrastructure, inputs, faultsMode).check(story, checks);
-            return busy.map(b -> result.withProblem("not quiescent within " + QUIESCENCE + ": " + b)).orElse(result);
+            // Before the services start: replicas starting side by side may race too.
+            checks.deadlocksAtStart = Checker.databaseDeadlocks(infrastructure);
+            try (ChaosServices services = ChaosServices.start(servicesDir, runLogs, replicas);
+                 CrmLoad crm = new CrmLoad(infrastructure.bootstrapServers(), run, random.nextLong(), faultsMode)) {
+                log("system up, " + replicas + " replicas of each service (logs in " + runLogs + "); load " + run + " starts");
+                crm.start();
+                cycles.run(infrastructure, services, checks);
+                Inputs inputs = crm.stop();
+                long stopped = System.nanoTime();
+                services.awaitReady();
+                tell(String.format("load stopped after %d events; every replica ready %.1f s later", inputs.events,
+                        seconds(stopped)));
+                log("waiting for quiescence");
+                Optional<String> busy = Quiescence.await(infrastructure, inputs.lastMissDue(), QUIESCENCE);
+                log(busy.map(b -> "NOT quiescent after " + QUIESCENCE + ": " + b).orElse("quiescent; checking"));
+                Reconciliation result = new Checker(infrastructure, inputs, faultsMode, runLogs).check(story, checks);
+                return busy.map(b -> result.withProblem("not quiescent within " + QUIESCENCE + ": " + b)).orElse(result);
+            }
         }
     }
 
-    private void killCycle(int n, int of, Target victim, ChaosInfrastructure infrastructure, ChaosServices services)
-            throws Exception {
-        Thread.sleep(2000 + random.nextInt(3000));
+    private void killCycle(int n, int of, Target victim, ChaosInfrastructure infrastructure, ChaosServices services,
+                           Checks checks) throws Exception {
+        // Short: while a replica is down or booting, its siblings keep the load going.
+        Thread.sleep(1000 + random.nextInt(2000));
         long start = System.nanoTime();
-        switch (victim) {
-            case KAFKA -> {
-                infrastructure.killKafka();
-                Thread.sleep(random.nextInt(2000));
-                infrastructure.startKafka();
-            }
-            case POSTGRES -> {
-                infrastructure.killPostgres();
-                Thread.sleep(random.nextInt(2000));
-                infrastructure.startPostgres();
-            }
-            default -> {
-                services.kill(victim);
-                services.restart(victim);
-            }
+        if (victim instanceof Target.Replica replica) {
+            services.kill(replica);
+            checks.servicesKilled.add(replica.service());
+            services.restart(replica);
+            tell(String.format("cycle %d/%d: kill -9 %s, started again (not awaited)", n, of, victim));
+            return;
+        }
+        checks.infrastructureKilled = true;
+        if (victim == Target.Infrastructure.KAFKA) {
+            infrastructure.killKafka();
+            Thread.sleep(random.nextInt(2000));
+            infrastructure.startKafka();
+        } else {
+            infrastructure.killPostgres();
+            checks.postgresRestarted = true;
+            Thread.sleep(random.nextInt(2000));
+            infrastructure.startPostgres();
         }
         tell(String.format("cycle %d/%d: kill -9 %s, back in %.1f s", n, of, victim, seconds(start)));
     }
@@ -159,6 +194,7 @@ public final class Chaos {
             case POSTGRES_RESTART -> {
                 long start = System.nanoTime();
                 infrastructure.killPostgres();
+                checks.postgresRestarted = true;
                 Thread.sleep(random.nextInt(2000));
                 infrastructure.startPostgres();
                 double ready = awaitSeconds(() -> allReady(services), start);
@@ -171,8 +207,8 @@ public final class Chaos {
                     tell(String.format("cycle %d/%d: hostile requests skipped, no open case yet", n, of));
                     return;
                 }
-                List<HostileRequests.Answer> answers = HostileRequests.send(services.port(Target.INTAKE),
-                        services.port(Target.RECOVERY_ESCALATION), openCase.get(),
+                List<HostileRequests.Answer> answers = HostileRequests.send(services.port(Service.INTAKE),
+                        services.port(Service.RECOVERY_ESCALATION), openCase.get(),
                         infrastructure.token("chaos-agent", "agent", "blue"), infrastructure.token("chaos-crm", "crm", null));
                 checks.answers.addAll(answers);
                 tell(String.format("cycle %d/%d: hostile requests on case %s: %s", n, of, openCase.get(), answers));
@@ -181,10 +217,10 @@ public final class Chaos {
     }
 
     private static boolean allReady(ChaosServices services) {
-        for (Target service : Target.SERVICES) {
+        for (int port : services.ports().values()) {
             try {
                 HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                                + services.port(service) + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
+                                + port + "/q/health/ready")).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.discarding());
                 if (response.statusCode() != 200) {
                     return false;

@@ -1,5 +1,9 @@
 package org.servicerecovery.e2e.chaos;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -16,6 +20,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.servicerecovery.e2e.Service;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.DeadLetterHeaders;
 import org.servicerecovery.events.EventData;
@@ -27,11 +32,13 @@ import org.servicerecovery.events.domain.StepKind;
 import org.servicerecovery.testing.TopicReader;
 
 /**
- * Reconciles what the CRM sent against what the system did, from the services' tables and the topics: every accepted
- * event has exactly its expected effects, nothing lost, nothing twice, and every poisoned record is dead-lettered with
- * its reason. Two different ids for one effect are always a duplicate. A record published again under the same
- * CloudEvents id is allowed only where a service was killed between the broker's acknowledgement and the outbox delete;
- * in faults mode, where no service dies, it is a duplicate too.
+ * Reconciles what the CRM sent against what the system did, from the services' tables, the topics and the logs: every
+ * accepted event has exactly its expected effects, nothing lost, nothing twice, every poisoned record is dead-lettered
+ * with its reason, every output topic keeps each customer's order ({@link CustomerOrder}), and no replica met a
+ * database deadlock. Two different ids for one effect are always a duplicate. A record published again under the same
+ * CloudEvents id is allowed only in kill mode, on the topics of a service one of whose replicas was killed (killed
+ * between the broker's acknowledgement and the outbox delete) or after the broker or PostgreSQL was killed; in faults
+ * mode, where no replica dies, it is a duplicate too.
  */
 final class Checker {
 
@@ -40,25 +47,38 @@ final class Checker {
     private static final Pattern FAILURE = Pattern.compile("^(\\S+) (\\S+): ");
     private static final List<Topic> DEAD_LETTERS = List.of(Topic.CRM_EVENTS_DLQ, Topic.PROMISE_TRACKING_DLQ,
             Topic.RECOVERY_ESCALATION_DLQ, Topic.LOYALTY_SCORING_DLQ);
-    private static final List<Topic> OUTPUTS = List.of(Topic.INTAKE_EVENTS, Topic.PROMISE_EVENTS, Topic.RECOVERY_EVENTS,
-            Topic.OUTREACH_REQUESTS, Topic.LOYALTY_EVENTS);
+    private static final Map<Topic, Service> OUTPUTS = Map.of(Topic.INTAKE_EVENTS, Service.INTAKE,
+            Topic.PROMISE_EVENTS, Service.PROMISE_TRACKING, Topic.RECOVERY_EVENTS, Service.RECOVERY_ESCALATION,
+            Topic.OUTREACH_REQUESTS, Service.RECOVERY_ESCALATION, Topic.LOYALTY_EVENTS, Service.LOYALTY_SCORING);
+    /** PostgreSQL's message for a deadlock it broke, and its SQL state, as the drivers log them. */
+    private static final Pattern DEADLOCK = Pattern.compile("deadlock detected|40P01");
 
     private final ChaosInfrastructure infrastructure;
     private final Inputs inputs;
-    private final boolean noServiceDied;
+    private final boolean faultsMode;
+    private final Path logs;
     private final String customers;
+    private final Map<Topic, List<ConsumerRecord<String, byte[]>>> snapshots = new HashMap<>();
     private final List<String> summary = new ArrayList<>();
     private final List<Reconciliation.Line> lines = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
 
-    Checker(ChaosInfrastructure infrastructure, Inputs inputs, boolean noServiceDied) {
+    Checker(ChaosInfrastructure infrastructure, Inputs inputs, boolean faultsMode, Path logs) {
         this.infrastructure = infrastructure;
         this.inputs = inputs;
-        this.noServiceDied = noServiceDied;
+        this.faultsMode = faultsMode;
+        this.logs = logs;
         this.customers = inputs.run + "-%";
     }
 
-    Reconciliation check(List<String> chaos, Chaos.Checks checks) throws SQLException {
+    /** Deadlocks PostgreSQL detected and broke since its statistics began, over all databases. */
+    static long databaseDeadlocks(ChaosInfrastructure infrastructure) throws SQLException {
+        try (Connection connection = infrastructure.connect()) {
+            return count(connection, "SELECT coalesce(sum(deadlocks), 0) FROM pg_stat_database");
+        }
+    }
+
+    Reconciliation check(List<String> chaos, Chaos.Checks checks) throws SQLException, IOException {
         long kept = inputs.commitments.stream().filter(Inputs.Commitment::fulfilled).count();
         summary.addAll(chaos);
         summary.add(String.format("inputs: %d customers, %d commitments (%d fulfilled in time, %d not), %d complaints; "
@@ -77,7 +97,9 @@ final class Checker {
             parkedTimers(connection);
         }
         deadLetters();
-        republished();
+        republished(checks);
+        order();
+        deadlocks(checks);
         hostileRequests(checks.answers);
         problems.addAll(checks.problems);
         return new Reconciliation(summary, lines, problems);
@@ -232,19 +254,19 @@ final class Checker {
     }
 
     /** The same CloudEvents id on an output topic more than once: a consumer that is not idempotent acts on it twice. */
-    private void republished() {
-        for (Topic topic : OUTPUTS) {
+    private void republished(Chaos.Checks checks) {
+        for (Topic topic : OUTPUTS.keySet().stream().sorted().toList()) {
             Map<String, Integer> copies = new HashMap<>();
-            TopicSnapshot.read(infrastructure.bootstrapServers(), topic.topicName()).stream()
-                    .filter(record -> record.key() != null && record.key().startsWith(inputs.run + "-"))
-                    .forEach(record -> copies.merge(TopicReader.header(record, "ce_id"), 1, Integer::sum));
+            snapshot(topic).forEach(record -> copies.merge(TopicReader.header(record, "ce_id"), 1, Integer::sum));
             long extra = copies.values().stream().mapToLong(n -> n - 1).sum();
-            if (noServiceDied) {
+            boolean resendsAllowed = !faultsMode
+                    && (checks.servicesKilled.contains(OUTPUTS.get(topic)) || checks.infrastructureKilled);
+            if (!resendsAllowed) {
                 line("records published again under the same id on " + topic.topicName(), 0, extra);
                 report("ids published more than once on " + topic.topicName(), copies.entrySet().stream()
                         .filter(e -> e.getValue() > 1).map(e -> e.getKey() + " x" + e.getValue()));
             } else {
-                summary.add(String.format("%s: %d records for %d distinct ids (re-sends after a relay was killed)",
+                summary.add(String.format("%s: %d records for %d distinct ids (re-sends after a relay or the broker was killed)",
                         topic.topicName(), copies.size() + extra, copies.size()));
             }
         }
@@ -260,10 +282,68 @@ final class Checker {
                 .filter(answer -> !answer.refusedProperly()).map(HostileRequests.Answer::toString));
     }
 
+    /** Each output topic keeps every customer's order: see {@link CustomerOrder}. */
+    private void order() {
+        Map<String, List<CustomerOrder.Published>> intake = CustomerOrder.perCustomer(snapshot(Topic.INTAKE_EVENTS));
+        Map<String, List<CustomerOrder.Published>> promises = CustomerOrder.perCustomer(snapshot(Topic.PROMISE_EVENTS));
+        Map<String, List<CustomerOrder.Published>> recovery = CustomerOrder.perCustomer(snapshot(Topic.RECOVERY_EVENTS));
+        Map<String, List<CustomerOrder.Published>> outreach = CustomerOrder.perCustomer(snapshot(Topic.OUTREACH_REQUESTS));
+        Map<String, List<CustomerOrder.Published>> loyalty = CustomerOrder.perCustomer(snapshot(Topic.LOYALTY_EVENTS));
+        orderLine("intake.events: customers whose CRM events are out of the CRM's send order",
+                CustomerOrder.intake(intake, inputs.sentPerCustomer));
+        orderLine("promise.events: promises whose events break their life or precede their commitment",
+                CustomerOrder.promises(promises, intake));
+        orderLine("recovery.events: case events before their case-opened", CustomerOrder.cases(recovery));
+        orderLine("outreach.requests: requests sent before their case-opened", CustomerOrder.outreach(outreach, recovery));
+        orderLine("loyalty.events: events whose time goes back for their customer", CustomerOrder.loyalty(loyalty));
+        summary.add(String.format("order checked on %d intake, %d promise, %d recovery, %d outreach, %d loyalty events",
+                size(intake), size(promises), size(recovery), size(outreach), size(loyalty)));
+    }
+
+    private void orderLine(String what, List<String> offenders) {
+        line(what, 0, offenders.size());
+        report(what, offenders.stream());
+    }
+
+    private static long size(Map<String, List<CustomerOrder.Published>> perCustomer) {
+        return perCustomer.values().stream().mapToLong(List::size).sum();
+    }
+
+    /**
+     * No replica met a deadlock: none in any service log of the run, and, where PostgreSQL ran through the whole run
+     * (its statistics survive only that), none in {@code pg_stat_database}.
+     */
+    private void deadlocks(Chaos.Checks checks) throws SQLException, IOException {
+        List<String> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(logs)) {
+            for (Path log : files.filter(file -> file.toString().endsWith(".log")).sorted().toList()) {
+                List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+                for (int i = 0; i < lines.size(); i++) {
+                    if (DEADLOCK.matcher(lines.get(i)).find()) {
+                        found.add(log.getFileName() + ":" + (i + 1) + " " + lines.get(i).strip());
+                    }
+                }
+            }
+        }
+        line("log lines reporting a deadlock (deadlock detected, 40P01)", 0, found.size());
+        report("deadlocks in the service logs", found.stream());
+        if (checks.postgresRestarted) {
+            summary.add("pg_stat_database.deadlocks not compared: PostgreSQL was killed during the run");
+        } else {
+            line("deadlocks PostgreSQL broke during the run (pg_stat_database)", 0,
+                    databaseDeadlocks(infrastructure) - checks.deadlocksAtStart);
+        }
+    }
+
+    /** This run's records of an output topic, read once. */
+    private List<ConsumerRecord<String, byte[]>> snapshot(Topic topic) {
+        return snapshots.computeIfAbsent(topic, t -> TopicSnapshot.read(infrastructure.bootstrapServers(), t.topicName())
+                .stream().filter(record -> record.key() != null && record.key().startsWith(inputs.run + "-")).toList());
+    }
+
     /** This run's events of one type on a topic. */
     private List<CloudEvent> events(Topic topic, EventType type) {
-        return TopicSnapshot.read(infrastructure.bootstrapServers(), topic.topicName()).stream()
-                .filter(record -> record.key() != null && record.key().startsWith(inputs.run + "-"))
+        return snapshot(topic).stream()
                 .map(TopicReader::cloudEvent)
                 .filter(event -> type.type().equals(event.type()))
                 .toList();

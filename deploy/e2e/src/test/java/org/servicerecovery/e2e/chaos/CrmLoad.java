@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -137,6 +138,7 @@ final class CrmLoad implements AutoCloseable {
         CloudEvent event = EventData.wrap(id, SOURCE, OffsetDateTime.now(ZoneOffset.UTC), data);
         sendRecord(event);
         inputs.events++;
+        inputs.sentPerCustomer.computeIfAbsent(data.customerId(), customer -> new ArrayList<>()).add(id);
         if (random.nextInt(20) == 0) {
             sendRecord(event);
             inputs.resent++;

@@ -2,7 +2,9 @@ package org.servicerecovery.e2e.chaos;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the CRM sent during a run, which is what the checker expects effects for. Written by the load generator's
@@ -25,6 +27,8 @@ final class Inputs {
     final List<Commitment> commitments = new ArrayList<>();
     final List<Complaint> complaints = new ArrayList<>();
     final List<Poisoned> poisoned = new ArrayList<>();
+    /** Each customer's valid CloudEvents ids in the order the CRM sent them, each once (a re-send is not listed). */
+    final Map<String, List<String>> sentPerCustomer = new HashMap<>();
     /** Distinct CloudEvents ids sent. */
     int events;
     /** Records sent a second time with the same id, as a CRM retrying would. */
