@@ -14,9 +14,9 @@ import io.vertx.sqlclient.ClosedConnectionException;
 
 /**
  * Tells a database outage (connection refused or lost, server shutting down or restarting, no connection in time,
- * deadlock) from an event that cannot be applied. An outage says nothing about the event: dead-lettering it would
- * lose a valid event, so consumers wait and retry instead; the partition waits with them, as it must, because no
- * event can be applied without the database. Found by killing PostgreSQL under load (make chaos).
+ * deadlock, the service's own pool closing at shutdown) from an event that cannot be applied. An outage says nothing
+ * about the event: dead-lettering it would lose a valid event, so consumers wait and retry instead; the partition
+ * waits with them, as it must, because no event can be applied without the database. Found by killing PostgreSQL under load (make chaos).
  */
 public final class DatabaseOutages {
 
@@ -36,6 +36,9 @@ public final class DatabaseOutages {
                     || cause instanceof ClosedChannelException || cause instanceof TimeoutException) {
                 return true;
             }
+            if (isPoolClosing(cause)) {
+                return true;
+            }
             if (cause instanceof PgException pg && isTransient(pg.getSqlState())) {
                 return true;
             }
@@ -45,6 +48,16 @@ public final class DatabaseOutages {
             }
         }
         return false;
+    }
+
+    /**
+     * The service is shutting down under a batch (or the pool lost its connection while closing it): the event was not
+     * applied and must be read again after the restart, not dead-lettered. Vert.x reports these as bare messages.
+     */
+    private static boolean isPoolClosing(Throwable cause) {
+        String message = cause.getMessage();
+        return cause.getClass().getSimpleName().equals("NoStackTraceThrowable") && message != null
+                && (message.equals("Pool closed") || message.startsWith("Connection is not active now"));
     }
 
     private static boolean isTransient(String sqlState) {
