@@ -38,7 +38,7 @@ final class Baselines {
     private Baselines() {
     }
 
-    static Figures measure(String bootstrapServers, Db db, Report report) throws Exception {
+    static Figures measure(String bootstrapServers, BenchDb db, Report report) throws Exception {
         String topic = "bench.baseline";
         TopicCatalogue.ensureTopic(bootstrapServers, topic, 6);
         double produce = produce(bootstrapServers, topic);
@@ -89,7 +89,7 @@ final class Baselines {
         }
     }
 
-    private static double singleRowCommits(Db db, Duration duration) throws Exception {
+    private static double singleRowCommits(BenchDb db, Duration duration) throws Exception {
         try (Connection connection = db.connect(); Statement ddl = connection.createStatement()) {
             ddl.execute("CREATE TABLE IF NOT EXISTS public.bench_baseline (id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL)");
             connection.setAutoCommit(false);
@@ -108,7 +108,7 @@ final class Baselines {
         }
     }
 
-    private static double batchedRows(Db db, int rows) throws Exception {
+    private static double batchedRows(BenchDb db, int rows) throws Exception {
         try (Connection connection = db.connect();
              PreparedStatement insert = connection.prepareStatement("INSERT INTO public.bench_baseline (payload) VALUES (?)")) {
             connection.setAutoCommit(false);

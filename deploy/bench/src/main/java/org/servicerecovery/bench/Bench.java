@@ -38,7 +38,7 @@ public final class Bench {
         System.setProperty(KafkaBroker.JVM_OPTIONS, "-Xms512m -Xmx512m -XX:+UseSerialGC");
         SharedInfrastructure infrastructure = SharedInfrastructure.get();
         String kafka = infrastructure.kafkaBootstrapServers();
-        Db db = new Db(infrastructure.jdbcUrl(), null);
+        BenchDb db = new BenchDb(infrastructure.jdbcUrl(), null);
         Report report = new Report();
         System.out.println("service-recovery benchmark: baselines");
         Baselines.Figures baseline = Baselines.measure(kafka, db, report);
@@ -48,7 +48,7 @@ public final class Bench {
             TopicCatalogue.ensureTopic(kafka, "reliability-testapp.dlq", 1);
             try (QuarkusProcess service = QuarkusProcess.start(Path.of("libs/reliability-testapp/target/quarkus-app/quarkus-run.jar"),
                     OUT.resolve("reliability-testapp.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
-                Db schema = db.on("reliability_testapp");
+                BenchDb schema = db.on("reliability_testapp");
                 OutboxBench.run(schema, kafka, report, baseline);
                 TimerBench.run(schema, report);
                 report.add("memory", "reliability test application RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");

@@ -47,13 +47,13 @@ final class LoyaltyBench {
     private LoyaltyBench() {
     }
 
-    static void run(Db db, String bootstrapServers, Report report, QuarkusProcess service) throws Exception {
+    static void run(BenchDb db, String bootstrapServers, Report report, QuarkusProcess service) throws Exception {
         live(db, bootstrapServers, report);
         rebuild(db, report, service);
     }
 
     /** Six events per customer across intake.events and promise.events; the rate is events stored and scored per second. */
-    private static void live(Db db, String bootstrapServers, Report report) throws Exception {
+    private static void live(BenchDb db, String bootstrapServers, Report report) throws Exception {
         String run = "live-" + UUID.randomUUID().toString().substring(0, 8);
         OffsetDateTime t0 = OffsetDateTime.now(ZoneOffset.UTC).minusDays(10);
         int total = 0;
@@ -100,7 +100,7 @@ final class LoyaltyBench {
     }
 
     /** 100,000 customers with 20 facts each copied into the fact table, then POST /api/v1/admin/rebuild. */
-    private static void rebuild(Db db, Report report, QuarkusProcess service) throws Exception {
+    private static void rebuild(BenchDb db, Report report, QuarkusProcess service) throws Exception {
         long copied = copyHistory(db);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/api/v1/admin/rebuild"))
                 .header("Authorization", "Bearer " + TestTokens.admin())
@@ -117,7 +117,7 @@ final class LoyaltyBench {
     }
 
     /** A realistic mix per customer: profile, kept and missed promises, a complaint with its recovery, feedback. */
-    private static long copyHistory(Db db) throws Exception {
+    private static long copyHistory(BenchDb db) throws Exception {
         Instant t0 = Instant.now().minus(Duration.ofDays(200));
         StringBuilder rows = new StringBuilder();
         long count = 0;

@@ -35,7 +35,7 @@ final class OutboxBench {
     private OutboxBench() {
     }
 
-    static void run(Db db, String bootstrapServers, Report report, Baselines.Figures baseline) throws Exception {
+    static void run(BenchDb db, String bootstrapServers, Report report, Baselines.Figures baseline) throws Exception {
         TopicCatalogue.ensureTopic(bootstrapServers, TOPIC, 6);
         String burst = "burst-" + UUID.randomUUID();
         Map<String, Long> committedAt = new ConcurrentHashMap<>();
@@ -60,7 +60,7 @@ final class OutboxBench {
     }
 
     /** Inserts in transactions of {@code perTransaction}; with {@code pauseNanos} > 0 paces one transaction per pause. */
-    private static void insert(Db db, String prefix, int total, int perTransaction, Map<String, Long> committedAt,
+    private static void insert(BenchDb db, String prefix, int total, int perTransaction, Map<String, Long> committedAt,
                                long pauseNanos) throws Exception {
         try (Connection connection = db.connect(); PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO outbox (event_id, topic, message_key, event_type, payload) VALUES (?, ?, ?, 'bench.event', ?)")) {

@@ -62,7 +62,7 @@ final class PromiseBench {
     private record Row(String id, String customerId, Instant madeAt, Instant dueAt, Instant atRiskAt) {
     }
 
-    static void run(Db db, String bootstrapServers, Report report) throws Exception {
+    static void run(BenchDb db, String bootstrapServers, Report report) throws Exception {
         long start = System.nanoTime();
         Instant now = Instant.now();
         // Made over the past 30 days, due 30 to 60 days ahead: neither their warnings nor their deadlines fire here.
@@ -91,7 +91,7 @@ final class PromiseBench {
      * Bulk-loaded rather than sent over Kafka, so that all 10,000 are surely stored before their due second whatever
      * the consumer's rate; the timer firing path is what is measured.
      */
-    private static void burst(Db db, String bootstrapServers, Report report) throws Exception {
+    private static void burst(BenchDb db, String bootstrapServers, Report report) throws Exception {
         String prefix = "burst-" + UUID.randomUUID().toString().substring(0, 8);
         CompletableFuture<Histogram> misses = CompletableFuture.supplyAsync(() -> collect(bootstrapServers, prefix, BURST));
         Instant now = Instant.now();
@@ -189,7 +189,7 @@ final class PromiseBench {
      * its "made" history entry, the idempotent-consumer record of the event, and the due and at-risk timers (ids
      * {@code <kind>:<promise id>}, owner the promise id; see PromiseTimers). COPY, in chunks, one transaction each.
      */
-    private static void copy(Db db, int count, IntFunction<Row> row) throws Exception {
+    private static void copy(BenchDb db, int count, IntFunction<Row> row) throws Exception {
         int chunk = 20_000;
         try (Connection connection = db.connect()) {
             var copy = connection.unwrap(PGConnection.class).getCopyAPI();

@@ -45,7 +45,7 @@ final class SystemBench {
     private SystemBench() {
     }
 
-    static void run(String bootstrapServers, Db db, Report report, Path out) throws Exception {
+    static void run(String bootstrapServers, BenchDb db, Report report, Path out) throws Exception {
         for (Map.Entry<String, List<Topic>> service : SERVICES.entrySet()) {
             ConsumerGroups.startAtEnd(bootstrapServers, service.getKey(), service.getValue());
         }
@@ -64,7 +64,7 @@ final class SystemBench {
         }
     }
 
-    private static void measure(String bootstrapServers, Db db, Report report, Path out, Map<String, QuarkusProcess> services)
+    private static void measure(String bootstrapServers, BenchDb db, Report report, Path out, Map<String, QuarkusProcess> services)
             throws Exception {
         Timeline timeline = new Timeline(System.currentTimeMillis());
         MixedTraffic traffic = new MixedTraffic("sys-" + UUID.randomUUID().toString().substring(0, 8), RATE, DURATION, SEED,

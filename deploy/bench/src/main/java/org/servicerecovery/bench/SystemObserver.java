@@ -48,7 +48,7 @@ final class SystemObserver implements AutoCloseable {
     private volatile boolean running = true;
     private long scoreUpdatesSoFar;
 
-    SystemObserver(String bootstrapServers, MixedTraffic traffic, Timeline timeline, Db loyalty,
+    SystemObserver(String bootstrapServers, MixedTraffic traffic, Timeline timeline, BenchDb loyalty,
                    Map<String, QuarkusProcess> services) {
         this.bootstrapServers = bootstrapServers;
         this.traffic = traffic;
@@ -118,7 +118,7 @@ final class SystemObserver implements AutoCloseable {
      * loyalty.events carries only significant changes (a band crossed or a large move), so every stored score change
      * is counted from score_history instead.
      */
-    private void sample(Db loyalty, Map<String, QuarkusProcess> services) {
+    private void sample(BenchDb loyalty, Map<String, QuarkusProcess> services) {
         int second = timeline.second(System.currentTimeMillis());
         services.forEach((name, process) -> timeline.set(SystemBench.RSS + name, second, process.residentBytes() >> 20));
         try {

@@ -20,7 +20,7 @@ final class TimerBench {
     private TimerBench() {
     }
 
-    static void run(Db db, Report report) throws Exception {
+    static void run(BenchDb db, Report report) throws Exception {
         long start = System.nanoTime();
         schedule(db, "pending", PENDING, Instant.now().plus(Duration.ofDays(1)), Duration.ZERO);
         report.add("timers", "1,000,000 pending timers inserted", String.format("%.1f s", Baselines.seconds(start)), "setup");
@@ -44,7 +44,7 @@ final class TimerBench {
     }
 
     /** Timers spread evenly over {@code spread} from {@code first}; the due time in ms is part of the id. */
-    private static void schedule(Db db, String prefix, int count, Instant first, Duration spread) throws Exception {
+    private static void schedule(BenchDb db, String prefix, int count, Instant first, Duration spread) throws Exception {
         try (Connection connection = db.connect(); PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO timer (id, kind, owner_id, due_at) VALUES (?, 'test.effect', ?, ?)")) {
             connection.setAutoCommit(false);
@@ -62,7 +62,7 @@ final class TimerBench {
         }
     }
 
-    private static void awaitFired(Db db, String pattern, int expected, Duration timeout) throws Exception {
+    private static void awaitFired(BenchDb db, String pattern, int expected, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (db.number("SELECT count(*) FROM timer_effect WHERE timer_id LIKE ?", pattern) < expected) {
             if (System.nanoTime() > deadline) {
@@ -72,7 +72,7 @@ final class TimerBench {
         }
     }
 
-    private static double[] lateness(Db db, String pattern, Instant due) throws Exception {
+    private static double[] lateness(BenchDb db, String pattern, Instant due) throws Exception {
         String late = "extract(epoch FROM fired_at - '" + Timestamp.from(due).toInstant() + "'::timestamptz) * 1000";
         return new double[] {
                 db.number("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY " + late + ") FROM timer_effect WHERE timer_id LIKE ?", pattern),
@@ -80,7 +80,7 @@ final class TimerBench {
                 db.number("SELECT max(" + late + ") FROM timer_effect WHERE timer_id LIKE ?", pattern)};
     }
 
-    private static double[] steadyLateness(Db db) throws Exception {
+    private static double[] steadyLateness(BenchDb db) throws Exception {
         String late = "extract(epoch FROM fired_at) * 1000 - split_part(timer_id, '-', 2)::bigint";
         return new double[] {
                 db.number("SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY " + late + ") FROM timer_effect WHERE timer_id LIKE 'steady-%'"),

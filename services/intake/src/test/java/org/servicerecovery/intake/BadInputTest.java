@@ -112,15 +112,15 @@ class BadInputTest {
         String reason = deadLetterReason(crm.customer);
         assertTrue(reason.contains("/id must be at most 200 characters long"), reason);
         assertTrue(reason.contains("/subject must not contain the character U+0000"), reason);
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE source = ? AND event_id = ?",
+        assertEquals(0, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE source = ? AND event_id = ?",
                 Crm.SOURCE, "x".repeat(3000)));
     }
 
     private void assertNothingKept(BadInputs.Case bad) {
         // The outbox row is written in the inbound row's transaction: no inbound row, nothing was ever published.
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ? OR raw ->> ? = ?",
+        assertEquals(0, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ? OR raw ->> ? = ?",
                 bad.crm().customer, BadInputs.MARKER, bad.marker()), bad.name());
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM outbox WHERE message_key = ?", bad.crm().customer),
+        assertEquals(0, IntakeDb.SCHEMA.count("SELECT count(*) FROM outbox WHERE message_key = ?", bad.crm().customer),
                 bad.name());
     }
 

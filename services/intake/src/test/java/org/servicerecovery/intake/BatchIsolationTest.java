@@ -99,7 +99,7 @@ class BatchIsolationTest {
         assertTrue(nul.refusal().reason().contains("could not be stored"), nul.refusal().reason());
         fates.stream().filter(fate -> fate.outcome() != Outcome.REJECTED).forEach(fate -> assertNull(fate.refusal()));
 
-        assertEquals(300, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer));
+        assertEquals(300, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer));
         List<String> expected = verdicts.subList(0, verdicts.size() - 1).stream()
                 .filter(verdict -> verdict != verdicts.get(101) && verdict != verdicts.get(202))
                 .map(verdict -> ((Verdict.Valid) verdict).event().id()).toList();
@@ -128,7 +128,7 @@ class BatchIsolationTest {
                 assertEquals(Outcome.ACCEPTED, fate.outcome(), "request " + i);
             }
         }
-        assertEquals(60, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer));
+        assertEquals(60, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer));
     }
 
     @Test
@@ -169,7 +169,7 @@ class BatchIsolationTest {
         }
         assertEquals(500, published.size(), "every valid event published once");
         assertEquals(validIds, Set.copyOf(published));
-        assertEquals(500, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id LIKE ?", run + "-%"));
+        assertEquals(500, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id LIKE ?", run + "-%"));
 
         String key = poisonKey;
         try (TopicReader dlq = new TopicReader(Topic.CRM_EVENTS_DLQ.topicName())) {

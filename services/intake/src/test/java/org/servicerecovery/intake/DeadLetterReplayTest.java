@@ -85,7 +85,7 @@ class DeadLetterReplayTest {
         assertArrayEquals(sent.value(), replayed.value());
         assertEquals(headers(sent.headers().toArray()), headers(replayed.headers().toArray()),
                 "the original's headers in their order, ce_* and traceparent, no dead-letter-*");
-        assertEquals(1, Db.SCHEMA.count("""
+        assertEquals(1, IntakeDb.SCHEMA.count("""
                 SELECT count(*) FROM dead_letter_replay WHERE dlq_topic = ? AND dlq_partition = ? AND dlq_offset = ?
                   AND target_topic = ? AND target_partition = ? AND target_offset = ? AND replayed_by = 'admin'
                   AND NOT forced""", DLQ, parked.partition(), parked.offset(), CRM_EVENTS, partition, targetOffset));
@@ -115,7 +115,7 @@ class DeadLetterReplayTest {
         given().auth().oauth2(TestTokens.admin()).queryParam("reason", marker).queryParam("force", "true")
                 .queryParam("dryRun", "true").post("/api/v1/admin/dead-letters/replay").then().statusCode(200)
                 .body("dryRun", is(true)).body("replayed.size()", is(2)).body("replayed[0].targetPartition", is(partition));
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM dead_letter_replay WHERE dlq_topic = ? AND reason LIKE ?",
+        assertEquals(1, IntakeDb.SCHEMA.count("SELECT count(*) FROM dead_letter_replay WHERE dlq_topic = ? AND reason LIKE ?",
                 DLQ, "%" + marker + "%"));
     }
 

@@ -75,7 +75,7 @@ class KafkaIntakeTest {
         assertTrue(out.extensions().get("traceparent").startsWith("00-0af7651916cd43dd8448eb211c80319c-"));
         // What promise-tracking's IntakeConsumer does with it.
         assertEquals("alice", EventData.read(out, CommitmentMade.class).owner());
-        assertEquals(2, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ? AND channel = 'kafka' "
+        assertEquals(2, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ? AND channel = 'kafka' "
                 + "AND event_id <> ?", crm.customer, marker.get("id").asText()));
 
         String metrics = RestAssured.get("/q/metrics").asString();
@@ -137,7 +137,7 @@ class KafkaIntakeTest {
         }
         List<ConsumerRecord<String, byte[]>> published = crm.publishedUpTo(valid.get("id").asText());
         assertEquals(List.of(valid.get("id").asText()), Crm.ids(published));
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer));
+        assertEquals(1, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer));
         assertFalse(RestAssured.get("/q/metrics").asString().lines().noneMatch(line ->
                 line.startsWith("intake_events_total{channel=\"kafka\",outcome=\"rejected\",type=\"unknown\"}")));
     }

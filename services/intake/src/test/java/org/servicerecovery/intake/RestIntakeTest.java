@@ -130,7 +130,7 @@ class RestIntakeTest {
         }
         given().get("/api/v1/events/x/y").then().statusCode(401).contentType(PROBLEM_JSON);
         given().auth().oauth2(client).get("/api/v1/events/x/y").then().statusCode(403).contentType(PROBLEM_JSON);
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", event.get("id").asText()));
+        assertEquals(0, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", event.get("id").asText()));
     }
 
     @Test
@@ -166,12 +166,12 @@ class RestIntakeTest {
             }
         });
 
-        long stored = Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer);
+        long stored = IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer);
         postRaw("{\"specversion\":\"1.0\",".getBytes(StandardCharsets.UTF_8), STRUCTURED).statusCode(400)
                 .contentType(PROBLEM_JSON).body("errors[0].detail", containsString("is not valid JSON"));
         byte[] latin1 = crm.feedback(1).put("id", "caf\u00e9-" + crm.customer).toString().getBytes(StandardCharsets.ISO_8859_1);
         postRaw(latin1, STRUCTURED).statusCode(400).body("errors[0].detail", containsString("UTF-8"));
-        assertEquals(stored, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer));
+        assertEquals(stored, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer));
     }
 
     @Test
@@ -184,7 +184,7 @@ class RestIntakeTest {
         marked[2] = (byte) 0xBF;
         System.arraycopy(json, 0, marked, 3, json.length);
         postRaw(marked, STRUCTURED).statusCode(202).body("status", is("accepted"));
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", event.get("id").asText()));
+        assertEquals(1, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", event.get("id").asText()));
     }
 
     @Test
@@ -226,7 +226,7 @@ class RestIntakeTest {
                 .body("errors[0].detail", containsString("at most 1000"));
         postRaw("[{".getBytes(StandardCharsets.UTF_8), BATCH).statusCode(400).contentType(PROBLEM_JSON);
         postRaw(Crm.bytes(crm.feedback(1)), BATCH).statusCode(400).body("errors[0].detail", containsString("JSON array"));
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer));
+        assertEquals(0, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE customer_id = ?", crm.customer));
     }
 
     @Test
@@ -256,7 +256,7 @@ class RestIntakeTest {
 
     private void assertNothingKeptOf(ObjectNode event) {
         String id = event.get("id").asText();
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", id));
+        assertEquals(0, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", id));
         ObjectNode marker = crm.feedback(2);
         post(marker, STRUCTURED).statusCode(202);
         assertFalse(Crm.ids(crm.publishedUpTo(marker.get("id").asText())).contains(id), id + " was published");

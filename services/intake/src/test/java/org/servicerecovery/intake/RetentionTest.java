@@ -32,13 +32,13 @@ class RetentionTest {
 
         retention.purge().await().atMost(Duration.ofSeconds(30));
 
-        assertEquals(0, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", old));
-        assertEquals(1, Db.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", recent));
+        assertEquals(0, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", old));
+        assertEquals(1, IntakeDb.SCHEMA.count("SELECT count(*) FROM inbound_event WHERE event_id = ?", recent));
     }
 
     private static String insert(Duration age) {
         String id = "old-" + UUID.randomUUID();
-        Db.SCHEMA.update("INSERT INTO inbound_event (source, event_id, event_type, customer_id, channel, received_at, raw) "
+        IntakeDb.SCHEMA.update("INSERT INTO inbound_event (source, event_id, event_type, customer_id, channel, received_at, raw) "
                 + "VALUES ('https://crm.test', ?, 'feedback.received', 'c', 'rest', ?, '{}'::jsonb)",
                 id, Timestamp.from(Instant.now().minus(age)));
         return id;

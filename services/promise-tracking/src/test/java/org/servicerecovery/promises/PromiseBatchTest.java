@@ -32,7 +32,7 @@ import org.servicerecovery.events.crm.Channel;
 import org.servicerecovery.events.crm.CommitmentFulfilled;
 import org.servicerecovery.events.crm.CommitmentMade;
 import org.servicerecovery.promises.messaging.CommitmentConsumer;
-import org.servicerecovery.testing.PolledBatch;
+import org.servicerecovery.testing.PolledRecords;
 import org.servicerecovery.testing.RealInfrastructure;
 import org.servicerecovery.testing.TopicReader;
 
@@ -171,7 +171,7 @@ class PromiseBatchTest {
     }
 
     private List<ConsumerRecord<String, byte[]>> records(List<CloudEvent> events) {
-        List<ConsumerRecord<String, byte[]>> records = PolledBatch.records(PARTITION, offset, events.toArray(CloudEvent[]::new));
+        List<ConsumerRecord<String, byte[]>> records = PolledRecords.records(PARTITION, offset, events.toArray(CloudEvent[]::new));
         offset += events.size();
         return records;
     }
@@ -187,7 +187,7 @@ class PromiseBatchTest {
                 running.add(replicas.submit(() -> {
                     start.await();
                     try {
-                        return VertxContextSupport.subscribeAndAwait(() -> consumer.consume(PolledBatch.of(PARTITION, batch)));
+                        return VertxContextSupport.subscribeAndAwait(() -> consumer.consume(PolledRecords.of(PARTITION, batch)));
                     } catch (Throwable failure) {
                         throw new IllegalStateException("a batch failed", failure);
                     }
@@ -206,9 +206,9 @@ class PromiseBatchTest {
     }
 
     private List<ConsumerRecord<String, byte[]>> consume(CloudEvent... events) throws Throwable {
-        List<ConsumerRecord<String, byte[]>> records = PolledBatch.records(PARTITION, offset, events);
+        List<ConsumerRecord<String, byte[]>> records = PolledRecords.records(PARTITION, offset, events);
         offset += events.length;
-        VertxContextSupport.subscribeAndAwait(() -> consumer.consume(PolledBatch.of(PARTITION, records)));
+        VertxContextSupport.subscribeAndAwait(() -> consumer.consume(PolledRecords.of(PARTITION, records)));
         return records;
     }
 }

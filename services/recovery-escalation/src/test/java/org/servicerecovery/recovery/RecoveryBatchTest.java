@@ -22,7 +22,7 @@ import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
 import org.servicerecovery.recovery.messaging.IntakeAndPromiseEventsConsumer;
-import org.servicerecovery.testing.PolledBatch;
+import org.servicerecovery.testing.PolledRecords;
 import org.servicerecovery.testing.RealInfrastructure;
 import org.servicerecovery.testing.TopicReader;
 
@@ -117,9 +117,9 @@ class RecoveryBatchTest {
     }
 
     private List<ConsumerRecord<String, byte[]>> consume(CloudEvent... events) throws Throwable {
-        List<ConsumerRecord<String, byte[]>> records = PolledBatch.records(PARTITION, offset, events);
+        List<ConsumerRecord<String, byte[]>> records = PolledRecords.records(PARTITION, offset, events);
         offset += events.length;
-        VertxContextSupport.subscribeAndAwait(() -> consumer.consume(PolledBatch.of(PARTITION, records)));
+        VertxContextSupport.subscribeAndAwait(() -> consumer.consume(PolledRecords.of(PARTITION, records)));
         return records;
     }
 

@@ -37,10 +37,10 @@ public class CrmConsumer {
 
     private final EventValidator validator;
     private final Intake intake;
-    private final DeadLetters deadLetters;
+    private final CrmDeadLetters deadLetters;
     private final Clock clock;
 
-    public CrmConsumer(EventValidator validator, Intake intake, DeadLetters deadLetters, Clock clock) {
+    public CrmConsumer(EventValidator validator, Intake intake, CrmDeadLetters deadLetters, Clock clock) {
         this.validator = validator;
         this.intake = intake;
         this.deadLetters = deadLetters;

@@ -15,9 +15,9 @@ import org.servicerecovery.events.CloudEvents;
  * A poll's worth of records built by hand, CloudEvents in binary mode as the services publish them, so that a test
  * can hand them to a batch consumer and know they are one batch.
  */
-public final class PolledBatch {
+public final class PolledRecords {
 
-    private PolledBatch() {
+    private PolledRecords() {
     }
 
     /** The events as consecutive records of one partition, from {@code firstOffset} on. */

@@ -3,10 +3,10 @@ package org.servicerecovery.intake;
 import org.servicerecovery.testing.SchemaDb;
 
 /** The service's schema, for tests that set up or check outcomes with plain SQL. */
-final class Db {
+final class IntakeDb {
 
     static final SchemaDb SCHEMA = new SchemaDb("intake");
 
-    private Db() {
+    private IntakeDb() {
     }
 }

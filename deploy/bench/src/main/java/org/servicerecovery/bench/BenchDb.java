@@ -9,15 +9,15 @@ import java.sql.SQLException;
 import org.servicerecovery.localinfra.LocalPostgres;
 
 /** JDBC to the benchmark's database, optionally on one service's schema. */
-record Db(String jdbcUrl, String schema) {
+record BenchDb(String jdbcUrl, String schema) {
 
     Connection connect() throws SQLException {
         String url = jdbcUrl + "?reWriteBatchedInserts=true" + (schema == null ? "" : "&currentSchema=" + schema);
         return DriverManager.getConnection(url, LocalPostgres.USER, LocalPostgres.PASSWORD);
     }
 
-    Db on(String otherSchema) {
-        return new Db(jdbcUrl, otherSchema);
+    BenchDb on(String otherSchema) {
+        return new BenchDb(jdbcUrl, otherSchema);
     }
 
     double number(String sql, Object... params) throws SQLException {

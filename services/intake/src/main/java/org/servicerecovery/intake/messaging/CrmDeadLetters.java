@@ -16,11 +16,11 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  * problem by JSON pointer; or one the database refused, with the database's message as the cause.
  */
 @ApplicationScoped
-public class DeadLetters {
+public class CrmDeadLetters {
 
     private final MutinyEmitter<byte[]> emitter;
 
-    public DeadLetters(@Channel("crm-dlq") MutinyEmitter<byte[]> emitter) {
+    public CrmDeadLetters(@Channel("crm-dlq") MutinyEmitter<byte[]> emitter) {
         this.emitter = emitter;
     }
 
