@@ -308,7 +308,8 @@ final class Checker {
         orderLine("promise.events: promises whose events break their life or precede their commitment",
                 CustomerOrder.promises(promises, intake));
         orderLine("recovery.events: case events before their case-opened", CustomerOrder.cases(recovery));
-        orderLine("outreach.requests: requests sent before their case-opened", CustomerOrder.outreach(outreach, recovery));
+        orderLine("outreach.requests: requests of no opened case, or back in time for their customer",
+                CustomerOrder.outreach(outreach, recovery));
         orderLine("loyalty.events: events whose time goes back for their customer", CustomerOrder.loyalty(loyalty));
         summary.add(String.format("order checked on %d intake, %d promise, %d recovery, %d outreach, %d loyalty events",
                 size(intake), size(promises), size(recovery), size(outreach), size(loyalty)));

@@ -107,26 +107,32 @@ final class CustomerOrder {
         return offenders;
     }
 
-    /** outreach.requests: each request sent after its case's case-opened on recovery.events. */
+    /**
+     * outreach.requests: each request belongs to a case opened on recovery.events, and a customer's requests never go
+     * back in time. Not compared with the case-opened's position: the two are written in one transaction to two topics,
+     * and Kafka orders records within a partition only, so a request may reach its topic before the case-opened.
+     */
     static List<String> outreach(Map<String, List<Published>> outreachRequests, Map<String, List<Published>> recoveryEvents) {
-        Map<String, Long> opened = new HashMap<>();
+        Set<String> opened = new HashSet<>();
         recoveryEvents.values().forEach(events -> events.stream()
                 .filter(p -> EventType.RECOVERY_CASE_OPENED.type().equals(p.event().type()))
-                .forEach(p -> opened.putIfAbsent(p.data("caseId"), p.timestamp())));
+                .forEach(p -> opened.add(p.data("caseId"))));
         List<String> offenders = new ArrayList<>();
-        outreachRequests.values().forEach(events -> events.forEach(p -> {
-            Long openedAt = opened.get(p.data("caseId"));
-            if (openedAt == null || p.timestamp() < openedAt) {
-                offenders.add(p.data("outreachId") + " of case " + p.data("caseId") + " before its recovery.case-opened");
-            }
-        }));
+        outreachRequests.values().forEach(events -> events.stream().filter(p -> !opened.contains(p.data("caseId")))
+                .forEach(p -> offenders.add(p.data("outreachId") + " of case " + p.data("caseId")
+                        + " that was never opened on recovery.events")));
+        offenders.addAll(timeNeverGoesBack(outreachRequests));
         return offenders;
     }
 
     /** loyalty.events: each customer's event {@code time} never goes backwards. */
     static List<String> loyalty(Map<String, List<Published>> loyaltyEvents) {
+        return timeNeverGoesBack(loyaltyEvents);
+    }
+
+    private static List<String> timeNeverGoesBack(Map<String, List<Published>> perCustomer) {
         List<String> offenders = new ArrayList<>();
-        loyaltyEvents.forEach((customer, events) -> {
+        perCustomer.forEach((customer, events) -> {
             OffsetDateTime latest = null;
             for (Published p : events) {
                 OffsetDateTime time = p.event().time();
