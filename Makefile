@@ -37,8 +37,8 @@ run: build ## start Kafka, PostgreSQL and all services in the background; prints
 stop: ## stop exactly what `make run` started
 	deploy/local/stop.sh
 
-test: ## the whole suite: unit, @QuarkusTest on real Kafka/PostgreSQL, end-to-end
-	$(MVNW) install
+test: ## the whole suite: unit, @QuarkusTest on real Kafka/PostgreSQL, end-to-end (two modules at a time: much of a test run waits on outages and timers)
+	$(MVNW) -T 2 install
 
 token: ## make token ROLE=agent SUB=alice TEAM=blue
 	@test -f libs/local-infra/target/runtime-classpath.txt || $(MVNW) -q package -DskipTests -pl libs/local-infra -am
