@@ -13,8 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.servicerecovery.intake.Intake;
-import org.servicerecovery.intake.Intake.Fate;
+import org.servicerecovery.intake.application.Intake.Fate;
+import org.servicerecovery.intake.application.Intake;
 import org.servicerecovery.intake.domain.Ingress;
 import org.servicerecovery.intake.domain.Verdict;
 

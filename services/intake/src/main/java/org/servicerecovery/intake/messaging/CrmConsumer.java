@@ -17,7 +17,7 @@ import org.apache.kafka.common.header.Header;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.servicerecovery.events.CloudEvents;
 import org.servicerecovery.events.InvalidCloudEventException.Problem;
-import org.servicerecovery.intake.Intake;
+import org.servicerecovery.intake.application.Intake;
 import org.servicerecovery.intake.domain.EventValidator;
 import org.servicerecovery.intake.domain.Ingress;
 import org.servicerecovery.intake.domain.Verdict;

@@ -4,7 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.servicerecovery.intake.Intake;
+import org.servicerecovery.intake.application.Intake;
 import org.servicerecovery.intake.domain.Verdict;
 import org.servicerecovery.reliability.inbox.DeadLetter;
 

@@ -1,4 +1,4 @@
-package org.servicerecovery.intake;
+package org.servicerecovery.intake.application;
 
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -15,11 +15,12 @@ import org.jboss.logging.Logger;
 import org.servicerecovery.events.EventType;
 import org.servicerecovery.events.TextRules;
 import org.servicerecovery.intake.IntakeMetrics.Outcome;
+import org.servicerecovery.intake.IntakeMetrics;
 import org.servicerecovery.intake.domain.Ingress;
 import org.servicerecovery.intake.domain.Verdict;
-import org.servicerecovery.intake.persistence.InboundStore;
 import org.servicerecovery.intake.persistence.InboundStore.Accepted;
 import org.servicerecovery.intake.persistence.InboundStore.Key;
+import org.servicerecovery.intake.persistence.InboundStore;
 import org.servicerecovery.reliability.inbox.DatabaseOutages;
 
 import io.smallrye.mutiny.Uni;
