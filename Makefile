@@ -1,7 +1,7 @@
 # service-recovery: the commands a newcomer needs. Everything runs on 127.0.0.1.
 MVNW := ./mvnw -B -ntp
 ROLE ?= agent
-# make bench BENCH="loyalty": only some sections (reliability, loyalty, recovery, promises, intake, system) (the same-run baselines always run)
+# make bench BENCH="loyalty": only some sections (reliability, loyalty, recovery, promises, intake, system; system-sustained or system-steps for one part of it) (the same-run baselines always run)
 BENCH ?=
 # make chaos CYCLES=10: how many cycles; MODE=faults: no service restarts, hostile input, broker down past the delivery timeout
 CYCLES ?= 50

@@ -20,7 +20,10 @@ public final class Bench {
 
     private static final Path OUT = Path.of("target", "bench");
 
-    /** Sections to run, all by default; e.g. {@code make bench BENCH=loyalty} (the baselines always run). */
+    /**
+     * Sections to run, all by default; e.g. {@code make bench BENCH=loyalty} (the baselines always run). The system
+     * section's two parts run alone as {@code system-sustained} and {@code system-steps}.
+     */
     private static final List<String> SECTIONS = List.of("reliability", "loyalty", "recovery", "promises", "intake",
             "system");
 
@@ -91,9 +94,11 @@ public final class Bench {
             }
         }
         // Last: all four services read from the topics the earlier sections filled (they start caught up, see SystemBench).
-        if (selected.contains("system")) {
+        boolean sustained = selected.contains("system") || selected.contains("system-sustained");
+        boolean steps = selected.contains("system") || selected.contains("system-steps");
+        if (sustained || steps) {
             System.out.println("system (all four services under mixed CRM traffic through intake)");
-            SystemBench.run(kafka, db, report, OUT);
+            SystemBench.run(kafka, infrastructure.kafkaPid().orElseThrow(), db, report, OUT, sustained, steps);
         }
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version()
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");

@@ -5,12 +5,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.LongFunction;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -33,158 +38,281 @@ import org.servicerecovery.events.crm.Severity;
 import org.servicerecovery.events.crm.Tier;
 
 /**
- * A CRM's traffic on crm.events (binary mode), paced at a total rate: new customers (tiers mixed), each with one to
- * three commitments due 5 to 60 s ahead, most fulfilled before their deadline and some never (missed), a complaint from
- * some, survey feedback from others (ratings skewed high, some detractors). Every {@link #BURST_EVERY} the next
- * {@link #BURST_SIZE} commitments share one due second, as callbacks promised "by 14:00" do. Seeded, so two runs send
- * the same mix; only the ids' run prefix differs.
+ * A CRM's traffic on crm.events (binary mode) for a population of customers whose activity is Zipf-distributed: the
+ * busiest customers build long histories (complaining again and again, promised things many times), most appear a few
+ * times. Each step of activity is, by weight, a commitment (due within the minute, on a whole minute 1–10 minutes
+ * ahead as "by 14:05" callbacks are, hours or days ahead; fulfilled early, on time seconds before the deadline, late, or
+ * never), a complaint, survey feedback (ratings skewed high, some detractors) or a profile update. Seeded: two runs
+ * make the same choices in the same order; only the send times follow the clock. Every event is dated when it is sent,
+ * so a fulfilment sent before its deadline is dated before it.
  */
-final class MixedTraffic {
+final class MixedTraffic implements AutoCloseable {
+
+    /** What the generator does about a commitment. */
+    enum Outcome { EARLY, ON_TIME, LATE, NEVER }
+
+    /** A commitment due before the traffic stops: what was planned and sent, and what the observer saw come of it. */
+    static final class Commitment {
+        final long dueMillis;
+        final Outcome planned;
+        /** When its commitment.fulfilled was sent (and so dated); 0 if it was not. */
+        volatile long fulfilmentSentMillis;
+        /** Broker append times of the first promise.kept and promise.missed; 0 if none came. */
+        volatile long keptMillis;
+        volatile long missedMillis;
+        volatile int misses;
+        volatile boolean retracted;
+
+        Commitment(long dueMillis, Outcome planned) {
+            this.dueMillis = dueMillis;
+            this.planned = planned;
+        }
+
+        /** The CRM reported it kept: a fulfilment sent, and dated, at or before the deadline. */
+        boolean fulfilledBeforeDue() {
+            return fulfilmentSentMillis != 0 && fulfilmentSentMillis <= dueMillis;
+        }
+    }
+
+    /** A send planned for later; the event is built when it is sent, dated then. */
+    private record Planned(long atMillis, long order, Commitment commitment, LongFunction<CustomerEvent> event) {
+    }
 
     private static final String SOURCE = "https://crm.bench/acme";
-    private static final Duration BURST_EVERY = Duration.ofSeconds(20);
-    private static final int BURST_SIZE = 300;
-    /** Far enough ahead that the whole burst is made (about two seconds of commitments) before it falls due. */
-    private static final Duration BURST_DUE_IN = Duration.ofSeconds(30);
+    private static final long MINUTE = 60_000;
+    private static final long HOUR = 60 * MINUTE;
+    private static final long DAY = 24 * HOUR;
     private static final Tier[] TIERS = {Tier.STANDARD, Tier.STANDARD, Tier.STANDARD, Tier.GOLD, Tier.GOLD, Tier.PLATINUM};
     private static final String[] ZONES = {"Europe/Berlin", "Europe/London", "America/New_York", "Asia/Tokyo"};
     private static final String[] LOCALES = {"de-DE", "en-GB", "en-US", "ja-JP"};
     private static final String[] CATEGORIES = {"delivery", "billing", "product", "service"};
     /** NPS-like: half promoters (9-10), a third passives (7-8), the rest detractors (0-6), who open recovery cases. */
     private static final int[] RATINGS = {10, 10, 10, 9, 9, 9, 8, 8, 7, 7, 6, 5, 3, 0};
-
-    /** A send planned for later: a fulfilment before its deadline, feedback after the customer's promises. */
-    private record Planned(long atMillis, long order, String id, CustomerEvent data) {
-    }
+    /** The generator's thread and its producer's I/O thread carry this name, so their CPU can be told apart. */
+    static final String THREAD_NAME = "system-generator";
 
     /** Starts every customer id of the run (the record key on every topic), so readers can pick the run's records. */
     final String prefix;
-    private final int ratePerSecond;
-    private final Duration duration;
+    final int customers;
+    private final double[] zipfCumulative;
     private final Random random;
     private final Timeline timeline;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ExecutorService thread = Executors.newSingleThreadExecutor(task -> new Thread(task, THREAD_NAME));
     private final PriorityQueue<Planned> planned = new PriorityQueue<>(
             Comparator.comparingLong(Planned::atMillis).thenComparingLong(Planned::order));
 
-    /** Event id → crm.events record timestamp, for the intake latency. */
+    /** Event id → send time (epoch ms) of every event sent in a phase, for the intake and score latencies. */
     final Map<String, Long> sentAt = new ConcurrentHashMap<>();
-    /** Complaint id → crm.events record timestamp, for complaint → case. */
+    /** Complaint id → send time, for complaint → apology. */
     final Map<String, Long> complaintSentAt = new ConcurrentHashMap<>();
-    final Set<String> burstCommitments = ConcurrentHashMap.newKeySet();
-    /** Commitments never fulfilled; any other miss is a fulfilment that promise-tracking processed after the deadline. */
-    final Set<String> plannedMisses = ConcurrentHashMap.newKeySet();
+    /** Commitment id → commitment, for those due before the traffic stopped: the only ones whose outcome is judged. */
+    final Map<String, Commitment> commitments = new ConcurrentHashMap<>();
     volatile long sent;
-    volatile int commitments;
-    volatile Instant lastDue = Instant.EPOCH;
 
+    private long events;
     private long order;
-    private int customers;
-    private int burstLeft;
-    private Instant burstDue;
+    private long commitmentsMade;
+    private long complaints;
+    private Phase phase;
+    private long stopAtMillis;
 
-    MixedTraffic(String prefix, int ratePerSecond, Duration duration, long seed, Timeline timeline) {
+    MixedTraffic(String bootstrapServers, String prefix, int customers, double zipfExponent, long seed, Timeline timeline) {
         this.prefix = prefix;
-        this.ratePerSecond = ratePerSecond;
-        this.duration = duration;
+        this.customers = customers;
         this.random = new Random(seed);
         this.timeline = timeline;
-    }
-
-    /** Sends for {@code duration}, then the planned fulfilments and feedback still due; returns when all are acknowledged. */
-    void run(String bootstrapServers) throws InterruptedException {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+        this.zipfCumulative = new double[customers];
+        double sum = 0;
+        for (int rank = 0; rank < customers; rank++) {
+            sum += 1 / Math.pow(rank + 1, zipfExponent);
+            zipfCumulative[rank] = sum;
+        }
+        this.producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ProducerConfig.CLIENT_ID_CONFIG, THREAD_NAME,
                 ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.LINGER_MS_CONFIG, 2), new StringSerializer(), new ByteArraySerializer())) {
+                ProducerConfig.LINGER_MS_CONFIG, 2), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Upserts every customer of the population, paced at {@code ratePerSecond}; returns when all are acknowledged. */
+    void populate(int ratePerSecond) throws InterruptedException, ExecutionException {
+        thread.submit(() -> {
             long start = System.currentTimeMillis();
-            long end = start + duration.toMillis();
-            long nextBurst = start + BURST_EVERY.toMillis() / 2;
-            for (long now = start; now < end || !planned.isEmpty(); now = System.currentTimeMillis()) {
-                while (!planned.isEmpty() && planned.peek().atMillis() <= now) {
-                    Planned next = planned.poll();
-                    send(producer, next.id(), next.data());
+            for (int index = 0; index < customers; index++) {
+                while (index > ratePerSecond * (System.currentTimeMillis() - start) / 1000) {
+                    pause(2);
                 }
-                if (now < end) {
-                    if (now >= nextBurst) {
-                        burstLeft = BURST_SIZE;
-                        burstDue = Instant.ofEpochMilli(now).plus(BURST_DUE_IN);
-                        nextBurst += BURST_EVERY.toMillis();
+                send(profile(index, ContactChannel.EMAIL), false);
+            }
+            producer.flush();
+        }).get();
+    }
+
+    /**
+     * Sends the phases one after the other, each at its rate (planned sends count towards it), then for {@code tail}
+     * only the fulfilments and feedback planned by then; what is planned later is never sent. Returns when all sends
+     * are acknowledged.
+     */
+    void run(List<Phase> phases, Duration tail) throws InterruptedException, ExecutionException {
+        thread.submit(() -> {
+            long start = System.currentTimeMillis();
+            stopAtMillis = start + phases.stream().mapToLong(p -> p.duration.toMillis()).sum() + tail.toMillis();
+            for (Phase next : phases) {
+                phase = next;
+                long phaseStart = System.currentTimeMillis();
+                long phaseEnd = phaseStart + next.duration.toMillis();
+                next.startMillis = phaseStart;
+                for (long now = phaseStart; now < phaseEnd; now = System.currentTimeMillis()) {
+                    sendPlanned(now);
+                    while (next.sent < next.rate * (now - phaseStart) / 1000) {
+                        activity(now);
                     }
-                    // Planned sends count too, so the total (not just new customers) holds the rate.
-                    while (sent < ratePerSecond * (now - start) / 1000) {
-                        customer(producer, now);
-                    }
+                    pause(2);
                 }
-                Thread.sleep(5);
+                next.endMillis = phaseEnd;
+                phase = null;
+            }
+            for (long now = System.currentTimeMillis(); now < stopAtMillis; now = System.currentTimeMillis()) {
+                sendPlanned(now);
+                pause(5);
+            }
+            planned.clear();
+            producer.flush();
+        }).get();
+    }
+
+    private void sendPlanned(long now) {
+        while (!planned.isEmpty() && planned.peek().atMillis() <= now) {
+            Planned next = planned.poll();
+            long at = System.currentTimeMillis();
+            send(next.event().apply(at), true);
+            if (next.commitment() != null) {
+                next.commitment().fulfilmentSentMillis = at;
             }
         }
     }
 
-    private void customer(KafkaProducer<String, byte[]> producer, long nowMillis) {
-        OffsetDateTime now = Instant.ofEpochMilli(nowMillis).atOffset(ZoneOffset.UTC);
-        String customerId = prefix + "-c" + customers++;
-        int zone = random.nextInt(ZONES.length);
-        send(producer, customerId + "/profile", new CustomerUpserted(customerId, "Customer " + customers, customerId + "@example.org",
-                null, TIERS[random.nextInt(TIERS.length)], ZONES[zone], LOCALES[zone],
-                ContactChannel.values()[random.nextInt(ContactChannel.values().length)], "team-" + random.nextInt(5)));
-        // A complaint comes first, and its customer's promises are all kept, so that it opens a case of its own (a
-        // customer's later failures join an open case) and complaint → case is measured on every complaint.
-        boolean complains = random.nextInt(100) < 12;
-        if (complains) {
-            String complaintId = customerId + "-k";
-            send(producer, complaintId, new ComplaintFiled(customerId, complaintId, Channel.PHONE,
+    private void activity(long now) {
+        int index = customer();
+        String customerId = customerId(index);
+        int kind = random.nextInt(100);
+        if (kind < 55) {
+            commitment(customerId, now);
+        } else if (kind < 70) {
+            String complaintId = prefix + "-k" + complaints++;
+            ComplaintFiled complaint = new ComplaintFiled(customerId, complaintId, Channel.PHONE,
                     CATEGORIES[random.nextInt(CATEGORIES.length)], Severity.values()[random.nextInt(3)],
-                    "the parcel arrived damaged", now));
-            complaintSentAt.put(complaintId, sentAt.get(complaintId));
-        }
-        Instant lastDeadline = now.toInstant();
-        for (int p = 1, count = 1 + random.nextInt(3); p <= count; p++) {
-            String commitmentId = customerId + "-p" + p;
-            boolean inBurst = burstLeft > 0;
-            Instant due = inBurst ? burstDue.plusMillis(random.nextInt(1000))
-                    : now.toInstant().plusMillis(5_000 + random.nextInt(55_000));
-            if (inBurst) {
-                burstLeft--;
-                burstCommitments.add(commitmentId);
-            }
-            send(producer, commitmentId + "/made", new CommitmentMade(customerId, commitmentId, "call back about the refund",
-                    due.atOffset(ZoneOffset.UTC), "agent-" + random.nextInt(50), "team-" + random.nextInt(5),
-                    Channel.values()[random.nextInt(Channel.values().length)], now));
-            commitments++;
-            lastDue = due.isAfter(lastDue) ? due : lastDue;
-            lastDeadline = due.isAfter(lastDeadline) ? due : lastDeadline;
-            // Kept: fulfilled between 20 % and 70 % of the way to the deadline, seconds before it, since promise-tracking
-            // decides by arrival. Burst commitments are kept less often, so that many of the burst's timers fire.
-            if (complains || random.nextInt(100) < (inBurst ? 50 : 85)) {
-                long window = due.toEpochMilli() - nowMillis;
-                long at = nowMillis + window / 5 + (long) (random.nextDouble() * window / 2);
-                plan(at, commitmentId + "/fulfilled", new CommitmentFulfilled(customerId, commitmentId,
-                        Instant.ofEpochMilli(at).atOffset(ZoneOffset.UTC)));
-            } else {
-                plannedMisses.add(commitmentId);
-            }
-        }
-        if (random.nextInt(100) < 30) {
-            long at = lastDeadline.toEpochMilli() + 1_000 + random.nextInt(5_000);
-            plan(at, customerId + "/feedback", new FeedbackReceived(customerId, null, RATINGS[random.nextInt(RATINGS.length)],
-                    random.nextBoolean() ? "answer the phone sooner" : null, null, null,
-                    Instant.ofEpochMilli(at).atOffset(ZoneOffset.UTC)));
+                    "the parcel arrived damaged", utc(now));
+            complaintSentAt.put(complaintId, send(complaint, true));
+        } else if (kind < 90) {
+            int rating = RATINGS[random.nextInt(RATINGS.length)];
+            String improve = random.nextBoolean() ? "answer the phone sooner" : null;
+            send(new FeedbackReceived(customerId, null, rating, improve, null, null, utc(now)), true);
+        } else {
+            send(profile(index, ContactChannel.values()[random.nextInt(ContactChannel.values().length)]), true);
         }
     }
 
-    private void plan(long atMillis, String id, CustomerEvent data) {
-        planned.add(new Planned(atMillis, order++, id, data));
+    private void commitment(String customerId, long now) {
+        String commitmentId = prefix + "-p" + commitmentsMade++;
+        long due = due(now);
+        Outcome outcome = switch (random.nextInt(10)) {
+            case 0 -> Outcome.NEVER;
+            case 1 -> Outcome.LATE;
+            case 2, 3 -> Outcome.ON_TIME;
+            default -> Outcome.EARLY;
+        };
+        long window = due - now;
+        long fulfilAt = switch (outcome) {
+            case EARLY -> now + window / 10 + (long) (random.nextDouble() * window * 0.6);
+            case ON_TIME -> Math.max(now + 100, due - 500 - random.nextInt(4_500));
+            case LATE -> due + 2_000 + random.nextInt(28_000);
+            case NEVER -> 0;
+        };
+        send(new CommitmentMade(customerId, commitmentId, "call back about the refund", utc(due), "agent-" + random.nextInt(50),
+                "team-" + random.nextInt(5), Channel.values()[random.nextInt(Channel.values().length)], utc(now)), true);
+        Commitment commitment = new Commitment(due, outcome);
+        if (due <= stopAtMillis) {
+            commitments.put(commitmentId, commitment);
+        }
+        if (outcome != Outcome.NEVER && fulfilAt <= stopAtMillis) {
+            planned.add(new Planned(fulfilAt, order++, commitment,
+                    at -> new CommitmentFulfilled(customerId, commitmentId, utc(at))));
+        }
     }
 
-    private void send(KafkaProducer<String, byte[]> producer, String id, CustomerEvent data) {
+    /** Half within the minute, a quarter on a whole minute 1–10 minutes ahead, the rest hours or days ahead. */
+    private long due(long now) {
+        int horizon = random.nextInt(100);
+        if (horizon < 50) {
+            return now + 5_000 + random.nextInt(55_000);
+        }
+        if (horizon < 75) {
+            long at = now + MINUTE + random.nextLong(9 * MINUTE);
+            return at - at % MINUTE;
+        }
+        if (horizon < 90) {
+            return now + HOUR + random.nextLong(23 * HOUR);
+        }
+        return now + DAY + random.nextLong(13 * DAY);
+    }
+
+    /** A customer index, 0 the busiest, drawn with probability proportional to 1 / (index + 1)^exponent. */
+    private int customer() {
+        double draw = random.nextDouble() * zipfCumulative[customers - 1];
+        int found = Arrays.binarySearch(zipfCumulative, draw);
+        return found >= 0 ? found : -found - 1;
+    }
+
+    String customerId(int index) {
+        return prefix + "-c" + index;
+    }
+
+    /** A customer's profile, the same on every upsert but for the channel, so the population and updates agree. */
+    private CustomerUpserted profile(int index, ContactChannel channel) {
+        String customerId = customerId(index);
+        int zone = index % ZONES.length;
+        return new CustomerUpserted(customerId, "Customer " + index, customerId + "@example.org", null,
+                TIERS[index % TIERS.length], ZONES[zone], LOCALES[zone], channel, "team-" + index % 5);
+    }
+
+    /** Sends one event dated now; returns the send time. */
+    private long send(CustomerEvent data, boolean measured) {
         long now = System.currentTimeMillis();
-        CloudEvent event = EventData.wrap(id, SOURCE, Instant.ofEpochMilli(now).atOffset(ZoneOffset.UTC), data);
+        String id = prefix + "-e" + events++;
+        CloudEvent event = EventData.wrap(id, SOURCE, utc(now), data);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topic.CRM_EVENTS.topicName(), null, now, event.subject(),
                 CloudEvents.toBinaryData(event));
         CloudEvents.toBinaryHeaders(event).forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
-        sentAt.put(id, now);
+        if (measured) {
+            sentAt.put(id, now);
+        }
         timeline.count(SystemBench.SENT, now);
         producer.send(record);
         sent++;
+        if (phase != null) {
+            phase.sent++;
+        }
+        return now;
+    }
+
+    private static OffsetDateTime utc(long epochMillis) {
+        return Instant.ofEpochMilli(epochMillis).atOffset(ZoneOffset.UTC);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        thread.shutdownNow();
     }
 }

@@ -17,7 +17,12 @@ final class Report {
     record Image(String title, String file) {
     }
 
+    /** A table of its own below the figures, e.g. one row per step of a step load. */
+    record Table(String title, List<String> header, List<List<String>> rows) {
+    }
+
     private final List<Row> rows = new ArrayList<>();
+    private final List<Table> tables = new ArrayList<>();
     private final List<Image> images = new ArrayList<>();
 
     void add(String section, String figure, String value, String reference) {
@@ -29,6 +34,13 @@ final class Report {
         images.add(new Image(title, file));
     }
 
+    void table(String title, List<String> header, List<List<String>> tableRows) {
+        tables.add(new Table(title, header, tableRows));
+        System.out.println("  " + title);
+        System.out.println("    " + String.join(" | ", header));
+        tableRows.forEach(row -> System.out.println("    " + String.join(" | ", row)));
+    }
+
     String markdown(String machine) {
         StringBuilder out = new StringBuilder()
                 .append("# service-recovery benchmark\n\n")
@@ -36,6 +48,11 @@ final class Report {
                 .append("| area | figure | measured | goal / baseline (same run) |\n|---|---|---:|---|\n");
         rows.forEach(row -> out.append("| ").append(row.section()).append(" | ").append(row.figure()).append(" | ")
                 .append(row.value()).append(" | ").append(row.reference()).append(" |\n"));
+        tables.forEach(table -> {
+            out.append("\n## ").append(table.title()).append("\n\n| ").append(String.join(" | ", table.header())).append(" |\n|")
+                    .append("---|".repeat(table.header().size())).append("\n");
+            table.rows().forEach(row -> out.append("| ").append(String.join(" | ", row)).append(" |\n"));
+        });
         images.forEach(image -> out.append("\n## ").append(image.title()).append("\n\n![").append(image.title()).append("](")
                 .append(image.file()).append(")\n"));
         return out.toString();

@@ -1,5 +1,6 @@
 package org.servicerecovery.bench;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,6 +16,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
@@ -30,7 +32,8 @@ final class SystemCharts {
     private static final int LATENESS_BINS = 25;
     /** XChart's default palette puts two near-identical yellows among the first six lines. */
     private static final Color[] LINE_COLORS = {new Color(31, 119, 180), new Color(255, 127, 14), new Color(44, 160, 44),
-            new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75)};
+            new Color(214, 39, 40), new Color(148, 103, 189), new Color(140, 86, 75), new Color(227, 119, 194),
+            new Color(127, 127, 127)};
 
     static {
         // set before XChart first touches AWT: the bench runs on machines without a display
@@ -40,20 +43,48 @@ final class SystemCharts {
     private SystemCharts() {
     }
 
-    /** One line per series: events per second over the run. */
-    static void throughput(Timeline timeline, List<String> series, int seconds, Path file) throws IOException {
-        XYChart chart = lines("Throughput per stage", "events / s");
-        double[] x = IntStream.range(0, seconds).asDoubleStream().toArray();
-        series.forEach(name -> chart.addSeries(name, x, timeline.values(name, seconds)).setMarker(SeriesMarkers.NONE));
+    /** One line per series over the seconds [from, to) of the run, e.g. events per second, lag, MiB. */
+    static void lines(String title, String yAxis, Timeline timeline, List<String> series, String prefix, int from, int to,
+                      Path file) throws IOException {
+        XYChart chart = lines(title, yAxis);
+        double[] x = IntStream.range(from, to).asDoubleStream().toArray();
+        series.forEach(name -> chart.addSeries(name, x, timeline.values(prefix + name, from, to)).setMarker(SeriesMarkers.NONE));
         save(chart, file);
     }
 
-    /** One line per service: resident memory sampled each second. */
-    static void memory(Timeline timeline, List<String> services, int seconds, Path file) throws IOException {
-        XYChart chart = lines("Resident memory per service (-Xmx256m)", "RSS (MiB)");
-        double[] x = IntStream.range(0, seconds).asDoubleStream().toArray();
-        services.forEach(name -> chart.addSeries(name, x, timeline.values(SystemBench.RSS + name, seconds))
-                .setMarker(SeriesMarkers.NONE));
+    /** One line per process: cores used each second (CPU ms per second / 1,000), from the sampled running totals. */
+    static void cpu(Timeline timeline, List<String> processes, int from, int to, Path file) throws IOException {
+        XYChart chart = lines("CPU per process (2 cores in all)", "cores");
+        double[] x = IntStream.range(from, to).asDoubleStream().toArray();
+        processes.forEach(name -> chart.addSeries(name, x, Arrays.stream(timeline.increases(SystemObserver.CPU + name, from, to))
+                .map(millis -> millis / 1000).toArray()).setMarker(SeriesMarkers.NONE));
+        save(chart, file);
+    }
+
+    /** The knee: p99 of each latency against the offered rate of each step, with the goals, on a log scale. */
+    static void knee(List<String> steps, Map<String, double[]> p99s, Map<String, Double> goals, Path file) throws IOException {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Step load: p99 per step (goal lines dashed)")
+                .xAxisTitle("offered CRM events / s").yAxisTitle("p99 (ms, log scale)").build();
+        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeriesRenderStyle.Line);
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setSeriesColors(LINE_COLORS);
+        chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
+        // a log axis cannot show 0 (no sample, or under a millisecond)
+        p99s.forEach((name, values) -> chart.addSeries(name, steps, Arrays.stream(values).map(v -> Math.max(1, v)).boxed().toList()));
+        goals.forEach((name, goal) -> chart.addSeries(name, steps, steps.stream().map(step -> goal).toList())
+                .setMarker(SeriesMarkers.NONE).setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+                        BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0)));
+        save(chart, file);
+    }
+
+    /** Stacked bars: one bar per step, one segment per process (cores, or CPU ms per CRM event). */
+    static void stacked(String title, String yAxis, List<String> steps, Map<String, double[]> perProcess, Path file)
+            throws IOException {
+        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle("offered CRM events / s").yAxisTitle(yAxis).build();
+        chart.getStyler().setStacked(true);
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideE);
+        perProcess.forEach((name, values) -> chart.addSeries(name, steps, Arrays.stream(values).boxed().toList()));
         save(chart, file);
     }
 
@@ -70,21 +101,20 @@ final class SystemCharts {
         save(chart, file);
     }
 
-    /** Lateness of promise.missed after the due time, spread and burst deadlines side by side; the last bin holds the rest. */
-    static void lateness(Histogram spread, Histogram burst, Path file) throws IOException {
-        long top = Math.max(1, Math.max(spread.getValueAtPercentile(99.9), burst.getValueAtPercentile(99.9)));
+    /** Lateness of promise.missed after the due time; the last bin holds the rest. */
+    static void lateness(Histogram lateness, Path file) throws IOException {
+        long top = Math.max(1, lateness.getValueAtPercentile(99.9));
         long width = roundWidth((top + LATENESS_BINS - 1) / LATENESS_BINS);
         List<String> labels = new ArrayList<>();
         for (int bin = 0; bin < LATENESS_BINS; bin++) {
             labels.add((bin == LATENESS_BINS - 1 ? "≥" : "") + bin * width);
         }
         CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT)
-                .title("Promise miss lateness (due time → promise.missed published)")
+                .title("Promise miss lateness (due time → promise.missed appended by the broker)")
                 .xAxisTitle("lateness (ms, bin start)").yAxisTitle("promises").build();
         chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
         chart.getStyler().setXAxisLabelRotation(45);
-        chart.addSeries("spread deadlines", labels, binned(spread, width));
-        chart.addSeries("burst deadlines", labels, binned(burst, width));
+        chart.addSeries("missed promises", labels, binned(lateness, width));
         save(chart, file);
     }
 
@@ -112,7 +142,7 @@ final class SystemCharts {
                 .xAxisTitle("seconds since the traffic started").yAxisTitle(yAxis).build();
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Line);
         chart.getStyler().setSeriesColors(LINE_COLORS);
-        chart.getStyler().setLegendPosition(LegendPosition.InsideNE);
+        chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
         return chart;
     }
 

@@ -1,78 +1,175 @@
 package org.servicerecovery.bench;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.Topic;
+import org.servicerecovery.events.domain.PromiseKept;
+import org.servicerecovery.events.domain.PromiseMissRetracted;
 import org.servicerecovery.events.domain.PromiseMissed;
 import org.servicerecovery.events.domain.RecoveryCaseOpened;
+import org.servicerecovery.events.domain.RecoveryStepStarted;
 import org.servicerecovery.events.domain.RecoveryTrigger;
+import org.servicerecovery.events.domain.StepKind;
 import org.servicerecovery.testing.QuarkusProcess;
 import org.servicerecovery.testing.TopicReader;
 
 /**
- * What the system section measures while the traffic runs: the output topics read as they fill (only this run's
- * customers), and once a second each service's resident memory and the score updates loyalty-scoring stored. Latencies
- * are between record timestamps (the CRM's send, the outbox relay's publish) or from an event's own due time, in ms.
+ * What the system section measures while its traffic runs. Three threads: one reads intake.events, promise.events and
+ * recovery.events from their ends as they fill (record timestamps are the broker's append times, see
+ * {@link SystemBench}); one reads the score_history rows loyalty-scoring appends, every {@value #SCORE_POLL_MILLIS} ms;
+ * one samples every second each process's CPU and each service's memory, every consumer group's lag and every outbox's
+ * oldest row. Only events of the run's customers count, and of those only types it knows: anything else on these
+ * topics (other runs, other event types such as intake's watermarks) is passed over.
  */
 final class SystemObserver implements AutoCloseable {
 
-    final Histogram intakeLatency = new Histogram(3);
-    final Histogram spreadMissLateness = new Histogram(3);
-    final Histogram burstMissLateness = new Histogram(3);
-    final Histogram complaintToCase = new Histogram(3);
-    volatile long intakeArrived;
-    volatile int plannedMissesArrived;
-    volatile int unplannedMisses;
-    volatile int complaintCases;
-    volatile long significantScoreChanges;
+    static final String CPU = "cpu ";
+    static final String LAG = "lag ";
+    static final String OUTBOX_AGE = "outbox age ";
+    static final String RSS = "rss ";
+    static final String GENERATOR = "generator";
+    static final String OBSERVER = "bench observer";
+    static final String BROKER = "Kafka broker";
+    static final String POSTGRES = "PostgreSQL";
+    private static final long SCORE_POLL_MILLIS = 250;
 
-    private final String bootstrapServers;
-    private final MixedTraffic traffic;
-    private final Timeline timeline;
-    private final Thread reader = new Thread(this::read, "system-observer");
-    private final ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-    private volatile boolean running = true;
-    private long scoreUpdatesSoFar;
+    /** Each service's consumer group and the topics it reads (see the services' application.properties). */
+    static final Map<String, List<Topic>> SERVICES = new LinkedHashMap<>();
+    /** Each service's schema, which holds its outbox. */
+    private static final Map<String, String> SCHEMAS = new LinkedHashMap<>();
 
-    SystemObserver(String bootstrapServers, MixedTraffic traffic, Timeline timeline, BenchDb loyalty,
-                   Map<String, QuarkusProcess> services) {
-        this.bootstrapServers = bootstrapServers;
-        this.traffic = traffic;
-        this.timeline = timeline;
-        reader.start();
-        sampler.scheduleAtFixedRate(() -> sample(loyalty, services), 0, 1, TimeUnit.SECONDS);
+    static {
+        SERVICES.put("intake", List.of(Topic.CRM_EVENTS));
+        SERVICES.put("promise-tracking", List.of(Topic.INTAKE_EVENTS));
+        SERVICES.put("recovery-escalation", List.of(Topic.INTAKE_EVENTS, Topic.PROMISE_EVENTS));
+        SERVICES.put("loyalty-scoring", List.of(Topic.INTAKE_EVENTS, Topic.PROMISE_EVENTS, Topic.RECOVERY_EVENTS));
+        SERVICES.keySet().forEach(service -> SCHEMAS.put(service, service.replace('-', '_')));
     }
 
-    /** Every event sent reached intake.events, every planned miss was reported, every complaint opened its case. */
-    boolean caughtUp() {
-        return intakeArrived >= traffic.sent && plannedMissesArrived >= traffic.plannedMisses.size()
-                && complaintCases >= traffic.complaintSentAt.size();
+    private final MixedTraffic traffic;
+    private final Timeline timeline;
+    private final Map<String, QuarkusProcess> services;
+    private final long brokerPid;
+    private final long postmasterPid;
+    private final Admin admin;
+    private final Connection sampling;
+    private final Connection scores;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Thread reader = new Thread(this::read, "system-observer");
+    private final ScheduledExecutorService samplers = Executors.newScheduledThreadPool(2);
+    private volatile List<Phase> phases = List.of();
+    private volatile boolean running = true;
+    private volatile boolean backlogEmpty;
+    /** Observer thread only: the case each complaint opened, until its apology step starts. */
+    private final Map<String, Long> apologyPending = new HashMap<>();
+    private volatile long complaintCases;
+    private volatile long complaintApologies;
+    /** Score poller only: where score_history ended at the last poll. */
+    private long scoreBlock;
+    private Set<Long> scoreRowsInBlock = new HashSet<>();
+
+    SystemObserver(String bootstrapServers, MixedTraffic traffic, Timeline timeline, BenchDb db,
+                   Map<String, QuarkusProcess> services, long brokerPid) throws SQLException {
+        this.traffic = traffic;
+        this.timeline = timeline;
+        this.services = services;
+        this.brokerPid = brokerPid;
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        this.sampling = db.connect();
+        this.scores = db.on("loyalty_scoring").connect();
+        this.postmasterPid = postmaster(sampling);
+        this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000), new StringDeserializer(), new ByteArrayDeserializer());
+        // From the ends as they are now, resolved before any traffic: nothing of the run is missed, nothing earlier read.
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (Topic topic : List.of(Topic.INTAKE_EVENTS, Topic.PROMISE_EVENTS, Topic.RECOVERY_EVENTS)) {
+            consumer.partitionsFor(topic.topicName()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+        scoreBlock = (long) db.on("loyalty_scoring").number(
+                "SELECT greatest(pg_relation_size('score_history') / current_setting('block_size')::bigint - 1, 0)");
+        pollScores(false);
+        reader.start();
+        samplers.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
+        samplers.scheduleWithFixedDelay(() -> pollScores(true), SCORE_POLL_MILLIS, SCORE_POLL_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The parent of a backend (its connection kept open while asking) is the postmaster. */
+    private static long postmaster(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT pg_backend_pid()"); ResultSet result = query.executeQuery()) {
+            result.next();
+            return ProcessCpu.parent(result.getLong(1));
+        }
+    }
+
+    /** The phases samples are charged to, before their traffic starts. */
+    void track(List<Phase> tracked) {
+        this.phases = List.copyOf(tracked);
+    }
+
+    /** At the last sample, every consumer group had read its topics to the end and every outbox was empty. */
+    boolean backlogEmpty() {
+        return backlogEmpty;
+    }
+
+    /** Complaints whose case (opened by them, not attached to an open one) was seen, and of those, with their apology. */
+    long complaintCases() {
+        return complaintCases;
+    }
+
+    long complaintApologies() {
+        return complaintApologies;
+    }
+
+    /** The processes whose CPU is sampled: the services, the broker, the database, the generator, the rest of the bench. */
+    List<String> processes() {
+        List<String> names = new ArrayList<>(services.keySet());
+        names.addAll(List.of(BROKER, POSTGRES, GENERATOR, OBSERVER));
+        return names;
+    }
+
+    private Phase phaseAt(long epochMillis) {
+        for (Phase phase : phases) {
+            if (phase.contains(epochMillis)) {
+                return phase;
+            }
+        }
+        return null;
     }
 
     private void read() {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
-                // from the start, so nothing is lost before the partitions are assigned; the key filter below keeps
-                // this run's records only, and every figure comes from record timestamps, not from when they were read
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topic.INTAKE_EVENTS.topicName(), Topic.PROMISE_EVENTS.topicName(),
-                    Topic.RECOVERY_EVENTS.topicName(), Topic.LOYALTY_EVENTS.topicName()));
+        try (consumer) {
             while (running) {
                 for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     if (record.key() != null && record.key().startsWith(traffic.prefix)) {
@@ -89,53 +186,179 @@ final class SystemObserver implements AutoCloseable {
         String type = TopicReader.header(record, "ce_type");
         if (record.topic().equals(Topic.INTAKE_EVENTS.topicName())) {
             Long sent = traffic.sentAt.get(String.valueOf(TopicReader.header(record, "ce_id")));
-            if (sent != null) {
-                intakeLatency.recordValue(Math.max(0, at - sent));
+            Phase phase = sent == null ? null : phaseAt(sent);
+            if (phase != null) {
+                phase.intake.recordValue(Math.max(0, at - sent));
             }
-            intakeArrived++;
         } else if ("promise.missed".equals(type)) {
             PromiseMissed missed = EventData.read(TopicReader.cloudEvent(record), PromiseMissed.class);
-            long lateness = Math.max(0, at - missed.dueAt().toInstant().toEpochMilli());
-            (traffic.burstCommitments.contains(missed.promiseId()) ? burstMissLateness : spreadMissLateness).recordValue(lateness);
-            if (traffic.plannedMisses.contains(missed.promiseId())) {
-                plannedMissesArrived++;
-            } else {
-                unplannedMisses++;
+            MixedTraffic.Commitment commitment = traffic.commitments.get(missed.promiseId());
+            if (commitment != null) {
+                commitment.misses++;
+                if (commitment.missedMillis == 0) {
+                    commitment.missedMillis = at;
+                    Phase phase = phaseAt(commitment.dueMillis);
+                    // a false miss (the CRM reported it kept in time) has no lateness: it should not exist at all
+                    if (phase != null && !commitment.fulfilledBeforeDue()) {
+                        phase.missLateness.recordValue(Math.max(0, at - commitment.dueMillis));
+                    }
+                }
+            }
+        } else if ("promise.kept".equals(type)) {
+            MixedTraffic.Commitment commitment = traffic.commitments.get(
+                    EventData.read(TopicReader.cloudEvent(record), PromiseKept.class).promiseId());
+            if (commitment != null && commitment.keptMillis == 0) {
+                commitment.keptMillis = at;
+            }
+        } else if ("promise.miss-retracted".equals(type)) {
+            MixedTraffic.Commitment commitment = traffic.commitments.get(
+                    EventData.read(TopicReader.cloudEvent(record), PromiseMissRetracted.class).promiseId());
+            if (commitment != null) {
+                commitment.retracted = true;
             }
         } else if ("recovery.case-opened".equals(type)) {
             RecoveryCaseOpened opened = EventData.read(TopicReader.cloudEvent(record), RecoveryCaseOpened.class);
             Long filed = traffic.complaintSentAt.get(opened.triggerRef());
             if (opened.trigger() == RecoveryTrigger.COMPLAINT && filed != null) {
-                complaintToCase.recordValue(Math.max(0, at - filed));
+                apologyPending.put(opened.caseId(), filed);
                 complaintCases++;
             }
-        } else if (record.topic().equals(Topic.LOYALTY_EVENTS.topicName())) {
-            significantScoreChanges++;
+        } else if ("recovery.step-started".equals(type)) {
+            RecoveryStepStarted started = EventData.read(TopicReader.cloudEvent(record), RecoveryStepStarted.class);
+            Long filed = started.kind() == StepKind.APOLOGY ? apologyPending.remove(started.caseId()) : null;
+            if (filed != null) {
+                complaintApologies++;
+                Phase phase = phaseAt(filed);
+                if (phase != null) {
+                    phase.complaintToApology.recordValue(Math.max(0, at - filed));
+                }
+            }
         }
     }
 
     /**
-     * loyalty.events carries only significant changes (a band crossed or a large move), so every stored score change
-     * is counted from score_history instead.
+     * score_history only grows, at the end of its heap: each poll reads the blocks from the last one it saw (a TID
+     * range scan, however long the table) and times a row at the poll that first sees it, so the score latency is an
+     * upper bound, at most {@value #SCORE_POLL_MILLIS} ms above the commit.
      */
-    private void sample(BenchDb loyalty, Map<String, QuarkusProcess> services) {
-        int second = timeline.second(System.currentTimeMillis());
-        services.forEach((name, process) -> timeline.set(SystemBench.RSS + name, second, process.residentBytes() >> 20));
-        try {
-            long updates = (long) loyalty.number("SELECT count(*) FROM score_history WHERE customer_id LIKE ?", traffic.prefix + "-%");
-            timeline.add(SystemBench.SCORE_UPDATES, second, updates - scoreUpdatesSoFar);
-            scoreUpdatesSoFar = updates;
+    private void pollScores(boolean measure) {
+        long polledAt = System.currentTimeMillis();
+        try (PreparedStatement query = scores.prepareStatement(
+                "SELECT (ctid::text::point)[0]::bigint, seq, cause_event_id FROM score_history WHERE ctid >= ?::tid")) {
+            query.setString(1, "(" + scoreBlock + ",0)");
+            List<long[]> rows = new ArrayList<>();
+            List<String> causes = new ArrayList<>();
+            try (ResultSet result = query.executeQuery()) {
+                while (result.next()) {
+                    rows.add(new long[] {result.getLong(1), result.getLong(2)});
+                    causes.add(result.getString(3));
+                }
+            }
+            long lastBlock = rows.stream().mapToLong(row -> row[0]).max().orElse(scoreBlock);
+            Set<Long> inLastBlock = new HashSet<>();
+            for (int i = 0; i < rows.size(); i++) {
+                long block = rows.get(i)[0];
+                long seq = rows.get(i)[1];
+                if (block == lastBlock) {
+                    inLastBlock.add(seq);
+                }
+                if (measure && !(block == scoreBlock && scoreRowsInBlock.contains(seq))) {
+                    scored(causes.get(i), polledAt);
+                }
+            }
+            scoreBlock = lastBlock;
+            scoreRowsInBlock = inLastBlock;
         } catch (SQLException e) {
-            // thrown out of a scheduled task, it would silently stop all later samples
-            System.err.println("score updates not counted this second: " + e.getMessage());
+            // thrown out of a scheduled task, it would silently stop all later polls
+            System.err.println("score_history not read this time: " + e.getMessage());
         }
     }
 
+    private void scored(String causeEventId, long polledAt) {
+        Long sent = causeEventId == null ? null : traffic.sentAt.get(causeEventId);
+        if (sent == null) {
+            return;
+        }
+        timeline.count(SystemBench.SCORE_UPDATES, polledAt);
+        Phase phase = phaseAt(sent);
+        if (phase != null) {
+            phase.scoreUpdated.recordValue(Math.max(0, polledAt - sent));
+        }
+    }
+
+    private void sample() {
+        try {
+            long now = System.currentTimeMillis();
+            int second = timeline.second(now);
+            services.forEach((name, process) -> {
+                timeline.set(CPU + name, second, ProcessCpu.millis(process.pid()));
+                timeline.set(RSS + name, second, process.residentBytes() >> 20);
+            });
+            timeline.set(CPU + BROKER, second, ProcessCpu.millis(brokerPid));
+            timeline.set(CPU + POSTGRES, second, ProcessCpu.treeMillis(postmasterPid));
+            long generator = ProcessCpu.threadMillis(MixedTraffic.THREAD_NAME);
+            timeline.set(CPU + GENERATOR, second, generator);
+            timeline.set(CPU + OBSERVER, second, ProcessCpu.millis(ProcessHandle.current().pid()) - generator);
+            long lag = lags(second);
+            long outboxes = outboxAges(second);
+            backlogEmpty = lag == 0 && outboxes == 0;
+        } catch (Exception e) {
+            // thrown out of a scheduled task, it would silently stop all later samples
+            System.err.println("system sample failed: " + e);
+        }
+    }
+
+    /** Each group's records not yet read (end offset minus committed offset, over its topics); returns the sum. */
+    private long lags(int second) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(Topic.CRM_EVENTS.topicName(), Topic.INTAKE_EVENTS.topicName(),
+                        Topic.PROMISE_EVENTS.topicName(), Topic.RECOVERY_EVENTS.topicName())).allTopicNames().get()
+                .values().forEach(topic -> topic.partitions().forEach(partition -> latest.put(
+                        new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((partition, end) -> ends.put(partition, end.offset()));
+        long total = 0;
+        for (Map.Entry<String, List<Topic>> service : SERVICES.entrySet()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(service.getKey())
+                    .partitionsToOffsetAndMetadata().get();
+            List<String> topics = service.getValue().stream().map(Topic::topicName).toList();
+            long lag = 0;
+            for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                if (topics.contains(end.getKey().topic())) {
+                    OffsetAndMetadata at = committed.get(end.getKey());
+                    lag += Math.max(0, end.getValue() - (at == null ? 0 : at.offset()));
+                }
+            }
+            timeline.set(LAG + service.getKey(), second, lag);
+            total += lag;
+        }
+        return total;
+    }
+
+    /** Each service's oldest outbox row's age in ms (0 when empty); returns the sum. */
+    private long outboxAges(int second) throws SQLException {
+        long total = 0;
+        for (Map.Entry<String, String> schema : SCHEMAS.entrySet()) {
+            try (PreparedStatement query = sampling.prepareStatement("SELECT coalesce((SELECT floor(extract(epoch FROM "
+                    + "clock_timestamp() - created_at) * 1000)::bigint FROM " + schema.getValue() + ".outbox ORDER BY id LIMIT 1), 0)");
+                 ResultSet result = query.executeQuery()) {
+                result.next();
+                long age = result.getLong(1);
+                timeline.set(OUTBOX_AGE + schema.getKey(), second, age);
+                total += age;
+            }
+        }
+        return total;
+    }
+
     @Override
-    public void close() throws InterruptedException {
-        sampler.shutdown();
-        sampler.awaitTermination(10, TimeUnit.SECONDS);
+    public void close() throws Exception {
+        samplers.shutdown();
+        samplers.awaitTermination(10, TimeUnit.SECONDS);
         running = false;
         reader.join();
+        admin.close();
+        sampling.close();
+        scores.close();
     }
 }

@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
-/** Named per-second series from one start time: counts (events per second) or sampled values (e.g. MiB). */
+/**
+ * Named per-second series from one start time: counts (events per second), sampled values (e.g. MiB) or sampled running
+ * totals (CPU ms so far).
+ */
 final class Timeline {
 
     /** Longer than any system run (generation, the deadlines' tail, the drain); later seconds land in the last slot. */
@@ -34,12 +37,35 @@ final class Timeline {
         return (int) Math.max(0, (epochMillis - startMillis) / 1000);
     }
 
-    /** The first {@code seconds} values of {@code name}, zeros if it never had any. */
-    double[] values(String name, int seconds) {
+    /** The values of {@code name} from second {@code from} (inclusive) to {@code to} (exclusive), zeros if it had none. */
+    double[] values(String name, int from, int to) {
         AtomicLongArray slots = series.get(name);
-        double[] values = new double[seconds];
-        for (int i = 0; slots != null && i < seconds; i++) {
-            values[i] = slots.get(i);
+        double[] values = new double[Math.max(0, to - from)];
+        for (int i = 0; slots != null && i < values.length; i++) {
+            values[i] = slots.get(Math.min(from + i, MAX_SECONDS - 1));
+        }
+        return values;
+    }
+
+    /**
+     * A running total at {@code second}: the last sample at or before it (a sampler may skip a second; a total is
+     * never 0 once it has started).
+     */
+    long total(String name, int second) {
+        AtomicLongArray slots = series.get(name);
+        for (int i = Math.min(second, MAX_SECONDS - 1); slots != null && i >= 0; i--) {
+            if (slots.get(i) != 0) {
+                return slots.get(i);
+            }
+        }
+        return 0;
+    }
+
+    /** Per-second increases of a running total over [from, to), e.g. CPU ms per second. */
+    double[] increases(String name, int from, int to) {
+        double[] values = new double[Math.max(0, to - from)];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = Math.max(0, total(name, from + i + 1) - total(name, from + i));
         }
         return values;
     }

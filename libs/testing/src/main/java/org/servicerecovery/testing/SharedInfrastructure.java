@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
 import org.servicerecovery.localinfra.DevTokens;
@@ -86,6 +87,12 @@ public final class SharedInfrastructure {
 
     public String jdbcUrl() {
         return System.getProperty(JDBC_URL);
+    }
+
+    /** The embedded broker's process (the current one, if a test restarted it), e.g. to read its CPU time from /proc. */
+    public OptionalLong kafkaPid() {
+        String pid = System.getProperty(KAFKA_PID);
+        return pid == null ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(pid));
     }
 
     /** A server taken away; closing it starts the server again on the same port and data, and waits until it answers. */
