@@ -163,14 +163,17 @@ final class MixedTraffic implements AutoCloseable {
                 long phaseStart = System.currentTimeMillis();
                 long phaseEnd = phaseStart + next.duration.toMillis();
                 next.startMillis = phaseStart;
+                // A generator short of CPU sends less than offered rather than stretching the phase: the report
+                // gives the rate it reached.
                 for (long now = phaseStart; now < phaseEnd; now = System.currentTimeMillis()) {
                     sendPlanned(now);
-                    while (next.sent < next.rate * (now - phaseStart) / 1000) {
-                        activity(now);
+                    long due = next.rate * (now - phaseStart) / 1000;
+                    while (next.sent < due && System.currentTimeMillis() < phaseEnd) {
+                        activity(System.currentTimeMillis());
                     }
                     pause(2);
                 }
-                next.endMillis = phaseEnd;
+                next.endMillis = System.currentTimeMillis();
                 phase = null;
             }
             for (long now = System.currentTimeMillis(); now < stopAtMillis; now = System.currentTimeMillis()) {
@@ -205,6 +208,9 @@ final class MixedTraffic implements AutoCloseable {
                     CATEGORIES[random.nextInt(CATEGORIES.length)], Severity.values()[random.nextInt(3)],
                     "the parcel arrived damaged", utc(now));
             complaintSentAt.put(complaintId, send(complaint, true));
+            if (phase != null) {
+                phase.complaints++;
+            }
         } else if (kind < 90) {
             int rating = RATINGS[random.nextInt(RATINGS.length)];
             String improve = random.nextBoolean() ? "answer the phone sooner" : null;

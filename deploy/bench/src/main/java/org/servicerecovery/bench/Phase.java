@@ -19,8 +19,9 @@ final class Phase {
     /** Set by the generator when the phase starts and ends (epoch ms). */
     volatile long startMillis = Long.MAX_VALUE;
     volatile long endMillis = Long.MAX_VALUE;
-    /** CRM events the generator sent during the phase. */
+    /** CRM events the generator sent during the phase, and of those complaints. */
     volatile long sent;
+    volatile long complaints;
 
     /** Due time → broker append of promise.missed, for commitments not kept on time. Observer thread only. */
     final Histogram missLateness = new Histogram(3);

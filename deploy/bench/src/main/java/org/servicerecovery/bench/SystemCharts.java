@@ -16,7 +16,6 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.BitmapEncoder.BitmapFormat;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.CategorySeries.CategorySeriesRenderStyle;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries.XYSeriesRenderStyle;
@@ -61,19 +60,29 @@ final class SystemCharts {
         save(chart, file);
     }
 
-    /** The knee: p99 of each latency against the offered rate of each step, with the goals, on a log scale. */
-    static void knee(List<String> steps, Map<String, double[]> p99s, Map<String, Double> goals, Path file) throws IOException {
-        CategoryChart chart = new CategoryChartBuilder().width(WIDTH).height(HEIGHT).title("Step load: p99 per step (goal lines dashed)")
+    /**
+     * The knee: p99 of each latency against the offered rate of each step, with the goals, on a log scale; a step
+     * without samples of a latency has no point on its line.
+     */
+    static void knee(List<Integer> rates, Map<String, double[]> p99s, Map<String, long[]> counts, Map<String, Double> goals,
+                     Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title("Step load: p99 per step (goals dashed)")
                 .xAxisTitle("offered CRM events / s").yAxisTitle("p99 (ms, log scale)").build();
-        chart.getStyler().setDefaultSeriesRenderStyle(CategorySeriesRenderStyle.Line);
+        chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Line);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setSeriesColors(LINE_COLORS);
         chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
-        // a log axis cannot show 0 (no sample, or under a millisecond)
-        p99s.forEach((name, values) -> chart.addSeries(name, steps, Arrays.stream(values).map(v -> Math.max(1, v)).boxed().toList()));
-        goals.forEach((name, goal) -> chart.addSeries(name, steps, steps.stream().map(step -> goal).toList())
-                .setMarker(SeriesMarkers.NONE).setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
-                        BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0)));
+        p99s.forEach((name, values) -> {
+            List<Integer> steps = IntStream.range(0, rates.size()).filter(i -> counts.get(name)[i] > 0).boxed().toList();
+            if (!steps.isEmpty()) {
+                // a log axis cannot show 0 (under a millisecond)
+                chart.addSeries(name, steps.stream().mapToDouble(rates::get).toArray(),
+                        steps.stream().mapToDouble(i -> Math.max(1, values[i])).toArray());
+            }
+        });
+        double[] span = {rates.get(0), rates.get(rates.size() - 1)};
+        goals.forEach((name, goal) -> chart.addSeries(name, span, new double[] {goal, goal}).setMarker(SeriesMarkers.NONE)
+                .setLineStyle(new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 4}, 0)));
         save(chart, file);
     }
 

@@ -85,11 +85,11 @@ final class SystemObserver implements AutoCloseable {
     private final ScheduledExecutorService samplers = Executors.newScheduledThreadPool(2);
     private volatile List<Phase> phases = List.of();
     private volatile boolean running = true;
-    private volatile boolean backlogEmpty;
+    /** When the last sample started that found no backlog, after one that found none either; 0 when the last found one. */
+    private volatile long emptySince;
+    private boolean lastSampleEmpty;
     /** Observer thread only: the case each complaint opened, until its apology step starts. */
     private final Map<String, Long> apologyPending = new HashMap<>();
-    private volatile long complaintCases;
-    private volatile long complaintApologies;
     /** Score poller only: where score_history ended at the last poll. */
     private long scoreBlock;
     private Set<Long> scoreRowsInBlock = new HashSet<>();
@@ -138,18 +138,14 @@ final class SystemObserver implements AutoCloseable {
         this.phases = List.copyOf(tracked);
     }
 
-    /** At the last sample, every consumer group had read its topics to the end and every outbox was empty. */
-    boolean backlogEmpty() {
-        return backlogEmpty;
-    }
-
-    /** Complaints whose case (opened by them, not attached to an open one) was seen, and of those, with their apology. */
-    long complaintCases() {
-        return complaintCases;
-    }
-
-    long complaintApologies() {
-        return complaintApologies;
+    /**
+     * Two samples in a row, the later started after {@code epochMillis}, found every consumer group read to the end of
+     * its topics and every outbox empty. Two, because one sample reads the end offsets before the outboxes: a record
+     * relayed in between would be in neither.
+     */
+    boolean backlogEmptyAfter(long epochMillis) {
+        long since = emptySince;
+        return since != 0 && since >= epochMillis;
     }
 
     /** The processes whose CPU is sampled: the services, the broker, the database, the generator, the rest of the bench. */
@@ -221,13 +217,11 @@ final class SystemObserver implements AutoCloseable {
             Long filed = traffic.complaintSentAt.get(opened.triggerRef());
             if (opened.trigger() == RecoveryTrigger.COMPLAINT && filed != null) {
                 apologyPending.put(opened.caseId(), filed);
-                complaintCases++;
             }
         } else if ("recovery.step-started".equals(type)) {
             RecoveryStepStarted started = EventData.read(TopicReader.cloudEvent(record), RecoveryStepStarted.class);
             Long filed = started.kind() == StepKind.APOLOGY ? apologyPending.remove(started.caseId()) : null;
             if (filed != null) {
-                complaintApologies++;
                 Phase phase = phaseAt(filed);
                 if (phase != null) {
                     phase.complaintToApology.recordValue(Math.max(0, at - filed));
@@ -287,8 +281,8 @@ final class SystemObserver implements AutoCloseable {
     }
 
     private void sample() {
+        long now = System.currentTimeMillis();
         try {
-            long now = System.currentTimeMillis();
             int second = timeline.second(now);
             services.forEach((name, process) -> {
                 timeline.set(CPU + name, second, ProcessCpu.millis(process.pid()));
@@ -299,12 +293,14 @@ final class SystemObserver implements AutoCloseable {
             long generator = ProcessCpu.threadMillis(MixedTraffic.THREAD_NAME);
             timeline.set(CPU + GENERATOR, second, generator);
             timeline.set(CPU + OBSERVER, second, ProcessCpu.millis(ProcessHandle.current().pid()) - generator);
-            long lag = lags(second);
-            long outboxes = outboxAges(second);
-            backlogEmpty = lag == 0 && outboxes == 0;
+            boolean empty = lags(second) == 0 && outboxAges(second) == 0;
+            emptySince = empty && lastSampleEmpty ? now : 0;
+            lastSampleEmpty = empty;
         } catch (Exception e) {
             // thrown out of a scheduled task, it would silently stop all later samples
             System.err.println("system sample failed: " + e);
+            lastSampleEmpty = false;
+            emptySince = 0;
         }
     }
 

@@ -61,11 +61,30 @@ final class Timeline {
         return 0;
     }
 
-    /** Per-second increases of a running total over [from, to), e.g. CPU ms per second. */
+    /**
+     * Per-second increases of a running total over [from, to), e.g. CPU ms per second; across seconds a starved
+     * sampler skipped, the increase is spread evenly.
+     */
     double[] increases(String name, int from, int to) {
         double[] values = new double[Math.max(0, to - from)];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = Math.max(0, total(name, from + i + 1) - total(name, from + i));
+        AtomicLongArray slots = series.get(name);
+        if (slots == null) {
+            return values;
+        }
+        int last = -1;
+        for (int second = 0; second < Math.min(to + 1, MAX_SECONDS); second++) {
+            if (slots.get(second) == 0) {
+                continue;
+            }
+            if (last >= 0) {
+                double perSecond = Math.max(0, slots.get(second) - slots.get(last)) / (double) (second - last);
+                for (int gap = last; gap < second; gap++) {
+                    if (gap >= from && gap < to) {
+                        values[gap - from] = perSecond;
+                    }
+                }
+            }
+            last = second;
         }
         return values;
     }
