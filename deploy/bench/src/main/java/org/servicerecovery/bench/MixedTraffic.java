@@ -68,6 +68,11 @@ final class MixedTraffic implements AutoCloseable {
             this.planned = planned;
         }
 
+        /** Planned kept, but the generator, short of CPU, sent the fulfilment only after the deadline. */
+        boolean sentLate() {
+            return (planned == Outcome.EARLY || planned == Outcome.ON_TIME) && fulfilmentSentMillis > dueMillis;
+        }
+
         /** The CRM reported it kept: a fulfilment sent, and dated, at or before the deadline. */
         boolean fulfilledBeforeDue() {
             return fulfilmentSentMillis != 0 && fulfilmentSentMillis <= dueMillis;
@@ -108,7 +113,6 @@ final class MixedTraffic implements AutoCloseable {
     final Map<String, Long> complaintSentAt = new ConcurrentHashMap<>();
     /** Commitment id → commitment, for those due before the traffic stopped: the only ones whose outcome is judged. */
     final Map<String, Commitment> commitments = new ConcurrentHashMap<>();
-    volatile long sent;
 
     private long events;
     private long order;
@@ -271,7 +275,7 @@ final class MixedTraffic implements AutoCloseable {
         return found >= 0 ? found : -found - 1;
     }
 
-    String customerId(int index) {
+    private String customerId(int index) {
         return prefix + "-c" + index;
     }
 
@@ -296,7 +300,6 @@ final class MixedTraffic implements AutoCloseable {
         }
         timeline.count(SystemBench.SENT, now);
         producer.send(record);
-        sent++;
         if (phase != null) {
             phase.sent++;
         }

@@ -71,7 +71,8 @@ final class SystemCharts {
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeriesRenderStyle.Line);
         chart.getStyler().setYAxisLogarithmic(true);
         chart.getStyler().setSeriesColors(LINE_COLORS);
-        chart.getStyler().setLegendPosition(LegendPosition.InsideNW);
+        // outside: inside, the legend would hide the points of the first steps
+        chart.getStyler().setLegendPosition(LegendPosition.OutsideS);
         p99s.forEach((name, values) -> {
             List<Integer> steps = IntStream.range(0, rates.size()).filter(i -> counts.get(name)[i] > 0).boxed().toList();
             if (!steps.isEmpty()) {
