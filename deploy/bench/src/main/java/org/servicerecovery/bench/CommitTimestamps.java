@@ -1,6 +1,7 @@
 package org.servicerecovery.bench;
 
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 
 import org.servicerecovery.testing.SharedInfrastructure;
@@ -20,7 +21,7 @@ final class CommitTimestamps implements AutoCloseable {
         this.db = db;
     }
 
-    static CommitTimestamps on(SharedInfrastructure infrastructure, BenchDb db) throws Exception {
+    static CommitTimestamps on(SharedInfrastructure infrastructure, BenchDb db) throws SQLException {
         CommitTimestamps tracking = new CommitTimestamps(infrastructure, db);
         tracking.restartWith("ALTER SYSTEM SET track_commit_timestamp = on");
         if (db.number("SELECT CASE WHEN current_setting('track_commit_timestamp') = 'on' THEN 1 ELSE 0 END") != 1) {
@@ -30,11 +31,11 @@ final class CommitTimestamps implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws SQLException {
         restartWith("ALTER SYSTEM RESET track_commit_timestamp");
     }
 
-    private void restartWith(String setting) throws Exception {
+    private void restartWith(String setting) throws SQLException {
         try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
             statement.execute(setting);
         }
