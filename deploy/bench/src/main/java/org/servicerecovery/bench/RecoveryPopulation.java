@@ -180,7 +180,7 @@ final class RecoveryPopulation {
     /** Customer → the case its first complaint opened. */
     private static Map<String, String> casesOpened(TopicTail tail, int expected, String prefix) {
         Map<String, String> cases = new HashMap<>();
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         while (cases.size() < expected) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("only " + cases.size() + " of " + expected + " population cases opened");
@@ -210,7 +210,7 @@ final class RecoveryPopulation {
             for (int lane = 0; lane < RESOLVES_IN_FLIGHT; lane++) {
                 vertx.runOnContext(ignored -> resolveNext(http, authorization, caseIds, next, failed, lanes));
             }
-            if (!lanes.await(5, TimeUnit.MINUTES) || failed.get() > 0) {
+            if (!lanes.await(10, TimeUnit.MINUTES) || failed.get() > 0) {
                 throw new IllegalStateException("resolving the population's cases: " + failed.get() + " failed, "
                         + next.get() + " of " + caseIds.size() + " sent");
             }
