@@ -81,7 +81,7 @@ final class IntakeBench {
         report.add("intake", "sent → republished p50, 3,000 /s", Report.millis(latency.getValueAtPercentile(50)),
                 String.format("latency at a fixed rate (%.0f %% of the throughput above); %s", 100.0 * STEADY_RATE / throughput, span));
         report.add("intake", "sent → republished p99, 3,000 /s", Report.millis(latency.getValueAtPercentile(99)),
-                "validation, dedup insert, outbox, relay, broker");
+                "the same span: crm.events, validation, dedup insert, outbox, relay, broker");
 
         rest(port, report);
     }
@@ -186,7 +186,8 @@ final class IntakeBench {
                         + " read; %d not 202", Report.perSecond(REST_RATE), REST_FOR.toSeconds(), 100.0 * REST_RATE / throughput,
                 REST_RATE >= throughput ? ", NOT below capacity: queueing time" : "", latencyFailed.get());
         report.add("intake", "REST request p50, fixed rate", Report.millis(latency.getValueAtPercentile(50) / 1000.0), offered);
-        report.add("intake", "REST request p99, fixed rate", Report.millis(latency.getValueAtPercentile(99) / 1000.0), "");
+        report.add("intake", "REST request p99, fixed rate", Report.millis(latency.getValueAtPercentile(99) / 1000.0),
+                "the same span");
     }
 
     /** Runs the lanes for {@link #REST_FOR}; returns the seconds it took until the last answer. */

@@ -58,8 +58,8 @@ final class OutboxBench {
                 String.format("latency at a fixed rate (%.0f %% of the throughput above); the bench's commit returned →"
                         + " record received from the topic", 100.0 * STEADY_RATE / throughput));
         report.add("outbox", "commit → on Kafka p99, 2,000 /s steady", Report.millis(latency.getValueAtPercentile(99) / 1000.0),
-                "milliseconds, not a poll interval");
-        report.add("outbox", "commit → on Kafka max", Report.millis(latency.getMaxValue() / 1000.0), "");
+                "milliseconds, not a poll interval; the same span");
+        report.add("outbox", "commit → on Kafka max", Report.millis(latency.getMaxValue() / 1000.0), "the same span");
     }
 
     /** Inserts in transactions of {@code perTransaction}; with {@code pauseNanos} > 0 paces one transaction per pause. */

@@ -102,9 +102,10 @@ final class PromiseBench {
         Histogram lateness = misses.join();
         report.add("promises", "10k due in one second: missed p50", Report.millis(lateness.getValueAtPercentile(50)),
                 "due time → promise.missed received from promise.events");
-        report.add("promises", "10k due in one second: missed p99", Report.millis(lateness.getValueAtPercentile(99)), "");
+        report.add("promises", "10k due in one second: missed p99", Report.millis(lateness.getValueAtPercentile(99)),
+                "the same span");
         report.add("promises", "10k due in one second: all emitted after", Report.millis(lateness.getMaxValue()),
-                String.format("goal ≤ 2,000 ms; %,d of %,d emitted", lateness.getTotalCount(), BURST));
+                String.format("goal ≤ 2,000 ms; due time → the last received; %,d of %,d received", lateness.getTotalCount(), BURST));
     }
 
     /**
@@ -119,9 +120,9 @@ final class PromiseBench {
         report.add("promises", "steady " + STEADY_RATE + " /s: missed p50", Report.millis(lateness.getValueAtPercentile(50)),
                 rate + "; due time → promise.missed received from promise.events");
         report.add("promises", "steady " + STEADY_RATE + " /s: missed p99", Report.millis(lateness.getValueAtPercentile(99)),
-                "goal ≤ 100 ms");
+                "goal ≤ 100 ms; the same span");
         report.add("promises", "steady " + STEADY_RATE + " /s: missed max", Report.millis(lateness.getMaxValue()),
-                String.format("%,d of %,d emitted", lateness.getTotalCount(), total));
+                String.format("the same span; %,d of %,d received", lateness.getTotalCount(), total));
     }
 
     /** Lateness of the run's misses; the run ends when its last miss arrived (or DRAIN passed). */
