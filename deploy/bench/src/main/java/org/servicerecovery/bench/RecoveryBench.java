@@ -37,8 +37,11 @@ final class RecoveryBench {
 
     /** -Dbench.recovery.rate=N: the latency run's offered rate; the report says if it is not below the capacity. */
     private static final int RATE = Integer.getInteger("bench.recovery.rate", 1_000);
-    /** Long enough for the JIT to compile the hot paths of both services on two cores. */
-    private static final Duration WARM_UP = Duration.ofSeconds(20);
+    /**
+     * With the population's setup before it (tens of thousands of events through both services, thousands of REST
+     * resolves), long enough for the JIT to have compiled the hot paths of both services on two cores.
+     */
+    private static final Duration WARM_UP = Duration.ofSeconds(10);
     private static final Duration MEASURED = Duration.ofSeconds(10);
     private static final int THROUGHPUT_COMPLAINTS = 10_000;
     private static final Duration DRAIN = Duration.ofMinutes(3);
