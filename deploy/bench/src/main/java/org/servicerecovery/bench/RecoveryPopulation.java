@@ -63,6 +63,8 @@ final class RecoveryPopulation {
     }
 
     static final String SOURCE = "https://crm.bench/acme";
+    /** Starts every customer id of a population. */
+    static final String PREFIX = "pop-";
     static final int ATTACH_PERCENT = Integer.getInteger("bench.recovery.attach-percent", 15);
     static final int REPEAT_PERCENT = Integer.getInteger("bench.recovery.repeat-percent", 25);
     /** Customers with an open case; a complaint joins their case however often they complain within a day. */
@@ -91,7 +93,7 @@ final class RecoveryPopulation {
     static RecoveryPopulation build(String bootstrapServers, int recoveryPort, int complaints, Report report)
             throws Exception {
         long start = System.nanoTime();
-        String prefix = "pop-" + UUID.randomUUID().toString().substring(0, 8);
+        String prefix = PREFIX + UUID.randomUUID().toString().substring(0, 8);
         List<String> withoutCase = ids(prefix + "-n", complaints * (100 - ATTACH_PERCENT - REPEAT_PERCENT) / 100 + 3);
         List<String> resolved = ids(prefix + "-r", complaints * REPEAT_PERCENT / 100 + 3);
         List<String> open = ids(prefix + "-o", OPEN_CASES);
