@@ -49,10 +49,16 @@ public final class Bench {
         if (selected.contains("reliability")) {
             System.out.println("reliability core (libs/reliability in a one-service test application)");
             TopicCatalogue.ensureTopic(kafka, "reliability-testapp.dlq", 1);
-            try (QuarkusProcess service = QuarkusProcess.start(Path.of("libs/reliability-testapp/target/quarkus-app/quarkus-run.jar"),
-                    OUT.resolve("reliability-testapp.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
-                BenchDb schema = db.on("reliability_testapp");
+            Path testapp = Path.of("libs/reliability-testapp/target/quarkus-app/quarkus-run.jar");
+            BenchDb schema = db.on("reliability_testapp");
+            try (QuarkusProcess service = QuarkusProcess.start(testapp, OUT.resolve("reliability-testapp.log"), Map.of())
+                    .awaitReady(Duration.ofSeconds(90))) {
                 OutboxBench.run(schema, kafka, report, baseline);
+            }
+            // Timers are read back by their commit instants; the PostgreSQL restart this takes happens between processes.
+            try (CommitTimestamps tracked = CommitTimestamps.on(infrastructure, db);
+                 QuarkusProcess service = QuarkusProcess.start(testapp, OUT.resolve("reliability-testapp-timers.log"), Map.of())
+                         .awaitReady(Duration.ofSeconds(90))) {
                 TimerBench.run(schema, report);
                 report.add("memory", "reliability test application RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
             }
@@ -67,11 +73,16 @@ public final class Bench {
         }
         // Services read the domain topics from the beginning: intake, which fills them most, goes last.
         if (selected.contains("recovery")) {
-            System.out.println("recovery-escalation (complaint in -> case opened, apology scheduled)");
+            System.out.println("recovery-escalation behind intake (CRM complaint in -> case opened, apology scheduled)");
+            ConsumerGroups.startAtEnd(kafka, "intake", List.of(Topic.CRM_EVENTS));
             ConsumerGroups.startAtEnd(kafka, "recovery-escalation", List.of(Topic.INTAKE_EVENTS, Topic.PROMISE_EVENTS));
-            try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/recovery-escalation/target/quarkus-app/quarkus-run.jar"),
-                    OUT.resolve("recovery-escalation.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
-                RecoveryBench.run(kafka, report);
+            try (QuarkusProcess intake = QuarkusProcess.start(Path.of("services/intake/target/quarkus-app/quarkus-run.jar"),
+                         OUT.resolve("intake-recovery.log"), Map.of());
+                 QuarkusProcess service = QuarkusProcess.start(Path.of("services/recovery-escalation/target/quarkus-app/quarkus-run.jar"),
+                         OUT.resolve("recovery-escalation.log"), Map.of())) {
+                intake.awaitReady(Duration.ofSeconds(90));
+                service.awaitReady(Duration.ofSeconds(90));
+                RecoveryBench.run(kafka, service.port(), db.on("recovery_escalation"), report);
                 report.add("memory", "recovery-escalation RSS", Report.mebibytes(service.residentBytes()), "-Xmx256m");
             }
         }

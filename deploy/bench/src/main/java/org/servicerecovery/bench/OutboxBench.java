@@ -4,25 +4,22 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.servicerecovery.localinfra.TopicCatalogue;
 
 /**
  * The outbox relay of a running service: rows committed by business transactions (here written directly, 20 or 500
- * per transaction) until a consumer reads them from Kafka.
+ * per transaction) until the bench receives them from Kafka, with a consumer waiting at the topic's end
+ * ({@link TopicTail}). Throughput (200,000 rows committed as fast as the bench can) and latency at a fixed rate far
+ * below it are separate runs.
  */
 final class OutboxBench {
 
@@ -39,24 +36,31 @@ final class OutboxBench {
         TopicCatalogue.ensureTopic(bootstrapServers, TOPIC, 6);
         String burst = "burst-" + UUID.randomUUID();
         Map<String, Long> committedAt = new ConcurrentHashMap<>();
-        CompletableFuture<long[]> burstRead = CompletableFuture.supplyAsync(() -> read(bootstrapServers, burst, BURST_EVENTS, committedAt, null));
+        CompletableFuture<Long> burstRead = read(bootstrapServers, burst, BURST_EVENTS, new ConcurrentHashMap<>());
         long start = System.nanoTime();
         insert(db, burst, BURST_EVENTS, 500, committedAt, 0);
-        long[] burstResult = burstRead.join();
-        double throughput = BURST_EVENTS / ((burstResult[0] - start) / 1e9);
+        double throughput = BURST_EVENTS / ((burstRead.join() - start) / 1e9);
         report.add("outbox", "sustained relay, 200k events committed 500/tx", Report.perSecond(throughput),
-                String.format("goal ≥ 10,000 /s; Kafka alone %s", Report.perSecond(baseline.kafkaProducePerSecond())));
+                String.format("goal ≥ 10,000 /s; Kafka alone %s; throughput: 200,000 ÷ (first insert → last received)",
+                        Report.perSecond(baseline.kafkaProducePerSecond())));
 
         String steady = "steady-" + UUID.randomUUID();
         int total = (int) (STEADY_RATE * STEADY_FOR.toSeconds());
-        Histogram latency = new Histogram(3);
-        CompletableFuture<long[]> steadyRead = CompletableFuture.supplyAsync(() -> read(bootstrapServers, steady, total, committedAt, latency));
+        Map<String, Long> receivedAt = new ConcurrentHashMap<>();
+        CompletableFuture<Long> steadyRead = read(bootstrapServers, steady, total, receivedAt);
         insert(db, steady, total, 20, committedAt, 1_000_000_000L * 20 / STEADY_RATE);
         steadyRead.join();
-        report.add("outbox", "commit → on Kafka p50, 2,000 /s steady", Report.millis(latency.getValueAtPercentile(50) / 1000.0), "");
+        // After the run: a record may be received before the inserting thread noted that its commit returned.
+        Histogram latency = new Histogram(3);
+        receivedAt.forEach((eventId, received) -> latency.recordValue(
+                Math.max(0, (received - committedAt.get(eventId.substring(0, eventId.lastIndexOf('-')))) / 1000)));
+        report.add("outbox", "commit → on Kafka p50, 2,000 /s steady", Report.millis(latency.getValueAtPercentile(50) / 1000.0),
+                String.format("latency at a fixed rate (%.0f %% of the throughput above%s); the bench's commit returned →"
+                        + " record received from the topic", 100.0 * STEADY_RATE / throughput,
+                        STEADY_RATE >= throughput ? ", NOT below capacity: queueing time" : ""));
         report.add("outbox", "commit → on Kafka p99, 2,000 /s steady", Report.millis(latency.getValueAtPercentile(99) / 1000.0),
-                "milliseconds, not a poll interval");
-        report.add("outbox", "commit → on Kafka max", Report.millis(latency.getMaxValue() / 1000.0), "");
+                "milliseconds, not a poll interval; the same span");
+        report.add("outbox", "commit → on Kafka max", Report.millis(latency.getMaxValue() / 1000.0), "the same span");
     }
 
     /** Inserts in transactions of {@code perTransaction}; with {@code pauseNanos} > 0 paces one transaction per pause. */
@@ -93,36 +97,36 @@ final class OutboxBench {
         }
     }
 
-    /** Reads until {@code expected} events of the run arrived; returns the arrival time of the last one. */
-    private static long[] read(String bootstrapServers, String prefix, int expected, Map<String, Long> committedAt,
-                               Histogram latencyMicros) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(TOPIC));
-            AtomicLong seen = new AtomicLong();
-            long last = 0;
-            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-            while (seen.get() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                    Header id = record.headers().lastHeader("ce_id");
-                    String eventId = id == null ? "" : new String(id.value(), StandardCharsets.UTF_8);
-                    if (eventId.startsWith(prefix)) {
-                        seen.incrementAndGet();
-                        last = System.nanoTime();
-                        Long committed = committedAt.get(eventId.substring(0, eventId.lastIndexOf('-')));
-                        if (latencyMicros != null && committed != null) {
-                            latencyMicros.recordValue(Math.max(0, (last - committed) / 1000));
+    /**
+     * Reads the topic, from its end as it is before the run commits anything, until {@code expected} events of the run
+     * arrived, noting when each was received; completes with the instant (nanoTime) the last one was received.
+     */
+    private static CompletableFuture<Long> read(String bootstrapServers, String prefix, int expected,
+                                                Map<String, Long> receivedAt) {
+        TopicTail tail = TopicTail.atEnd(bootstrapServers, TOPIC);
+        return CompletableFuture.supplyAsync(() -> {
+            try (tail) {
+                long seen = 0;
+                long last = 0;
+                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                while (seen < expected && System.nanoTime() < deadline) {
+                    ConsumerRecords<String, byte[]> records = tail.poll(Duration.ofMillis(100));
+                    long received = System.nanoTime();
+                    for (ConsumerRecord<String, byte[]> record : records) {
+                        Header id = record.headers().lastHeader("ce_id");
+                        String eventId = id == null ? "" : new String(id.value(), StandardCharsets.UTF_8);
+                        if (eventId.startsWith(prefix)) {
+                            seen++;
+                            last = received;
+                            receivedAt.put(eventId, received);
                         }
                     }
                 }
+                if (seen < expected) {
+                    throw new IllegalStateException("only " + seen + " of " + expected + " outbox events reached Kafka");
+                }
+                return last;
             }
-            if (seen.get() < expected) {
-                throw new IllegalStateException("only " + seen.get() + " of " + expected + " outbox events reached Kafka");
-            }
-            return new long[] {last};
-        }
+        });
     }
 }

@@ -45,7 +45,7 @@ final class Report {
         StringBuilder out = new StringBuilder()
                 .append("# service-recovery benchmark\n\n")
                 .append("Run at ").append(Instant.now()).append(" on ").append(machine).append(".\n\n")
-                .append("| area | figure | measured | goal / baseline (same run) |\n|---|---|---:|---|\n");
+                .append("| area | figure | measured | goal / baseline (same run); what it spans |\n|---|---|---:|---|\n");
         rows.forEach(row -> out.append("| ").append(row.section()).append(" | ").append(row.figure()).append(" | ")
                 .append(row.value()).append(" | ").append(row.reference()).append(" |\n"));
         tables.forEach(table -> {
