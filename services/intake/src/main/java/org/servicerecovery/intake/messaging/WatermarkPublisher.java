@@ -93,7 +93,7 @@ public class WatermarkPublisher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (Exception e) {
+            } catch (Throwable e) {
                 if (running) {
                     problem(e.toString());
                 }
