@@ -9,12 +9,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Function;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,13 +29,11 @@ import org.servicerecovery.intake.persistence.CrmProgress;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.vertx.VertxContextSupport;
-import io.smallrye.reactive.messaging.kafka.KafkaClientService;
-import io.smallrye.reactive.messaging.kafka.KafkaConsumer;
 
 /**
  * Publishes intake's watermark on every partition of intake.events, every {@code intake.watermark.interval}: the
  * smallest progress over all crm.events partitions ({@link CrmProgress}). A partition this replica's consumer has
- * read to its end (its end offset, asked of the broker, reached by what was committed) is moved to "now" first, so an
+ * read to its end (its end offset reached by what was processed) is moved to "now" first, so an
  * idle CRM does not hold the watermark back. "Now" is taken before the end offsets are asked for: a record appended
  * after that has a later receipt time, except for a CRM producer's own clock skew and a record still in flight to the
  * broker, which the consumers' grace covers (docs/intake.md#watermark). Every replica runs it; each moves only the
@@ -48,7 +49,7 @@ public class WatermarkPublisher {
     private record Snapshot(Set<Integer> caughtUp, int crmPartitions, int intakePartitions) {
     }
 
-    private final KafkaClientService kafka;
+    private final Admin admin;
     private final CrmProgress progress;
     private final CrmReadUpTo readUpTo;
     private final Clock clock;
@@ -59,15 +60,20 @@ public class WatermarkPublisher {
     private Instant lastPublished = Instant.MIN;
     private String lastProblem;
 
-    public WatermarkPublisher(KafkaClientService kafka, CrmProgress progress, CrmReadUpTo readUpTo, Clock clock,
-                              IntakeConfig config,
-                              @ConfigProperty(name = "mp.messaging.incoming.crm.topic") String crmTopic) {
-        this.kafka = kafka;
+    private final String groupId;
+
+    public WatermarkPublisher(CrmProgress progress, CrmReadUpTo readUpTo, Clock clock, IntakeConfig config,
+                              @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                              @ConfigProperty(name = "mp.messaging.incoming.crm.topic") String crmTopic,
+                              @ConfigProperty(name = "mp.messaging.incoming.crm.group.id") String groupId) {
+        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.CLIENT_ID_CONFIG, "intake-watermark"));
         this.progress = progress;
         this.readUpTo = readUpTo;
         this.clock = clock;
         this.interval = config.watermark().interval();
         this.crmTopic = crmTopic;
+        this.groupId = groupId;
     }
 
     void start(@Observes StartupEvent startup) {
@@ -83,6 +89,7 @@ public class WatermarkPublisher {
             thread.interrupt();
             thread.join(BROKER_TIMEOUT.plusSeconds(1).toMillis());
         }
+        admin.close(BROKER_TIMEOUT);
     }
 
     private void run() {
@@ -103,12 +110,7 @@ public class WatermarkPublisher {
 
     private void publishOnce() throws Throwable {
         Instant now = clock.instant();
-        Optional<Snapshot> snapshot = snapshot();
-        if (snapshot.isEmpty()) {
-            problem("the crm.events consumer has not started yet");
-            return;
-        }
-        Snapshot known = snapshot.get();
+        Snapshot known = snapshot();
         Optional<Instant> watermark = VertxContextSupport.subscribeAndAwait(() -> progress.publishWatermark(now,
                 known.caughtUp(), known.crmPartitions(), known.intakePartitions()));
         if (watermark.isEmpty()) {
@@ -122,42 +124,35 @@ public class WatermarkPublisher {
         }
     }
 
-    /** From every consumer of the crm channel, on its polling thread (the only thread a KafkaConsumer allows). */
-    private Optional<Snapshot> snapshot() {
-        List<KafkaConsumer<String, byte[]>> consumers = kafka.getConsumers("crm");
-        if (consumers == null || consumers.isEmpty()) {
-            return Optional.empty();
+    /**
+     * Asked of the broker with an admin client rather than of the consumer, whose polling thread would take a task only
+     * between two polls (up to a second): the end offsets of crm.events, and how far intake's consumer group has
+     * committed. A partition is read to its end when its end offset is reached by what this replica processed or by
+     * what the group committed (processed too, on any replica).
+     */
+    private Snapshot snapshot() throws Exception {
+        String intakeTopic = Topic.INTAKE_EVENTS.topicName();
+        Map<String, TopicDescription> topics = admin.describeTopics(List.of(crmTopic, intakeTopic)).allTopicNames()
+                .get(BROKER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        int crmPartitions = topics.get(crmTopic).partitions().size();
+        int intakePartitions = topics.get(intakeTopic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (int partition = 0; partition < crmPartitions; partition++) {
+            latest.put(new TopicPartition(crmTopic, partition), OffsetSpec.latest());
+            earliest.put(new TopicPartition(crmTopic, partition), OffsetSpec.earliest());
         }
+        var ends = admin.listOffsets(latest).all().get(BROKER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        var beginnings = admin.listOffsets(earliest).all().get(BROKER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata().get(BROKER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         Set<Integer> caughtUp = new TreeSet<>();
-        int crmPartitions = 0;
-        int intakePartitions = 0;
-        for (KafkaConsumer<String, byte[]> consumer : consumers) {
-            Function<Consumer<String, byte[]>, Snapshot> read = this::snapshot;
-            Snapshot one = consumer.runOnPollingThread(read).await().atMost(BROKER_TIMEOUT.multipliedBy(3));
-            caughtUp.addAll(one.caughtUp());
-            crmPartitions = Math.max(crmPartitions, one.crmPartitions());
-            intakePartitions = Math.max(intakePartitions, one.intakePartitions());
-        }
-        return crmPartitions == 0 || intakePartitions == 0 ? Optional.empty()
-                : Optional.of(new Snapshot(caughtUp, crmPartitions, intakePartitions));
-    }
-
-    private Snapshot snapshot(Consumer<String, byte[]> consumer) {
-        int crmPartitions = consumer.partitionsFor(crmTopic, BROKER_TIMEOUT).size();
-        int intakePartitions = consumer.partitionsFor(Topic.INTAKE_EVENTS.topicName(), BROKER_TIMEOUT).size();
-        Set<TopicPartition> assigned = consumer.assignment();
-        Set<Integer> caughtUp = new TreeSet<>();
-        if (!assigned.isEmpty()) {
-            Map<TopicPartition, Long> ends = consumer.endOffsets(assigned, BROKER_TIMEOUT);
-            Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(consumer.committed(assigned, BROKER_TIMEOUT));
-            Map<TopicPartition, Long> beginnings = consumer.beginningOffsets(assigned, BROKER_TIMEOUT);
-            for (TopicPartition partition : assigned) {
-                OffsetAndMetadata done = committed.get(partition);
-                long readTo = Math.max(readUpTo.nextOffset(partition.partition()),
-                        done != null ? done.offset() : beginnings.getOrDefault(partition, Long.MAX_VALUE));
-                if (ends.getOrDefault(partition, Long.MAX_VALUE) <= readTo) {
-                    caughtUp.add(partition.partition());
-                }
+        for (TopicPartition partition : latest.keySet()) {
+            OffsetAndMetadata done = committed.get(partition);
+            long readTo = Math.max(readUpTo.nextOffset(partition.partition()),
+                    done != null ? done.offset() : beginnings.get(partition).offset());
+            if (ends.get(partition).offset() <= readTo) {
+                caughtUp.add(partition.partition());
             }
         }
         return new Snapshot(caughtUp, crmPartitions, intakePartitions);
