@@ -16,7 +16,8 @@ import org.servicerecovery.reliability.timers.TimerHandler;
  * handler {@link TimerHandler#awaitsInputWatermark() awaits the input watermark} is ready only once
  * {@code due_at <= watermark - grace}: the service has then read every customer event received before its due time
  * (plus the grace, for CRM clocks and REST requests still committing), so a decision "nothing happened before the
- * deadline" is taken on event time, not on how far the consumer has got.
+ * deadline" is taken on event time, not on how far the consumer has got. {@code reliability.watermark.enabled=false}
+ * fires every timer on processing time, for a service run without intake (the isolated benchmark); never in production.
  */
 @ApplicationScoped
 public class WatermarkGate {
@@ -30,9 +31,10 @@ public class WatermarkGate {
     public WatermarkGate(Instance<TimerHandler> handlers,
                          @ConfigProperty(name = "reliability.watermark.topic", defaultValue = "intake.events") String topic,
                          @ConfigProperty(name = "reliability.watermark.grace", defaultValue = "PT0.25S") Duration grace,
-                         @ConfigProperty(name = "reliability.watermark.late-after", defaultValue = "PT1M") Duration lateAfter) {
-        this.gatedKinds = handlers.stream().filter(TimerHandler::awaitsInputWatermark).map(TimerHandler::kind)
-                .collect(Collectors.toCollection(TreeSet::new));
+                         @ConfigProperty(name = "reliability.watermark.late-after", defaultValue = "PT1M") Duration lateAfter,
+                         @ConfigProperty(name = "reliability.watermark.enabled", defaultValue = "true") boolean enabled) {
+        this.gatedKinds = handlers.stream().filter(handler -> enabled && handler.awaitsInputWatermark())
+                .map(TimerHandler::kind).collect(Collectors.toCollection(TreeSet::new));
         this.allGated = !gatedKinds.isEmpty() && handlers.stream().allMatch(TimerHandler::awaitsInputWatermark);
         this.topic = topic;
         this.grace = grace;
