@@ -98,9 +98,27 @@ class EventSchemaTest {
     }
 
     @Test
+    void theWatermarkSchemaDescribesItsRecordAndAnEventRoundTrips() throws IOException {
+        JsonNode schema = load(IntakeWatermark.SCHEMA_PATH);
+        assertEquals(IntakeWatermark.DATASCHEMA, schema.get("$id").asText());
+        assertEquals(List.of("watermark", "partitions"), fieldNames(schema.get("properties")));
+        assertEquals(Set.of("watermark", "partitions"), Set.copyOf(texts(schema.get("required"))));
+
+        java.time.Instant at = java.time.Instant.parse("2026-01-02T03:04:05.678Z");
+        CloudEvent event = IntakeWatermark.event("urn:test", 2, at, 6, at);
+        CloudEvent read = CloudEvents.fromStructuredJson(CloudEvents.toStructuredJson(event));
+        assertTrue(IntakeWatermark.is(read));
+        assertEquals("partition-2", read.subject());
+        assertEquals(at, IntakeWatermark.read(read).watermark().toInstant());
+        assertEquals(6, IntakeWatermark.read(read).partitions());
+        assertThrows(InvalidCloudEventException.class, () -> IntakeWatermark.read(CloudEvent.of("x", "urn:test",
+                IntakeWatermark.TYPE, "partition-0", null, mapper.createObjectNode().put("partitions", 0))));
+    }
+
+    @Test
     void everySchemaFileBelongsToTheCatalogue() throws IOException, URISyntaxException {
         Path directory = Path.of(getClass().getClassLoader().getResource("schemas").toURI());
-        Set<String> expected = Stream.concat(Stream.of("schemas/cloudevent.v1.json"),
+        Set<String> expected = Stream.concat(Stream.of("schemas/cloudevent.v1.json", IntakeWatermark.SCHEMA_PATH),
                 Arrays.stream(EventType.values()).map(EventType::schemaPath)).collect(Collectors.toSet());
 
         try (Stream<Path> files = Files.list(directory)) {

@@ -60,6 +60,11 @@ public final class TopicWriter implements AutoCloseable {
         }
     }
 
+    /** How many partitions the topic has. */
+    public int partitions(String topic) {
+        return producer.partitionsFor(topic).size();
+    }
+
     @Override
     public void close() {
         producer.close();

@@ -25,6 +25,8 @@ public interface IntakeConfig {
 
     Dedup dedup();
 
+    Watermark watermark();
+
     interface Limits {
         /** Largest event accepted, in bytes (structured JSON, or headers plus value in binary mode). */
         @WithName("event-bytes")
@@ -63,6 +65,11 @@ public interface IntakeConfig {
 
         @WithName("cleanup-interval")
         Duration cleanupInterval();
+    }
+
+    interface Watermark {
+        /** How often intake publishes its watermark on every partition of intake.events. */
+        Duration interval();
     }
 
     final class Validation {

@@ -7,6 +7,7 @@ import java.util.function.Predicate;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.servicerecovery.events.CloudEvent;
+import org.servicerecovery.reliability.watermark.InputWatermarks;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -16,7 +17,8 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  * one transaction ({@link CustomerTransaction}) that takes the batch's customers' locks in one sorted order, records
  * the first deliveries and hands those, in their order, to the service's {@link Work}, which writes its changes and
  * their outbox events in that transaction. A batch that fails is applied again one event at a time, and only an event
- * that fails on its own is dead-lettered ({@link PolledBatch}).
+ * that fails on its own is dead-lettered ({@link PolledBatch}). Intake's watermark records are stored as the
+ * service's input watermark ({@link InputWatermarks}) and never reach the work.
  */
 @ApplicationScoped
 public class CustomerUnitOfWork {
@@ -30,10 +32,12 @@ public class CustomerUnitOfWork {
 
     private final CustomerTransaction transaction;
     private final ProcessedEvents processed;
+    private final InputWatermarks watermarks;
 
-    public CustomerUnitOfWork(CustomerTransaction transaction, ProcessedEvents processed) {
+    public CustomerUnitOfWork(CustomerTransaction transaction, ProcessedEvents processed, InputWatermarks watermarks) {
         this.transaction = transaction;
         this.processed = processed;
+        this.watermarks = watermarks;
     }
 
     /**
@@ -46,6 +50,7 @@ public class CustomerUnitOfWork {
     public <T> PolledBatch<T> consumer(String consumer, Predicate<CloudEvent> actedOn, Work<T> work,
                                        Consumer<T> committed, MutinyEmitter<byte[]> deadLetters) {
         processed.duplicates(consumer);
-        return new PolledBatch<>(actedOn, events -> transaction.apply(consumer, events, work), committed, deadLetters);
+        return new PolledBatch<>(actedOn, events -> transaction.apply(consumer, events, work), committed, deadLetters,
+                watermarks::advance);
     }
 }

@@ -36,7 +36,8 @@ final class BatchSender implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(BatchSender.class);
     private static final int MAX_REASON_LENGTH = 2000;
 
-    record Row(long id, String topic, String key, String payload, long createdAtMillis) {
+    /** {@code partition} null: the key's partition, as Kafka's partitioner picks it. */
+    record Row(long id, String topic, Integer partition, String key, String payload, long createdAtMillis) {
     }
 
     /** A row Kafka will never take, and why. */
@@ -194,7 +195,8 @@ final class BatchSender implements AutoCloseable {
     /** Our topics carry CloudEvents in binary mode: attributes in ce_* headers, the data as the value. */
     private static ProducerRecord<String, byte[]> binaryModeRecord(Row row) {
         CloudEvent event = CloudEvents.fromStructuredJson(row.payload().getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.topic(), row.key(), CloudEvents.toBinaryData(event));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(row.topic(), row.partition(), row.key(),
+                CloudEvents.toBinaryData(event));
         CloudEvents.toBinaryHeaders(event).forEach((name, value) ->
                 record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         return record;

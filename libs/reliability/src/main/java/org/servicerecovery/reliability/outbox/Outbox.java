@@ -36,6 +36,41 @@ public class Outbox {
     }
 
     /**
+     * Publishes each event to the partition of the same index ({@code events.get(p)} to partition {@code p}) rather
+     * than to its key's: a record that must reach every partition, such as intake's watermark. One multi-row insert.
+     */
+    public Uni<Void> publishToPartitions(Topic topic, List<CloudEvent> events) {
+        int size = events.size();
+        Integer[] partitions = new Integer[size];
+        String[] ids = new String[size];
+        String[] keys = new String[size];
+        String[] types = new String[size];
+        String[] payloads = new String[size];
+        for (int i = 0; i < size; i++) {
+            CloudEvent event = events.get(i);
+            requireSubject(event);
+            partitions[i] = i;
+            ids[i] = event.id();
+            keys[i] = event.subject();
+            types[i] = event.type();
+            payloads[i] = new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8);
+        }
+        return InTransaction.session("Outbox").chain(session -> session.createNativeQuery("""
+                        INSERT INTO outbox (event_id, topic, kafka_partition, message_key, event_type, payload)
+                        SELECT i, :topic, n, k, t, p
+                        FROM unnest(CAST(:partitions AS int[]), CAST(:ids AS text[]), CAST(:keys AS text[]),
+                                    CAST(:types AS text[]), CAST(:payloads AS text[])) AS e(n, i, k, t, p)""")
+                .setParameter("topic", topic.topicName())
+                .setParameter("partitions", partitions)
+                .setParameter("ids", ids)
+                .setParameter("keys", keys)
+                .setParameter("types", types)
+                .setParameter("payloads", payloads)
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /**
      * Publishes the events, in this order, with one multi-row insert: a consumer taking hundreds of events per
      * transaction would otherwise pay one database round trip per event. The rows travel as arrays, so the statement
      * text is the same for every batch size and is parsed and planned once.

@@ -197,13 +197,13 @@ public class OutboxRelay {
     private List<BatchSender.Row> oldestRows(Connection connection) throws SQLException {
         List<BatchSender.Row> rows = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("""
-                SELECT id, topic, message_key, payload, (extract(epoch FROM created_at) * 1000)::bigint
+                SELECT id, topic, kafka_partition, message_key, payload, (extract(epoch FROM created_at) * 1000)::bigint
                 FROM outbox ORDER BY id LIMIT ?""")) {
             select.setInt(1, batchSize);
             try (ResultSet result = select.executeQuery()) {
                 while (result.next()) {
-                    rows.add(new BatchSender.Row(result.getLong(1), result.getString(2), result.getString(3),
-                            result.getString(4), result.getLong(5)));
+                    rows.add(new BatchSender.Row(result.getLong(1), result.getString(2),
+                            (Integer) result.getObject(3), result.getString(4), result.getString(5), result.getLong(6)));
                 }
             }
         }
@@ -223,8 +223,9 @@ public class OutboxRelay {
                         WITH refused AS (SELECT * FROM unnest(CAST(? AS bigint[]), CAST(? AS text[])) AS r(id, reason)),
                              moved AS (DELETE FROM outbox o USING refused r WHERE o.id = r.id
                                        RETURNING o.id, o.event_id, o.topic, o.message_key, o.event_type, o.payload,
-                                                 o.created_at, r.reason)
-                        INSERT INTO outbox_parked (id, event_id, topic, message_key, event_type, payload, created_at, reason)
+                                                 o.created_at, r.reason, o.kafka_partition)
+                        INSERT INTO outbox_parked (id, event_id, topic, message_key, event_type, payload, created_at, reason,
+                                                   kafka_partition)
                         SELECT * FROM moved""")) {
                     park.setArray(1, connection.createArrayOf("bigint", refused.stream().map(r -> r.row().id()).toArray()));
                     park.setArray(2, connection.createArrayOf("text", refused.stream().map(BatchSender.Refusal::reason).toArray()));

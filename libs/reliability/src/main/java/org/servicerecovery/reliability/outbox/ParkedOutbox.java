@@ -77,9 +77,9 @@ public class ParkedOutbox {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement move = connection.prepareStatement("""
                      WITH moved AS (DELETE FROM outbox_parked WHERE id = ?
-                                    RETURNING event_id, topic, message_key, event_type, payload)
-                     INSERT INTO outbox (event_id, topic, message_key, event_type, payload)
-                     SELECT event_id, topic, message_key, event_type, payload FROM moved
+                                    RETURNING event_id, topic, message_key, event_type, payload, kafka_partition)
+                     INSERT INTO outbox (event_id, topic, message_key, event_type, payload, kafka_partition)
+                     SELECT event_id, topic, message_key, event_type, payload, kafka_partition FROM moved
                      RETURNING id""")) {
             move.setLong(1, id);
             try (ResultSet inserted = move.executeQuery()) {

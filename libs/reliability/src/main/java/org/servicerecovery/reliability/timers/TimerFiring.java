@@ -22,6 +22,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import org.servicerecovery.reliability.InOrder;
+import org.servicerecovery.reliability.watermark.WatermarkGate;
 
 /**
  * One transaction per batch: claim due timers together with their owners (no two transactions, lanes or replicas, ever
@@ -57,10 +58,24 @@ public class TimerFiring {
 
     private final Map<String, TimerHandler> handlers;
     private final String ownerLockSpace;
+    private final String claimSql;
 
-    public TimerFiring(Instance<TimerHandler> handlers, @ConfigProperty(name = "service.schema") String schema) {
+    public TimerFiring(Instance<TimerHandler> handlers, WatermarkGate gate,
+                       @ConfigProperty(name = "service.schema") String schema) {
         this.handlers = handlers.stream().collect(Collectors.toMap(TimerHandler::kind, Function.identity()));
         this.ownerLockSpace = Timers.ownerLockSpace(schema);
+        this.claimSql = """
+                DELETE FROM timer WHERE id = ANY(ARRAY(
+                    SELECT id FROM timer WHERE id = ANY(ARRAY(
+                        SELECT id FROM (
+                            SELECT id, owner_id FROM timer WHERE NOT parked AND due_at <= :now AND %1$s
+                            ORDER BY due_at LIMIT :window) AS due
+                        WHERE pg_try_advisory_xact_lock(hashtext(:space), hashtext(owner_id))
+                        LIMIT :limit))
+                    AND NOT parked AND due_at <= :now AND %1$s
+                    FOR UPDATE SKIP LOCKED))
+                RETURNING id, kind, owner_id, (extract(epoch FROM due_at) * 1000000)::bigint, payload, attempts"""
+                .formatted(gate.readySql());
     }
 
     /** The kinds this service fires, so that their counters exist from the start. */
@@ -116,20 +131,13 @@ public class TimerFiring {
      * {@code = ANY(ARRAY(...))} rather than {@code IN (...)}: the prepared statement's generic plan for {@code IN} is a
      * hash join over a sequential scan of every pending timer (120 ms with a million pending); this form always looks
      * the claimed ids up by primary key.
+     * <p>
+     * A timer that awaits the input watermark is claimed only once the watermark passed its due time plus the grace,
+     * compared in this statement ({@link WatermarkGate#readySql()}), so the claim always sees a watermark as
+     * committed.
      */
     private Uni<List<Timer>> claimAndDeleteDue(Mutiny.Session session, Instant now, int limit) {
-        return session.createNativeQuery("""
-                        DELETE FROM timer WHERE id = ANY(ARRAY(
-                            SELECT id FROM timer WHERE id = ANY(ARRAY(
-                                SELECT id FROM (
-                                    SELECT id, owner_id FROM timer WHERE NOT parked AND due_at <= :now
-                                    ORDER BY due_at LIMIT :window) AS due
-                                WHERE pg_try_advisory_xact_lock(hashtext(:space), hashtext(owner_id))
-                                LIMIT :limit))
-                            AND NOT parked AND due_at <= :now
-                            FOR UPDATE SKIP LOCKED))
-                        RETURNING id, kind, owner_id, (extract(epoch FROM due_at) * 1000000)::bigint, payload, attempts""",
-                        Object[].class)
+        return session.createNativeQuery(claimSql, Object[].class)
                 .setParameter("now", OffsetDateTime.ofInstant(now, ZoneOffset.UTC))
                 .setParameter("window", limit * CLAIM_WINDOW)
                 .setParameter("space", ownerLockSpace)

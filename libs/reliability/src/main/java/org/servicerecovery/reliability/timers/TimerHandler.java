@@ -14,6 +14,15 @@ public interface TimerHandler {
 
     String kind();
 
+    /**
+     * True for a timer that decides on customer events not having happened before its due time (a deadline missed,
+     * a warning that nothing was done yet): it fires only once the service has read its input up to the due time plus
+     * the grace ({@code WatermarkGate}), so an event sent in time but delivered late is never overtaken by the timer.
+     */
+    default boolean awaitsInputWatermark() {
+        return false;
+    }
+
     Uni<Void> onFire(Timer timer);
 
     /**

@@ -26,6 +26,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.servicerecovery.reliability.inbox.DatabaseOutages;
+import org.servicerecovery.reliability.watermark.WatermarkGate;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Gauge;
@@ -38,7 +39,7 @@ import io.quarkus.vertx.VertxContextSupport;
  * Fires timers within milliseconds of their due time. PostgreSQL is the truth; in memory is only the next due instant,
  * read from the due-time index after every batch and whenever a commit schedules or moves a timer (NOTIFY), so the
  * loop sleeps exactly until the next timer instead of polling. {@code max-idle} bounds the sleep if a notification is
- * lost.
+ * lost. Timers that wait for the input watermark ({@link WatermarkGate}) count only once it passed them.
  */
 @ApplicationScoped
 public class TimerLoop {
@@ -49,6 +50,7 @@ public class TimerLoop {
 
     private final AgroalDataSource dataSource;
     private final TimerFiring firing;
+    private final String nextDueSql;
     private final Clock clock;
     private final MeterRegistry registry;
     private final String schema;
@@ -66,7 +68,7 @@ public class TimerLoop {
     private volatile boolean running;
     private Thread thread;
 
-    public TimerLoop(AgroalDataSource dataSource, TimerFiring firing, Clock clock, MeterRegistry registry,
+    public TimerLoop(AgroalDataSource dataSource, TimerFiring firing, WatermarkGate gate, Clock clock, MeterRegistry registry,
                      @ConfigProperty(name = "service.schema") String schema,
                      @ConfigProperty(name = "reliability.timers.batch-size", defaultValue = "200") int batchSize,
                      @ConfigProperty(name = "reliability.timers.max-attempts", defaultValue = "10") int maxAttempts,
@@ -75,6 +77,10 @@ public class TimerLoop {
                      @ConfigProperty(name = "reliability.timers.enabled", defaultValue = "true") boolean enabled) {
         this.dataSource = dataSource;
         this.firing = firing;
+        // Timers held for the watermark are left out: the loop sleeps until the next timer it can fire, and a watermark
+        // that advances wakes it as a newly scheduled timer does (NOTIFY).
+        this.nextDueSql = "SELECT (extract(epoch FROM min(due_at)) * 1000)::bigint FROM timer WHERE NOT parked AND "
+                + gate.readySql();
         this.clock = clock;
         this.registry = registry;
         this.schema = schema;
@@ -254,8 +260,7 @@ public class TimerLoop {
 
     private long millisUntilNextDue(Connection listening) throws SQLException {
         try (Statement statement = listening.createStatement();
-             ResultSet result = statement.executeQuery(
-                     "SELECT (extract(epoch FROM min(due_at)) * 1000)::bigint FROM timer WHERE NOT parked")) {
+             ResultSet result = statement.executeQuery(nextDueSql)) {
             result.next();
             long next = result.getLong(1);
             if (result.wasNull()) {

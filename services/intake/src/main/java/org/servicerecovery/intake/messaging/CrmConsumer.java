@@ -2,8 +2,10 @@ package org.servicerecovery.intake.messaging;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,6 +23,8 @@ import org.servicerecovery.intake.application.Intake;
 import org.servicerecovery.intake.domain.EventValidator;
 import org.servicerecovery.intake.domain.Ingress;
 import org.servicerecovery.intake.domain.Verdict;
+import org.servicerecovery.intake.persistence.CrmProgress;
+import org.servicerecovery.reliability.inbox.DatabaseOutages;
 
 import io.smallrye.mutiny.Uni;
 
@@ -28,7 +32,8 @@ import io.smallrye.mutiny.Uni;
  * Reads crm.events in batches (one poll at a time). Every record is validated; the invalid ones go to crm.events.dlq
  * with their reasons, the valid ones are stored and published in one transaction ({@link Intake}); one the database
  * refuses nonetheless goes to crm.events.dlq alone. The batch is acked (its offsets become committable) only when all
- * of that is done, so a crash in between re-reads it and de-duplication absorbs the repeat.
+ * of that is done, so a crash in between re-reads it and de-duplication absorbs the repeat. Then the partitions'
+ * progress moves ({@link CrmProgress}): the receipt times intake's watermark is made of.
  */
 @ApplicationScoped
 public class CrmConsumer {
@@ -38,12 +43,17 @@ public class CrmConsumer {
     private final EventValidator validator;
     private final Intake intake;
     private final CrmDeadLetters deadLetters;
+    private final CrmProgress progress;
+    private final CrmReadUpTo readUpTo;
     private final Clock clock;
 
-    public CrmConsumer(EventValidator validator, Intake intake, CrmDeadLetters deadLetters, Clock clock) {
+    public CrmConsumer(EventValidator validator, Intake intake, CrmDeadLetters deadLetters, CrmProgress progress,
+                       CrmReadUpTo readUpTo, Clock clock) {
         this.validator = validator;
         this.intake = intake;
         this.deadLetters = deadLetters;
+        this.progress = progress;
+        this.readUpTo = readUpTo;
         this.clock = clock;
     }
 
@@ -76,7 +86,27 @@ public class CrmConsumer {
                     }
                     return refused.isEmpty() ? Uni.createFrom().voidItem()
                             : Uni.join().all(refused).andFailFast().replaceWithVoid();
-                });
+                })
+                .chain(() -> recordProgress(polled));
+    }
+
+    /**
+     * After the batch committed: each partition's progress moves to the latest record timestamp it held, and the
+     * offsets it reached are remembered for the watermark job ({@link WatermarkPublisher}).
+     */
+    private Uni<Void> recordProgress(List<ConsumerRecord<String, byte[]>> polled) {
+        Map<Integer, Instant> latest = new HashMap<>();
+        Map<Integer, Long> next = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> record : polled) {
+            latest.merge(record.partition(), Instant.ofEpochMilli(record.timestamp()),
+                    (a, b) -> a.isAfter(b) ? a : b);
+            next.merge(record.partition(), record.offset() + 1, Math::max);
+        }
+        if (latest.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return DatabaseOutages.retryWhileDown(() -> progress.advance(latest))
+                .invoke(() -> next.forEach(readUpTo::reached));
     }
 
     /** Structured or binary mode, told apart by content-type as the Kafka protocol binding prescribes. */

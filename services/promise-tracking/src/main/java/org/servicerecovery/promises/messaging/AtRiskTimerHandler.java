@@ -26,6 +26,12 @@ public class AtRiskTimerHandler implements TimerHandler {
         return PromiseTimers.AT_RISK;
     }
 
+    /** It decides that nothing was done before the due time: only once every event sent before it has been read. */
+    @Override
+    public boolean awaitsInputWatermark() {
+        return true;
+    }
+
     @Override
     public Uni<Void> onFire(Timer timer) {
         return onFireAll(List.of(timer));

@@ -34,6 +34,12 @@ public class DueTimerHandler implements TimerHandler {
         return PromiseTimers.DUE;
     }
 
+    /** It decides that nothing was done before the due time: only once every event sent before it has been read. */
+    @Override
+    public boolean awaitsInputWatermark() {
+        return true;
+    }
+
     @Override
     public Uni<Void> onFire(Timer timer) {
         return onFireAll(List.of(timer));

@@ -1,0 +1,136 @@
+package org.servicerecovery.reliability.watermark;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Says when the input watermark is late, so that held decisions are never a silent guess: every second it reads the
+ * watermark and counts the timers held past their due time (the count stops at {@value #HELD_COUNT_CAP}, so an outage
+ * with a million held timers costs no full scan), exports {@code input_watermark_lag_seconds} and
+ * {@code timers_held}, logs a WARN once when the lag exceeds {@code reliability.watermark.late-after} and an INFO when
+ * it is back. Only in services with a timer kind that awaits the watermark.
+ */
+@ApplicationScoped
+public class InputWatermarkMonitor {
+
+    /** What the health check and the gauges show. */
+    public record State(Optional<Instant> watermark, double lagSeconds, long heldTimers, boolean late) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(InputWatermarkMonitor.class);
+    private static final Duration REFRESH = Duration.ofSeconds(1);
+    static final int HELD_COUNT_CAP = 100_000;
+
+    private final AgroalDataSource dataSource;
+    private final WatermarkGate gate;
+    private final Clock clock;
+    private final String sql;
+    private final Instant startedAt;
+    private volatile State state;
+    private ScheduledExecutorService refresher;
+
+    public InputWatermarkMonitor(AgroalDataSource dataSource, WatermarkGate gate, Clock clock, MeterRegistry registry) {
+        this.dataSource = dataSource;
+        this.gate = gate;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.state = new State(Optional.empty(), 0, 0, false);
+        this.sql = "SELECT (extract(epoch FROM " + InputWatermarks.sqlOf(gate.topic()) + ") * 1000)::bigint,"
+                + " (SELECT count(*) FROM (SELECT 1 FROM timer WHERE NOT parked AND " + gate.heldSql("CAST(? AS timestamptz)")
+                + " LIMIT " + HELD_COUNT_CAP + ") AS held)";
+        if (gate.active()) {
+            Gauge.builder("input.watermark.lag.seconds", this, monitor -> monitor.state.lagSeconds())
+                    .tag("topic", gate.topic())
+                    .description("how far the input watermark is behind this service's clock (since start while unknown)")
+                    .register(registry);
+            Gauge.builder("timers.held", this, monitor -> monitor.state.heldTimers())
+                    .description("timers past their due time held until the input watermark passes them (at most "
+                            + HELD_COUNT_CAP + " counted)")
+                    .register(registry);
+        }
+    }
+
+    void start(@Observes StartupEvent startup) {
+        if (!gate.active()) {
+            return;
+        }
+        refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "input-watermark-monitor");
+            thread.setDaemon(true);
+            return thread;
+        });
+        refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    void stop(@Observes ShutdownEvent shutdown) {
+        if (refresher != null) {
+            refresher.shutdownNow();
+        }
+    }
+
+    public boolean active() {
+        return gate.active();
+    }
+
+    public WatermarkGate gate() {
+        return gate;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    private void refresh() {
+        Instant now = clock.instant();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setObject(1, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            try (ResultSet result = statement.executeQuery()) {
+                result.next();
+                long millis = result.getLong(1);
+                Optional<Instant> watermark = result.wasNull() ? Optional.empty() : Optional.of(Instant.ofEpochMilli(millis));
+                long held = result.getLong(2);
+                double lag = Math.max(0, Duration.between(watermark.orElse(startedAt), now).toMillis() / 1000.0);
+                boolean late = lag > gate.lateAfter().toMillis() / 1000.0;
+                report(state, new State(watermark, lag, held, late));
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("Could not read the input watermark: %s", e);
+        }
+    }
+
+    private void report(State before, State after) {
+        state = after;
+        if (after.late() && !before.late()) {
+            LOG.warnf("The input watermark of %s is late: %s, %.1f s behind (late after %d s); %d timers past their due"
+                            + " time are held until it advances. Is intake running and caught up on crm.events?",
+                    gate.topic(), after.watermark().map(Instant::toString).orElse("unknown"), after.lagSeconds(),
+                    gate.lateAfter().toSeconds(), after.heldTimers());
+        } else if (!after.late() && before.late()) {
+            LOG.infof("The input watermark of %s is on time again (%.1f s behind); held timers fire now",
+                    gate.topic(), after.lagSeconds());
+        }
+    }
+}
