@@ -11,6 +11,7 @@ import org.jboss.logging.Logger;
 import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.domain.PromiseKept;
 import org.servicerecovery.events.domain.PromiseMissed;
+import org.servicerecovery.reliability.gauges.RowCounts;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -25,7 +26,8 @@ import io.vertx.mutiny.sqlclient.Pool;
  * promises_pending, promises_missed_total, promises_kept_total and promises_miss_lateness_seconds (due time to the
  * timer's transaction, histogram). The pending gauge is recounted periodically from the database, so it is right for
  * every replica and after restarts; every replica reports the same count, labelled {@code scope="database"} so that
- * dashboards take the max over replicas, not the sum.
+ * dashboards take the max over replicas, not the sum. Beyond {@link RowCounts#EXACT_UP_TO} pending promises it is
+ * PostgreSQL's estimate, so that a million pending promises are not counted every few seconds.
  */
 @ApplicationScoped
 public class PromiseMetrics {
@@ -49,7 +51,8 @@ public class PromiseMetrics {
         this.missLateness = Timer.builder("promises.miss.lateness").publishPercentileHistogram()
                 .description("from a promise's due time to the transaction that reports it missed").register(registry);
         Gauge.builder("promises.pending", pending, AtomicLong::get).tag("scope", "database")
-                .description("promises waiting for their fulfilment or deadline").register(registry);
+                .description("promises waiting for their fulfilment or deadline; exact up to " + RowCounts.EXACT_UP_TO
+                        + ", PostgreSQL's estimate beyond").register(registry);
         this.pool = pool;
         this.vertx = vertx;
         this.refresh = config.pendingGaugeRefresh();
@@ -80,8 +83,8 @@ public class PromiseMetrics {
     }
 
     private void recount() {
-        pool.query("SELECT count(*) FROM promise WHERE state = 'PENDING'").execute()
-                .subscribe().with(rows -> pending.set(rows.iterator().next().getLong(0)),
+        RowCounts.count(pool, "promise WHERE state = 'PENDING'")
+                .subscribe().with(pending::set,
                         failure -> LOG.warnf("Could not count pending promises: %s", failure.toString()));
     }
 }

@@ -2,7 +2,10 @@ package org.servicerecovery.reliability.testapp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.time.Duration;
 import java.util.List;
+
+import org.awaitility.Awaitility;
 
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.testing.Metrics;
@@ -41,6 +44,27 @@ class MetricsTest {
         for (String gauge : List.of("timers_pending", "outbox_backlog", "outbox_oldest_age_seconds", "outbox_parked_rows",
                 "outbox_seconds_since_progress")) {
             metrics.value(gauge + "{scope=\"database\"}");
+        }
+    }
+
+    /**
+     * A gauge never counts more than 10,000 rows: beyond that it shows PostgreSQL's estimate, which follows the table
+     * (20,000 timers a month ahead, none of which fires during the test).
+     */
+    @Test
+    void pendingTimersBeyondTheExactBoundAreEstimated() {
+        Db.update("""
+                INSERT INTO reliability_testapp.timer (id, kind, owner_id, due_at)
+                SELECT 'gauge-estimate:' || n, ?, 'gauge-estimate:' || n, now() + interval '30 days'
+                FROM generate_series(1, 20000) n""", EffectTimerHandler.KIND);
+        try {
+            Db.update("ANALYZE reliability_testapp.timer");
+            Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> {
+                double pending = Metrics.scrape().value("timers_pending{scope=\"database\"}");
+                return pending > 15_000 && pending < 30_000;
+            });
+        } finally {
+            Db.update("DELETE FROM reliability_testapp.timer WHERE id LIKE 'gauge-estimate:%'");
         }
     }
 }

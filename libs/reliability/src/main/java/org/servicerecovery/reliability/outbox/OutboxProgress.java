@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.servicerecovery.reliability.gauges.RowCounts;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -58,11 +59,13 @@ public class OutboxProgress {
         // What the database holds, the same in every replica: scope="database" tells dashboards and alerts to take
         // the max over replicas, not the sum.
         Gauge.builder("outbox.backlog", backlog, AtomicLong::get).tag("scope", "database")
-                .description("outbox rows waiting to be published").register(registry);
+                .description("outbox rows waiting to be published; exact up to " + RowCounts.EXACT_UP_TO
+                        + ", PostgreSQL's estimate beyond").register(registry);
         Gauge.builder("outbox.oldest.age.seconds", oldestAgeSeconds, AtomicLong::get).tag("scope", "database")
-                .description("age of the oldest unpublished outbox row").register(registry);
+                .description("age of the first unpublished outbox row (lowest id)").register(registry);
         Gauge.builder("outbox.parked.rows", parked, AtomicLong::get).tag("scope", "database")
-                .description("outbox rows parked because Kafka refused them for good").register(registry);
+                .description("outbox rows parked because Kafka refused them for good; exact up to "
+                        + RowCounts.EXACT_UP_TO + ", PostgreSQL's estimate beyond").register(registry);
         Gauge.builder("outbox.seconds.since.progress", this, OutboxProgress::secondsSinceProgress).tag("scope", "database")
                 .description("seconds since the outbox's oldest row last changed while rows wait").register(registry);
     }
@@ -122,23 +125,27 @@ public class OutboxProgress {
     }
 
     private void refresh() {
-        try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("""
-                     SELECT count(*), coalesce(min(id), -1),
-                            coalesce(extract(epoch FROM clock_timestamp() - min(created_at)), 0)::bigint,
-                            (SELECT count(*) FROM outbox_parked)
-                     FROM outbox""")) {
-            result.next();
-            long rows = result.getLong(1);
-            long oldestId = result.getLong(2);
+        try (Connection connection = dataSource.getConnection()) {
+            long rows = RowCounts.count(connection, "outbox");
+            long oldestId = -1;
+            long oldestAge = 0;
+            // The lowest id is the oldest row give or take concurrent inserts; min(created_at) would read every row.
+            try (Statement statement = connection.createStatement();
+                 ResultSet oldest = statement.executeQuery("""
+                         SELECT id, extract(epoch FROM clock_timestamp() - created_at)::bigint
+                         FROM outbox ORDER BY id LIMIT 1""")) {
+                if (oldest.next()) {
+                    oldestId = oldest.getLong(1);
+                    oldestAge = Math.max(0, oldest.getLong(2));
+                }
+            }
             if (rows == 0 || oldestId != oldestIdSeen) {
                 progressed();
             }
             oldestIdSeen = oldestId;
             backlog.set(rows);
-            oldestAgeSeconds.set(result.getLong(3));
-            parked.set(result.getLong(4));
+            oldestAgeSeconds.set(oldestAge);
+            parked.set(RowCounts.count(connection, "outbox_parked"));
         } catch (SQLException e) {
             LOG.debugf("Could not look at the outbox: %s", e);
         }

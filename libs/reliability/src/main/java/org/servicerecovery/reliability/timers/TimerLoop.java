@@ -25,6 +25,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
+import org.servicerecovery.reliability.gauges.RowCounts;
 import org.servicerecovery.reliability.inbox.DatabaseOutages;
 import org.servicerecovery.reliability.watermark.WatermarkGate;
 
@@ -92,7 +93,8 @@ public class TimerLoop {
         this.lateness = io.micrometer.core.instrument.Timer.builder("timers.lateness").publishPercentileHistogram()
                 .description("how long after its due time a timer fired").register(registry);
         Gauge.builder("timers.pending", pending, AtomicLong::get).tag("scope", "database")
-                .description("timers waiting for their due time, not parked (the same in every replica)").register(registry);
+                .description("timers waiting for their due time, not parked (the same in every replica); exact up to "
+                        + RowCounts.EXACT_UP_TO + ", PostgreSQL's estimate beyond").register(registry);
         // At zero from the start: an increase()-based alert only sees a counter's first increment if the series existed.
         for (String kind : firing.kinds()) {
             registry.counter("timers.fired", "kind", kind);
@@ -271,7 +273,8 @@ public class TimerLoop {
     }
 
     /**
-     * Counting a million timers takes a while: never on the firing thread, where it would delay every timer due then.
+     * Even a bounded count ({@link RowCounts}) is a query: never on the firing thread, where it would delay every
+     * timer due then.
      * The same task reports a batch that never ends (a handler whose Uni never completes), which stops every timer
      * of the service and would otherwise go unnoticed.
      */
@@ -281,11 +284,8 @@ public class TimerLoop {
                 .filter(running -> running.compareTo(STUCK_AFTER) > 0)
                 .ifPresent(running -> LOG.errorf("A timer batch has been running for %d s: no timer of this service"
                         + " fires until it ends; a thread dump shows where it waits", running.toSeconds()));
-        try (Connection connection = dataSource.getConnection();
-             Statement statement = connection.createStatement();
-             ResultSet result = statement.executeQuery("SELECT count(*) FROM timer WHERE NOT parked")) {
-            result.next();
-            pending.set(result.getLong(1));
+        try (Connection connection = dataSource.getConnection()) {
+            pending.set(RowCounts.count(connection, "timer WHERE NOT parked"));
         } catch (SQLException e) {
             LOG.debugf("Could not count pending timers: %s", e);
         }

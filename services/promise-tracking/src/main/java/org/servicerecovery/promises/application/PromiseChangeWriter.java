@@ -1,6 +1,7 @@
 package org.servicerecovery.promises.application;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -8,17 +9,41 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.Topic;
+import org.servicerecovery.promises.domain.HistoryEntry;
 import org.servicerecovery.promises.domain.PromiseChange;
+import org.servicerecovery.promises.domain.TimerPlan;
 import org.servicerecovery.promises.persistence.PromiseStore;
 import org.servicerecovery.promises.persistence.PromiseTimers;
 import org.servicerecovery.reliability.outbox.Outbox;
-import org.servicerecovery.reliability.InOrder;
 
 import io.smallrye.mutiny.Uni;
 
-/** Commits a {@link PromiseChange} in the caller's transaction: the promise row, its history, its timers and its events. */
+/**
+ * Commits {@link PromiseChange}s in the caller's transaction: the promise rows at once (a later event of the batch may
+ * lock them), their history, timers and events gathered in their order ({@link Pending}) and written at the end of the
+ * batch with one statement each, instead of four round trips per event.
+ */
 @ApplicationScoped
 class PromiseChangeWriter {
+
+    /** What a transaction's changes still have to write, in the order they were made. */
+    static final class Pending {
+
+        private final List<Map.Entry<String, HistoryEntry>> history = new ArrayList<>();
+        private final List<Map.Entry<String, TimerPlan>> timers = new ArrayList<>();
+        private final List<CloudEvent> events = new ArrayList<>();
+
+        void history(String promiseId, HistoryEntry entry) {
+            history.add(Map.entry(promiseId, entry));
+        }
+
+        private void add(PromiseChange change, Instant now) {
+            String promiseId = change.promise().id();
+            change.history().forEach(entry -> history(promiseId, entry));
+            timers.add(Map.entry(promiseId, change.timers()));
+            change.events().forEach(event -> events.add(PromiseEventFactory.wrap(promiseId, event, now)));
+        }
+    }
 
     private final PromiseStore store;
     private final PromiseTimers timers;
@@ -30,28 +55,26 @@ class PromiseChangeWriter {
         this.outbox = outbox;
     }
 
-    Uni<Void> insert(PromiseChange change, Instant now) {
-        return store.insert(change.promise(), now).chain(() -> rest(List.of(change), now));
+    Uni<Void> insert(PromiseChange change, Instant now, Pending pending) {
+        return store.insert(change.promise(), now).invoke(() -> pending.add(change, now));
     }
 
-    Uni<Void> update(PromiseChange change, Instant now) {
-        return updateAll(List.of(change), now);
+    Uni<Void> update(PromiseChange change, Instant now, Pending pending) {
+        return store.updateAll(List.of(change.promise()), now).invoke(() -> pending.add(change, now));
     }
 
-    /** Promises locked in this session; their rows are flushed as one batch, their history and events in one insert each. */
+    /** Promises locked in this session, changed and written together. */
     Uni<Void> updateAll(List<PromiseChange> changes, Instant now) {
-        return store.updateAll(changes.stream().map(PromiseChange::promise).toList(), now).chain(() -> rest(changes, now));
+        Pending pending = new Pending();
+        return store.updateAll(changes.stream().map(PromiseChange::promise).toList(), now)
+                .invoke(() -> changes.forEach(change -> pending.add(change, now)))
+                .chain(() -> write(pending));
     }
 
-    private Uni<Void> rest(List<PromiseChange> changes, Instant now) {
-        Uni<Void> chain = store.addHistory(changes.stream()
-                .flatMap(change -> change.history().stream().map(entry -> Map.entry(change.promise().id(), entry)))
-                .toList())
-                .chain(() -> InOrder.forEach(changes, change -> timers.apply(change.promise().id(), change.timers())));
-        List<CloudEvent> events = changes.stream()
-                .flatMap(change -> change.events().stream()
-                        .map(event -> PromiseEventFactory.wrap(change.promise().id(), event, now)))
-                .toList();
-        return chain.chain(() -> outbox.publishAll(Topic.PROMISE_EVENTS, events));
+    /** Writes what the changes gathered: history, timers (the last plan of each), events (in their order). */
+    Uni<Void> write(Pending pending) {
+        return store.addHistory(pending.history)
+                .chain(() -> timers.applyAll(pending.timers))
+                .chain(() -> outbox.publishAll(Topic.PROMISE_EVENTS, pending.events));
     }
 }

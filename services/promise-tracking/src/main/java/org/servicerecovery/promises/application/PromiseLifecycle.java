@@ -50,12 +50,15 @@ public class PromiseLifecycle {
      * an event changes only a promise of its own customer: one naming another customer's commitment fails (and is
      * dead-lettered) before locking anything. So two transactions that lock the same promises hold the same customers
      * and the second waits for the first before locking any promise, whatever order their events come in.
+     * The promise rows are written as each event is applied; their history, timers and events at the end, together.
      */
     public Uni<List<CustomerEvent>> applyFirstDeliveries(List<CloudEvent> events) {
         List<CustomerEvent> published = new ArrayList<>();
+        PromiseChangeWriter.Pending pending = new PromiseChangeWriter.Pending();
         return InOrder.forEach(events, event -> Uni.createFrom().item(() -> EventData.read(event))
-                        .chain(data -> dispatch(event, data, clock.instant()))
+                        .chain(data -> dispatch(event, data, clock.instant(), pending))
                         .invoke(published::addAll))
+                .chain(() -> writer.write(pending))
                 .replaceWith(published);
     }
 
@@ -73,7 +76,8 @@ public class PromiseLifecycle {
                 .chain(promises -> writeAll(promises.stream().map(promise -> rules.atRiskReached(promise, now)).toList(), now));
     }
 
-    private Uni<List<CustomerEvent>> dispatch(CloudEvent event, CustomerEvent data, Instant now) {
+    private Uni<List<CustomerEvent>> dispatch(CloudEvent event, CustomerEvent data, Instant now,
+                                              PromiseChangeWriter.Pending pending) {
         if (!data.customerId().equals(event.subject())) {
             return Uni.createFrom().failure(new IllegalArgumentException(event.type() + " " + event.id()
                     + " is about customer " + data.customerId() + " but its subject is " + event.subject()));
@@ -82,55 +86,60 @@ public class PromiseLifecycle {
             return store.saveTier(customer.customerId(), customer.tier()).replaceWith(List.of());
         }
         if (data instanceof CommitmentMade made) {
-            return make(event, made, now);
+            return make(event, made, now, pending);
         }
         String promiseId = commitmentId(data);
         return store.lockWithTimers(promiseId, event.subject()).chain(found -> found.isPresent()
-                ? write(decide(found.get(), data, now), now)
+                ? write(decide(found.get(), data, now), now, pending)
                 : store.customerOf(promiseId).chain(other -> other.isPresent()
                         ? Uni.createFrom().failure(notTheirs(event, promiseId))
-                        : keepUntilMade(promiseId, event, now)));
+                        : keepUntilMade(promiseId, event, now, pending)));
     }
 
-    private Uni<List<CustomerEvent>> make(CloudEvent event, CommitmentMade made, Instant now) {
+    private Uni<List<CustomerEvent>> make(CloudEvent event, CommitmentMade made, Instant now,
+                                          PromiseChangeWriter.Pending pending) {
         return store.customerOf(made.commitmentId()).chain(customer -> {
             if (customer.isEmpty()) {
                 return store.tierOf(made.customerId()).chain(tier -> {
                     PromiseChange change = rules.make(made, tier, now);
-                    return writer.insert(change, now)
+                    return writer.insert(change, now, pending)
                             .chain(() -> store.takeEarly(made.commitmentId()))
-                            .chain(early -> applyInOrder(change.promise(), early, 0, new ArrayList<>(change.events()), now));
+                            .chain(early -> applyInOrder(change.promise(), early, 0, new ArrayList<>(change.events()), now,
+                                    pending));
                 });
             }
             if (!customer.get().equals(made.customerId())) {
                 return Uni.createFrom().failure(notTheirs(event, made.commitmentId()));
             }
-            return store.lock(made.commitmentId()).chain(existing -> write(rules.madeAgain(existing.orElseThrow(), now), now));
+            return store.lock(made.commitmentId())
+                    .chain(existing -> write(rules.madeAgain(existing.orElseThrow(), now), now, pending));
         });
     }
 
     /** Applies the events that arrived before the commitment, one after the other, as if they had come after it. */
     private Uni<List<CustomerEvent>> applyInOrder(Promise promise, List<CloudEvent> early, int next,
-                                                  List<CustomerEvent> published, Instant now) {
+                                                  List<CustomerEvent> published, Instant now,
+                                                  PromiseChangeWriter.Pending pending) {
         if (next == early.size()) {
             return Uni.createFrom().item(published);
         }
         CloudEvent event = early.get(next);
         if (!promise.customerId().equals(event.subject())) {
-            return store.addHistory(promise.id(), List.of(new HistoryEntry(now, "ignored", event.type()
-                            + " received early from another customer (" + event.subject() + ") does not apply")))
-                    .chain(() -> applyInOrder(promise, early, next + 1, published, now));
+            pending.history(promise.id(), new HistoryEntry(now, "ignored", event.type()
+                    + " received early from another customer (" + event.subject() + ") does not apply"));
+            return applyInOrder(promise, early, next + 1, published, now, pending);
         }
         PromiseChange change = decide(promise, EventData.read(event), now);
         published.addAll(change.events());
-        return writer.update(change, now)
-                .chain(() -> applyInOrder(change.promise(), early, next + 1, published, now));
+        return writer.update(change, now, pending)
+                .chain(() -> applyInOrder(change.promise(), early, next + 1, published, now, pending));
     }
 
-    private Uni<List<CustomerEvent>> keepUntilMade(String promiseId, CloudEvent event, Instant now) {
+    private Uni<List<CustomerEvent>> keepUntilMade(String promiseId, CloudEvent event, Instant now,
+                                                   PromiseChangeWriter.Pending pending) {
         return store.keepEarly(promiseId, event, now)
-                .chain(() -> store.addHistory(promiseId, List.of(new HistoryEntry(now, "received-early",
-                        event.type() + " arrived before commitment.made; it is applied when the commitment arrives"))))
+                .invoke(() -> pending.history(promiseId, new HistoryEntry(now, "received-early",
+                        event.type() + " arrived before commitment.made; it is applied when the commitment arrives")))
                 .replaceWith(List.of());
     }
 
@@ -148,8 +157,8 @@ public class PromiseLifecycle {
         throw new IllegalArgumentException("not a commitment event: " + data.getClass().getSimpleName());
     }
 
-    private Uni<List<CustomerEvent>> write(PromiseChange change, Instant now) {
-        return writer.update(change, now).replaceWith(change.events());
+    private Uni<List<CustomerEvent>> write(PromiseChange change, Instant now, PromiseChangeWriter.Pending pending) {
+        return writer.update(change, now, pending).replaceWith(change.events());
     }
 
     private Uni<List<CustomerEvent>> writeAll(List<PromiseChange> changes, Instant now) {

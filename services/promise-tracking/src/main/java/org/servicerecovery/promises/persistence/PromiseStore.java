@@ -22,7 +22,12 @@ import org.servicerecovery.reliability.timers.Timers;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
-/** Reads and writes promises inside the caller's transaction ({@code @WithTransaction} on the calling bean). */
+/**
+ * Reads and writes promises inside the caller's transaction ({@code @WithTransaction} on the calling bean). What it
+ * writes goes to the database at once and leaves the session: a polled batch shares one session, and each flush (also
+ * the one before every native statement) walks every entity in it, so entities kept for the whole batch would make
+ * the batch cost grow with the square of its size.
+ */
 @ApplicationScoped
 public class PromiseStore {
 
@@ -76,7 +81,7 @@ public class PromiseStore {
     public Uni<Void> insert(Promise promise, Instant now) {
         PromiseEntity entity = new PromiseEntity();
         entity.copy(promise, now);
-        return entity.persistAndFlush().replaceWithVoid();
+        return entity.persistAndFlush().chain(() -> detach(List.of(entity)));
     }
 
     /**
@@ -87,13 +92,15 @@ public class PromiseStore {
     public Uni<Void> updateAll(List<Promise> promises, Instant now) {
         Map<String, Promise> byId = promises.stream().collect(Collectors.toMap(Promise::id, Function.identity()));
         return Panache.getSession()
-                .chain(session -> session.find(PromiseEntity.class, byId.keySet().toArray()))
-                .invoke(entities -> entities.forEach(entity -> entity.copy(byId.get(entity.id), now)))
-                .replaceWithVoid();
+                .chain(session -> session.find(PromiseEntity.class, byId.keySet().toArray())
+                        .invoke(entities -> entities.forEach(entity -> entity.copy(byId.get(entity.id), now)))
+                        .call(session::flush)
+                        .chain(this::detach));
     }
 
-    public Uni<Void> addHistory(String promiseId, List<HistoryEntry> entries) {
-        return addHistory(entries.stream().map(entry -> Map.entry(promiseId, entry)).toList());
+    /** Written entities leave the session (see the class comment); a later read in the batch finds their rows. */
+    private Uni<Void> detach(List<?> entities) {
+        return Panache.getSession().invoke(session -> entities.forEach(session::detach)).replaceWithVoid();
     }
 
     /**
@@ -127,12 +134,13 @@ public class PromiseStore {
         row.promiseId = promiseId;
         row.event = new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8);
         row.receivedAt = now;
-        return row.persistAndFlush().replaceWithVoid();
+        return row.persistAndFlush().chain(() -> detach(List.of(row)));
     }
 
     /** The events that waited for this promise, in arrival order; they are removed as they are handed out. */
     public Uni<List<CloudEvent>> takeEarly(String promiseId) {
         return EarlyEventEntity.<EarlyEventEntity>list("promiseId = ?1 order by id", promiseId)
+                .call(this::detach)
                 .call(rows -> rows.isEmpty()
                         ? Uni.createFrom().voidItem()
                         : EarlyEventEntity.delete("promiseId", promiseId))
@@ -144,6 +152,7 @@ public class PromiseStore {
     /** The customer's latest known tier; standard until a customer.upserted says otherwise. */
     public Uni<Tier> tierOf(String customerId) {
         return CustomerTierEntity.<CustomerTierEntity>findById(customerId)
+                .call(row -> row == null ? Uni.createFrom().voidItem() : detach(List.of(row)))
                 .map(row -> row == null ? Tier.STANDARD : row.tier);
     }
 
