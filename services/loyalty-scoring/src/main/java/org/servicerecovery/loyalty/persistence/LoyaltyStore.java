@@ -19,6 +19,8 @@ import org.servicerecovery.events.EventData;
 import org.servicerecovery.loyalty.domain.Contribution;
 import org.servicerecovery.loyalty.domain.Fact;
 import org.servicerecovery.loyalty.domain.Score;
+import org.servicerecovery.loyalty.domain.ScoreState;
+import org.servicerecovery.loyalty.domain.ScoreStateCodec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -26,6 +28,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Facts, scores and score history in the service's schema. Every method runs in the caller's transaction. JSON goes in
@@ -46,6 +49,10 @@ public class LoyaltyStore {
     }
 
     public record FactRow(String customerId, String team, Fact fact) {
+    }
+
+    /** A customer's running score as stored, with the weights version it was built with. */
+    public record StoredState(int weightsVersion, byte[] state) {
     }
 
     /** A fact to store from the event {@code source} sent about {@code customerId}. */
@@ -131,6 +138,39 @@ public class LoyaltyStore {
                 .getResultList())
                 .map(rows -> rows.stream().map(LoyaltyStore::toScore)
                         .collect(Collectors.toMap(CustomerScore::customerId, Function.identity())));
+    }
+
+    /** The stored running scores of those of the customers that have one. */
+    public Uni<Map<String, StoredState>> statesOf(Collection<String> customerIds) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT customer_id, weights_version, state FROM customer_score_state
+                        WHERE customer_id = ANY(CAST(:customers AS text[]))""", Object[].class)
+                .setParameter("customers", customerIds.toArray(String[]::new))
+                .getResultList())
+                .map(rows -> rows.stream().collect(Collectors.toMap(row -> (String) row[0],
+                        row -> new StoredState(((Number) row[1]).intValue(), bytes(row[2])))));
+    }
+
+    /** Upserts the customers' running scores in one statement. */
+    public Uni<Void> saveStates(Map<String, ScoreState> states) {
+        if (states.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Map.Entry<String, ScoreState>> rows = List.copyOf(states.entrySet());
+        StringBuilder upsert = new StringBuilder("INSERT INTO customer_score_state (customer_id, weights_version, state) VALUES ");
+        for (int i = 0; i < rows.size(); i++) {
+            upsert.append(i == 0 ? "" : ", ").append("(:customer%1$d, :version%1$d, :state%1$d)".formatted(i));
+        }
+        upsert.append(" ON CONFLICT (customer_id) DO UPDATE SET weights_version = excluded.weights_version, state = excluded.state");
+        return Panache.getSession().chain(session -> {
+            var query = session.createNativeQuery(upsert.toString());
+            for (int i = 0; i < rows.size(); i++) {
+                query.setParameter("customer" + i, rows.get(i).getKey())
+                        .setParameter("version" + i, rows.get(i).getValue().weightsVersion())
+                        .setParameter("state" + i, ScoreStateCodec.encode(rows.get(i).getValue()));
+            }
+            return query.executeUpdate();
+        }).replaceWithVoid();
     }
 
     public Uni<List<String>> customersWithFacts(String afterCustomerId, int limit) {
@@ -241,6 +281,10 @@ public class LoyaltyStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored contributions cannot be read", e);
         }
+    }
+
+    private static byte[] bytes(Object column) {
+        return column instanceof Buffer buffer ? buffer.getBytes() : (byte[]) column;
     }
 
     private static String json(Object value) {
