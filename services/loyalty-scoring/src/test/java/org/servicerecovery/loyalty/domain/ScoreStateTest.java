@@ -24,7 +24,7 @@ import org.servicerecovery.events.domain.StepKind;
 class ScoreStateTest {
 
     private static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
-    private static final int HISTORIES = 3_000;
+    private static final int HISTORIES = 2_000;
 
     private final ScoringEngine engine = new ScoringEngine(ScoringEngineTest.shippedWeights());
 
