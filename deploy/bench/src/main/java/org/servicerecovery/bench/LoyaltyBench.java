@@ -86,7 +86,7 @@ final class LoyaltyBench {
                 String eventId = UUID.randomUUID().toString();
                 long start = System.nanoTime();
                 if (i % 2 == 0) {
-                    send(producer, Topic.INTAKE_EVENTS, eventId, new FeedbackReceived(customer, null, i % 11, null, null, null, at), at);
+                    send(producer, Topic.INTAKE_EVENTS, eventId, new FeedbackReceived(customer, null, Math.floorMod(i, 11), null, null, null, at), at);
                 } else {
                     send(producer, Topic.PROMISE_EVENTS, eventId, new PromiseKept(customer, customer + "-k" + i, "alice", "blue",
                             at, at.minusMinutes(1)), at);
