@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +18,6 @@ import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.loyalty.domain.Fact;
-import org.servicerecovery.loyalty.domain.History;
 import org.servicerecovery.loyalty.domain.Score;
 import org.servicerecovery.loyalty.domain.ScoreState;
 import org.servicerecovery.loyalty.domain.ScoreStateCodec;
@@ -58,6 +58,7 @@ public class Scoring {
     private final Clock clock;
     private final Counter rescoredWithoutState;
     private final Counter rescoredAfterWeightsChange;
+    private final Counter rescoredOutOfOrder;
 
     public Scoring(LoyaltyStore store, ScoringEngine engine, ScoreChanges changes, CustomerLocks locks, Outbox outbox,
                    Clock clock, MeterRegistry registry) {
@@ -69,11 +70,13 @@ public class Scoring {
         this.clock = clock;
         this.rescoredWithoutState = fullRescores(registry, "no-running-score");
         this.rescoredAfterWeightsChange = fullRescores(registry, "weights-version");
+        this.rescoredOutOfOrder = fullRescores(registry, "out-of-order");
     }
 
     private static Counter fullRescores(MeterRegistry registry, String reason) {
         return Counter.builder("loyalty.scoring.full.rescores")
-                .description("customers scored from their whole stored history because no running score of the current weights was stored")
+                .description("customers scored from their whole stored history: no running score of the current weights"
+                        + " was stored, or a fact came before what the running score keeps in detail")
                 .tag("reason", reason).register(registry);
     }
 
@@ -118,7 +121,7 @@ public class Scoring {
         List<String> fromFacts = new ArrayList<>();
         for (String customerId : customers) {
             StoredState state = stored.get(customerId);
-            if (state != null && state.weightsVersion() == engine.weights().version()) {
+            if (state != null && ScoreStateCodec.readable(engine.weights(), state.state())) {
                 running.put(customerId, ScoreStateCodec.decode(engine.weights(), state.state()));
             } else {
                 fromFacts.add(customerId);
@@ -141,18 +144,73 @@ public class Scoring {
     }
 
     private Uni<Void> applyInOrder(List<NewFact> added, Map<String, ScoreState> running, Map<String, CustomerScore> stored) {
-        Map<String, CustomerScore> current = new HashMap<>(stored);
-        List<Rescored> changed = new ArrayList<>();
-        List<CloudEvent> notices = new ArrayList<>();
-        Map<String, ScoreState> touched = new HashMap<>();
-        for (NewFact fact : added) {
+        Batch batch = new Batch(added, running, new HashMap<>(stored));
+        return batch.applyFrom(0).chain(() -> store.saveAll(batch.changed)).chain(() -> store.saveStates(batch.touched))
+                .chain(() -> outbox.publishAll(Topic.LOYALTY_EVENTS, batch.notices));
+    }
+
+    /** One batch's new facts applied in order to the running scores, with the changes of score they make. */
+    private final class Batch {
+
+        final List<NewFact> added;
+        final Map<String, ScoreState> running;
+        final Map<String, CustomerScore> current;
+        final List<Rescored> changed = new ArrayList<>();
+        final List<CloudEvent> notices = new ArrayList<>();
+        final Map<String, ScoreState> touched = new HashMap<>();
+
+        Batch(List<NewFact> added, Map<String, ScoreState> running, Map<String, CustomerScore> current) {
+            this.added = added;
+            this.running = running;
+            this.current = current;
+        }
+
+        /**
+         * Applies the facts from {@code index} on; a fact the running score cannot take (it comes before what the
+         * state keeps in detail, or names something folded) rescores its customer from the stored facts, without the
+         * batch's facts still to come, and then goes on.
+         */
+        Uni<Void> applyFrom(int index) {
+            for (int i = index; i < added.size(); i++) {
+                NewFact fact = added.get(i);
+                ScoreState state = running.get(fact.customerId());
+                ScoreState.Applied applied = state.apply(fact.fact());
+                if (applied == ScoreState.Applied.NEEDS_HISTORY) {
+                    int at = i;
+                    return store.factsOf(List.of(fact.customerId())).chain(facts -> {
+                        rescoredOutOfOrder.increment();
+                        running.put(fact.customerId(), engine.replay(withoutLaterFacts(facts.get(fact.customerId()), at)));
+                        scored(fact);
+                        return applyFrom(at + 1);
+                    });
+                }
+                if (applied == ScoreState.Applied.APPLIED) {
+                    scored(fact);
+                } else {
+                    touched.put(fact.customerId(), state);
+                }
+            }
+            return Uni.createFrom().voidItem();
+        }
+
+        /** The customer's stored facts without those of this batch after {@code index}. */
+        private List<Fact> withoutLaterFacts(List<Fact> stored, int index) {
+            String customerId = added.get(index).customerId();
+            Set<String> applied = new HashSet<>();
+            Set<String> later = new HashSet<>();
+            for (int i = 0; i < added.size(); i++) {
+                if (added.get(i).customerId().equals(customerId)) {
+                    (i <= index ? applied : later).add(added.get(i).fact().eventId());
+                }
+            }
+            later.removeAll(applied);
+            return stored.stream().filter(fact -> !later.contains(fact.eventId())).toList();
+        }
+
+        private void scored(NewFact fact) {
             String customerId = fact.customerId();
             ScoreState state = running.get(customerId);
             touched.put(customerId, state);
-            if (!state.apply(fact.fact())) {
-                // the same event id from another source: each event counts once
-                continue;
-            }
             Rescored rescored = rescored(customerId, state, fact.fact().eventId());
             Optional<CustomerScore> previous = Optional.ofNullable(current.get(customerId));
             if (previous.isEmpty() || !sameScore(previous.get(), rescored.score())) {
@@ -161,8 +219,6 @@ public class Scoring {
                 current.put(customerId, asStored(rescored));
             }
         }
-        return store.saveAll(changed).chain(() -> store.saveStates(touched))
-                .chain(() -> outbox.publishAll(Topic.LOYALTY_EVENTS, notices));
     }
 
     private Uni<Integer> rescorePage(List<String> customerIds, Map<String, List<Fact>> facts, Map<String, CustomerScore> stored) {
@@ -186,9 +242,7 @@ public class Scoring {
 
     /** A running score of the whole history: equal to the engine's score of it (ScoreStateTest). */
     private ScoreState replay(List<Fact> facts) {
-        ScoreState state = engine.newState();
-        History.canonical(facts).forEach(state::apply);
-        return state;
+        return engine.replay(facts);
     }
 
     /** {@code causeEventId}: the event whose fact was applied last, null in a rebuild. */

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,15 +20,32 @@ import java.util.Set;
  * and the order never matters; the sums are scaled to the latest fact's time only when the score is read;</li>
  * <li>a failure is a repeat when the failure just before it (in canonical order) lies within the repeat window, so
  * inserting or removing a failure changes at most the failure right after it;</li>
- * <li>everything order-dependent is kept in canonical order (event lists, failures) or as the canonical extreme (the
- * latest profile, a case's resolution and first opening that names its failure);</li>
+ * <li>each factor's explanation is its event count and its latest events ({@link Recent}), exact in any order;</li>
  * <li>recovery credits, which cap and floor per case, are recomputed per case from the case's exact sums when the
  * score is read.</li>
  * </ul>
- * The arithmetic and the number of statements per fact do not grow with the history; the explanation does (it names
- * every event), and so do the lists this state keeps for it.
+ * What keeps it small: only the latest {@link #RETAINED} facts (the facts at or after the <em>horizon</em>, a canonical
+ * position) are kept in detail, with the open cases and the cases whose failure is among them. Everything before the
+ * horizon is folded: failures into the exact sums, the explanation and the time of the last of them; resolved cases
+ * into exact recovery sums. A folded fact can change only through a fact that comes before the horizon or names the
+ * same complaint, promise or case; the state answers {@link Applied#NEEDS_HISTORY} to such a fact (the refs it folded
+ * are in a fixed-size Bloom filter, which never misses one and sometimes answers yes for another), and the caller
+ * recomputes the customer from the whole stored history.
  */
 public final class ScoreState {
+
+    /** Facts kept in detail after folding; folding starts when twice as many are held. */
+    static final int RETAINED = 32;
+
+    /** What {@link #apply} did with a fact. */
+    public enum Applied {
+        /** Added to the score. */
+        APPLIED,
+        /** An event id already applied: each event counts once. Nothing changed. */
+        DUPLICATE,
+        /** The fact falls before the horizon or names something folded: nothing changed; rebuild from the history. */
+        NEEDS_HISTORY
+    }
 
     /** The canonical position of a fact: by time, then event id. */
     record Entry(Instant at, String eventId) implements Comparable<Entry> {
@@ -70,6 +88,10 @@ public final class ScoreState {
     record Resolution(Entry entry, boolean allOnTime) {
     }
 
+    /** What a case needs of folded failures of its trigger: the last one's loss and repeat, the first one's time. */
+    record FoldedTrigger(String ref, double loss, boolean repeat, Instant firstAt) {
+    }
+
     static final class Case {
         final String caseId;
         /** The first opening (canonical order) that names the failure, and that failure. */
@@ -79,6 +101,7 @@ public final class ScoreState {
         int escalations;
         Resolution resolved;
         final List<Entry> events = new ArrayList<>();
+        FoldedTrigger folded;
 
         Case(String caseId) {
             this.caseId = caseId;
@@ -90,29 +113,41 @@ public final class ScoreState {
     /** The latest fact's time; null while there is none. */
     Instant asOf;
     Fact.Profile latestProfile;
-    final List<String> profileIds = new ArrayList<>();
+    /** The earliest canonical position kept in detail; null while nothing is folded. */
+    Entry horizon;
+    /** Every fact applied at or after the horizon, in canonical order. */
+    final List<Entry> recent = new ArrayList<>();
     ExactPoints kept = ExactPoints.ZERO;
     ExactPoints fulfilledLate = ExactPoints.ZERO;
     ExactPoints feedback = ExactPoints.ZERO;
     ExactPoints followUp = ExactPoints.ZERO;
     ExactPoints missed = ExactPoints.ZERO;
     ExactPoints complaints = ExactPoints.ZERO;
-    final List<Entry> keptEvents = new ArrayList<>();
-    final List<Entry> lateEvents = new ArrayList<>();
-    final List<Entry> feedbackEvents = new ArrayList<>();
-    final List<Entry> followUpEvents = new ArrayList<>();
-    /** Retracted misses and the retractions, in canonical order. */
-    final List<Entry> retractedEvents = new ArrayList<>();
+    /** The credits of folded cases. */
+    ExactPoints foldedRecovery = ExactPoints.ZERO;
+    ExactPoints foldedParadox = ExactPoints.ZERO;
+    /** The explanation of everything not kept in detail: the additive factors, folded failures and cases. */
+    final Map<String, Recent> explained = new HashMap<>();
+    /** Every promise whose miss was retracted: a later miss of it counts for nothing. */
     final Set<String> retractedPromises = new HashSet<>();
-    /** Failures in canonical order. */
+    /** Failures at or after the horizon, in canonical order. */
     final List<Failure> failures = new ArrayList<>();
+    /** The time of the last folded failure: whether the first kept failure is a repeat. */
+    Instant lastFoldedFailureAt;
     final Map<String, Case> cases = new HashMap<>();
-    /** Every event id applied, built when first needed (a stored state holds the ids in its lists). */
+    /** Complaint, promise and case ids of folded failures and cases; null while nothing is folded. */
+    RefFilter folded;
     private Set<String> seen;
+    /**
+     * While replaying a known history: where each ref is named last, so that nothing named later is folded; null
+     * otherwise.
+     */
+    private Map<String, Entry> namedLast;
 
     ScoreState(Weights weights) {
         this.weights = weights;
         this.decay = new Decay(weights.halfLife());
+        ScoringEngine.ORDER.forEach(factor -> explained.put(factor, new Recent()));
     }
 
     public int weightsVersion() {
@@ -124,45 +159,49 @@ public final class ScoreState {
         return latestProfile;
     }
 
-    /**
-     * Adds a fact wherever it falls in the canonical order. Returns false, changing nothing, for an event id already
-     * applied: as in {@link History#canonical}, each event counts once.
-     */
-    public boolean apply(Fact fact) {
-        if (!seen().add(fact.eventId())) {
-            return false;
-        }
+    /** Adds a fact wherever it falls in the canonical order, unless it needs the history ({@link Applied}). */
+    public Applied apply(Fact fact) {
         Entry entry = Entry.of(fact);
+        if (horizon != null && entry.compareTo(horizon) < 0) {
+            return Applied.NEEDS_HISTORY;
+        }
+        if (seen().contains(fact.eventId())) {
+            return Applied.DUPLICATE;
+        }
+        if (namesFolded(fact)) {
+            return Applied.NEEDS_HISTORY;
+        }
+        seen.add(fact.eventId());
+        insert(recent, entry, entry);
         asOf = asOf == null || fact.at().isAfter(asOf) ? fact.at() : asOf;
         if (fact instanceof Fact.Profile profile) {
-            profileIds.add(profile.eventId());
             if (latestProfile == null || entry.compareTo(Entry.of(latestProfile)) > 0) {
                 latestProfile = profile;
             }
         } else if (fact instanceof Fact.PromiseKept) {
-            insert(keptEvents, entry);
+            explained(ScoringEngine.PROMISES_KEPT).add(entry);
             kept = kept.plus(decay.term(weights.promises().kept(), fact.at()));
         } else if (fact instanceof Fact.PromiseMissed miss && retractedPromises.contains(miss.promiseId())) {
-            insert(retractedEvents, entry);
+            explained(ScoringEngine.PROMISES_MISS_RETRACTED).add(entry);
         } else if (fact instanceof Fact.PromiseMissed miss) {
             addFailure(new Failure(entry, false, miss.promiseId(), weights.promises().missed(),
                     weights.promises().missedRepeat(), false));
         } else if (fact instanceof Fact.PromiseMissRetracted retraction) {
-            insert(retractedEvents, entry);
+            explained(ScoringEngine.PROMISES_MISS_RETRACTED).add(entry);
             if (retractedPromises.add(retraction.promiseId())) {
                 retract(retraction.promiseId());
             }
         } else if (fact instanceof Fact.PromiseFulfilledLate) {
-            insert(lateEvents, entry);
+            explained(ScoringEngine.PROMISES_FULFILLED_LATE).add(entry);
             fulfilledLate = fulfilledLate.plus(decay.term(weights.promises().fulfilledLate(), fact.at()));
         } else if (fact instanceof Fact.Complaint complaint) {
             double loss = weights.complaintPoints(complaint.severity());
             addFailure(new Failure(entry, true, complaint.complaintId(), loss, loss * weights.repeatComplaintFactor(), false));
         } else if (fact instanceof Fact.Feedback answer) {
-            insert(feedbackEvents, entry);
+            explained(ScoringEngine.FEEDBACK).add(entry);
             feedback = feedback.plus(decay.term(ScoringEngine.feedbackPoints(weights, answer.rating()), fact.at()));
             if (answer.answers() > 0) {
-                insert(followUpEvents, entry);
+                explained(ScoringEngine.FOLLOW_UP_ANSWERS).add(entry);
                 followUp = followUp.plus(decay.term(answer.answers() * weights.feedback().perAnsweredQuestion(), fact.at()));
             }
         } else if (fact instanceof Fact.CaseOpened opened) {
@@ -188,41 +227,71 @@ public final class ScoreState {
                 recovery.credit = recovery.credit.plus(decay.term(weights.recovery().resolvedOnTime(), fact.at()));
             }
         }
-        return true;
+        if (recent.size() >= 2 * RETAINED) {
+            fold(recent.get(recent.size() - RETAINED));
+        }
+        return Applied.APPLIED;
+    }
+
+    /**
+     * The running score of a whole history, in canonical order. Knowing the history, it folds nothing that a later fact
+     * of it names, so no fact of it needs the history.
+     */
+    static ScoreState replay(Weights weights, List<Fact> canonicalHistory) {
+        ScoreState state = replaying(weights, canonicalHistory);
+        canonicalHistory.forEach(state::replayed);
+        state.namedLast = null;
+        return state;
+    }
+
+    /** The score after each fact of a canonical history. */
+    static List<Score> trajectory(Weights weights, List<Fact> canonicalHistory) {
+        ScoreState state = replaying(weights, canonicalHistory);
+        List<Score> scores = new ArrayList<>(canonicalHistory.size());
+        for (Fact fact : canonicalHistory) {
+            state.replayed(fact);
+            scores.add(state.score());
+        }
+        return scores;
+    }
+
+    private static ScoreState replaying(Weights weights, List<Fact> canonicalHistory) {
+        ScoreState state = new ScoreState(weights);
+        Map<String, Entry> namedLast = new HashMap<>();
+        canonicalHistory.forEach(fact -> refsNamed(fact).forEach(ref -> namedLast.put(ref, Entry.of(fact))));
+        state.namedLast = namedLast;
+        return state;
+    }
+
+    private void replayed(Fact fact) {
+        if (apply(fact) == Applied.NEEDS_HISTORY) {
+            throw new IllegalStateException("a replay in canonical order needed the history at " + fact);
+        }
     }
 
     public Score score() {
-        Map<String, List<String>> events = new HashMap<>();
-        ScoringEngine.ORDER.forEach(factor -> events.put(factor, new ArrayList<>()));
+        Map<String, Recent> events = new HashMap<>();
+        explained.forEach((factor, recentEvents) -> events.put(factor, new Recent(recentEvents)));
         Map<String, ExactPoints> sums = new HashMap<>();
-        ScoringEngine.DECAYED.forEach(factor -> sums.put(factor, ExactPoints.ZERO));
         double tierPoints = 0;
         if (latestProfile != null) {
             tierPoints = weights.tierPoints(latestProfile.tier());
-            events.get(ScoringEngine.TIER).add(latestProfile.eventId());
+            events.get(ScoringEngine.TIER).add(Entry.of(latestProfile));
         }
-        ids(keptEvents, events.get(ScoringEngine.PROMISES_KEPT));
-        ids(lateEvents, events.get(ScoringEngine.PROMISES_FULFILLED_LATE));
-        ids(feedbackEvents, events.get(ScoringEngine.FEEDBACK));
-        ids(followUpEvents, events.get(ScoringEngine.FOLLOW_UP_ANSWERS));
-        ids(retractedEvents, events.get(ScoringEngine.PROMISES_MISS_RETRACTED));
         sums.put(ScoringEngine.PROMISES_KEPT, kept);
         sums.put(ScoringEngine.PROMISES_FULFILLED_LATE, fulfilledLate);
         sums.put(ScoringEngine.FEEDBACK, feedback);
         sums.put(ScoringEngine.FOLLOW_UP_ANSWERS, followUp);
         sums.put(ScoringEngine.PROMISES_MISSED, missed);
         sums.put(ScoringEngine.COMPLAINTS, complaints);
-        Map<String, Failure> lastFailure = new HashMap<>();
-        Map<String, Instant> firstFailureAt = new HashMap<>();
+        sums.put(ScoringEngine.PROMISES_MISS_RETRACTED, ExactPoints.ZERO);
+        sums.put(ScoringEngine.RECOVERY, foldedRecovery);
+        sums.put(ScoringEngine.RECOVERY_PARADOX, foldedParadox);
         for (Failure failure : failures) {
-            events.get(failure.complaint ? ScoringEngine.COMPLAINTS : ScoringEngine.PROMISES_MISSED).add(failure.entry.eventId());
-            lastFailure.put(failure.ref, failure);
-            firstFailureAt.putIfAbsent(failure.ref, failure.entry.at());
+            events.get(failureFactor(failure)).add(failure.entry);
         }
-        List<Case> ordered = new ArrayList<>(cases.values());
-        ordered.sort(Comparator.comparing(recovery -> recovery.events.get(0)));
-        for (Case recovery : ordered) {
-            credit(recovery, lastFailure, firstFailureAt, sums, events);
+        for (Case recovery : cases.values()) {
+            credit(recovery, sums, events);
         }
         Map<String, Double> points = new HashMap<>();
         Instant at = asOf == null ? Instant.EPOCH : asOf;
@@ -233,32 +302,149 @@ public final class ScoreState {
         return ScoringEngine.explain(weights, points, events, at);
     }
 
-    /** A case's credit, by the same rules as the engine's. */
-    private void credit(Case recovery, Map<String, Failure> lastFailure, Map<String, Instant> firstFailureAt,
-                        Map<String, ExactPoints> sums, Map<String, List<String>> events) {
+    /** A case's credit and events, by the same rules as the engine's. */
+    private void credit(Case recovery, Map<String, ExactPoints> sums, Map<String, Recent> events) {
         if (recovery.triggerRef != null && retractedPromises.contains(recovery.triggerRef)) {
-            ids(recovery.events, events.get(ScoringEngine.PROMISES_MISS_RETRACTED));
+            recovery.events.forEach(events.get(ScoringEngine.PROMISES_MISS_RETRACTED)::add);
             return;
         }
-        ids(recovery.events, events.get(ScoringEngine.RECOVERY));
-        Failure failure = recovery.triggerRef == null ? null : lastFailure.get(recovery.triggerRef);
+        recovery.events.forEach(events.get(ScoringEngine.RECOVERY)::add);
+        Failure last = null;
+        Instant firstAt = null;
+        for (Failure failure : failures) {
+            if (failure.ref.equals(recovery.triggerRef)) {
+                last = failure;
+                firstAt = firstAt == null ? failure.entry.at() : firstAt;
+            }
+        }
+        FoldedTrigger folded = recovery.folded != null && recovery.folded.ref().equals(recovery.triggerRef) ? recovery.folded : null;
+        if (folded != null) {
+            firstAt = folded.firstAt();
+        }
         ExactPoints credit;
-        if (failure == null) {
+        if (last == null && folded == null) {
             credit = ExactPoints.max(ExactPoints.ZERO, recovery.credit);
         } else {
-            ExactPoints restorable = decay.term(failure.loss(), firstFailureAt.get(recovery.triggerRef)).abs();
+            double loss = last != null ? last.loss() : folded.loss();
+            boolean repeat = last != null ? last.repeat : folded.repeat();
+            ExactPoints restorable = decay.term(loss, firstAt).abs();
             boolean completeAndOnTime = recovery.resolved != null && recovery.resolved.allOnTime() && recovery.escalations == 0;
-            if (completeAndOnTime && !failure.repeat) {
+            if (completeAndOnTime && !repeat) {
                 credit = restorable;
                 sums.merge(ScoringEngine.RECOVERY_PARADOX,
                         decay.term(weights.recovery().paradoxBonus(), recovery.resolved.entry().at()), ExactPoints::plus);
-                events.get(ScoringEngine.RECOVERY_PARADOX).add(recovery.resolved.entry().eventId());
+                events.get(ScoringEngine.RECOVERY_PARADOX).add(recovery.resolved.entry());
             } else {
-                double share = failure.repeat ? weights.recovery().repeatRestore() : weights.recovery().partialRestore();
+                double share = repeat ? weights.recovery().repeatRestore() : weights.recovery().partialRestore();
                 credit = ExactPoints.max(ExactPoints.ZERO, ExactPoints.min(recovery.credit, restorable.times(share)));
             }
         }
         sums.merge(ScoringEngine.RECOVERY, credit, ExactPoints::plus);
+    }
+
+    /**
+     * Folds everything before {@code newHorizon} that no fact at or after it can change: the failures before it, then
+     * the resolved cases all of whose events are before it and whose failure is folded too.
+     */
+    private void fold(Entry newHorizon) {
+        if (folded == null) {
+            folded = new RefFilter();
+        }
+        Iterator<Failure> oldFailures = failures.iterator();
+        while (oldFailures.hasNext()) {
+            Failure failure = oldFailures.next();
+            if (failure.entry.compareTo(newHorizon) >= 0 || namedFrom(failure.ref, newHorizon)) {
+                break;
+            }
+            explained(failureFactor(failure)).add(failure.entry);
+            lastFoldedFailureAt = failure.entry.at();
+            folded.add(failure.ref);
+            for (Case recovery : cases.values()) {
+                if (failure.ref.equals(recovery.triggerRef)) {
+                    Instant firstAt = recovery.folded != null && recovery.folded.ref().equals(failure.ref)
+                            ? recovery.folded.firstAt() : failure.entry.at();
+                    recovery.folded = new FoldedTrigger(failure.ref, failure.loss(), failure.repeat, firstAt);
+                }
+            }
+            oldFailures.remove();
+        }
+        Iterator<Case> oldCases = cases.values().iterator();
+        while (oldCases.hasNext()) {
+            Case recovery = oldCases.next();
+            if (recovery.resolved == null || recovery.events.get(recovery.events.size() - 1).compareTo(newHorizon) >= 0
+                    || failures.stream().anyMatch(failure -> failure.ref.equals(recovery.triggerRef))
+                    || namedFrom(recovery.caseId, newHorizon) || namedFrom(recovery.triggerRef, newHorizon)) {
+                continue;
+            }
+            Map<String, ExactPoints> sums = new HashMap<>();
+            Map<String, Recent> events = Map.of(ScoringEngine.RECOVERY, explained(ScoringEngine.RECOVERY),
+                    ScoringEngine.RECOVERY_PARADOX, explained(ScoringEngine.RECOVERY_PARADOX),
+                    ScoringEngine.PROMISES_MISS_RETRACTED, explained(ScoringEngine.PROMISES_MISS_RETRACTED));
+            credit(recovery, sums, events);
+            foldedRecovery = foldedRecovery.plus(sums.getOrDefault(ScoringEngine.RECOVERY, ExactPoints.ZERO));
+            foldedParadox = foldedParadox.plus(sums.getOrDefault(ScoringEngine.RECOVERY_PARADOX, ExactPoints.ZERO));
+            folded.add(recovery.caseId);
+            if (recovery.triggerRef != null) {
+                folded.add(recovery.triggerRef);
+            }
+            oldCases.remove();
+        }
+        int keep = 0;
+        while (recent.get(keep).compareTo(newHorizon) < 0) {
+            seen.remove(recent.get(keep).eventId());
+            keep++;
+        }
+        recent.subList(0, keep).clear();
+        horizon = newHorizon;
+    }
+
+    /** Whether the fact names a complaint, promise or case that may have been folded. */
+    private boolean namesFolded(Fact fact) {
+        if (folded == null || namedLast != null
+                || fact instanceof Fact.PromiseMissed miss && retractedPromises.contains(miss.promiseId())) {
+            // a replay folds nothing a later fact names
+            return false;
+        }
+        return refsNamed(fact).stream().anyMatch(folded::mayContain);
+    }
+
+    private boolean namedFrom(String ref, Entry position) {
+        Entry last = ref == null || namedLast == null ? null : namedLast.get(ref);
+        return last != null && last.compareTo(position) >= 0;
+    }
+
+    /** The complaint, promise and case ids through which a fact can change an earlier failure or case. */
+    private static List<String> refsNamed(Fact fact) {
+        if (fact instanceof Fact.PromiseMissed miss) {
+            return List.of(miss.promiseId());
+        }
+        if (fact instanceof Fact.PromiseMissRetracted retraction) {
+            return List.of(retraction.promiseId());
+        }
+        if (fact instanceof Fact.Complaint complaint) {
+            return List.of(complaint.complaintId());
+        }
+        if (fact instanceof Fact.CaseOpened opened) {
+            return opened.triggerRef() == null ? List.of(opened.caseId()) : List.of(opened.caseId(), opened.triggerRef());
+        }
+        if (fact instanceof Fact.StepCompleted step) {
+            return List.of(step.caseId());
+        }
+        if (fact instanceof Fact.CaseEscalated escalated) {
+            return List.of(escalated.caseId());
+        }
+        if (fact instanceof Fact.CaseResolved resolved) {
+            return List.of(resolved.caseId());
+        }
+        return List.of();
+    }
+
+    private Recent explained(String factor) {
+        return explained.get(factor);
+    }
+
+    private static String failureFactor(Failure failure) {
+        return failure.complaint ? ScoringEngine.COMPLAINTS : ScoringEngine.PROMISES_MISSED;
     }
 
     private void addFailure(Failure failure) {
@@ -275,7 +461,7 @@ public final class ScoreState {
             if (!failure.complaint && failure.ref.equals(promiseId)) {
                 addLoss(failure, -1);
                 failures.remove(index);
-                insert(retractedEvents, failure.entry);
+                explained(ScoringEngine.PROMISES_MISS_RETRACTED).add(failure.entry);
                 refreshRepeat(index);
             }
         }
@@ -283,8 +469,8 @@ public final class ScoreState {
 
     /** Whether a failure has another just before it within the repeat window; only the next one can change. */
     private boolean followsWithinWindow(int index) {
-        return index > 0 && !failures.get(index - 1).entry.at().isBefore(
-                failures.get(index).entry.at().minus(weights.repeatWindow()));
+        Instant previous = index > 0 ? failures.get(index - 1).entry.at() : lastFoldedFailureAt;
+        return previous != null && !previous.isBefore(failures.get(index).entry.at().minus(weights.repeatWindow()));
     }
 
     private void refreshRepeat(int index) {
@@ -308,23 +494,17 @@ public final class ScoreState {
 
     private Case caseOf(String caseId, Entry entry) {
         Case recovery = cases.computeIfAbsent(caseId, Case::new);
-        insert(recovery.events, entry);
+        insert(recovery.events, entry, entry);
         return recovery;
     }
 
+    /** The ids of the facts at or after the horizon: a fact before it is never checked here. */
     private Set<String> seen() {
         if (seen == null) {
-            seen = new HashSet<>(profileIds);
-            List.of(keptEvents, lateEvents, feedbackEvents, retractedEvents)
-                    .forEach(list -> list.forEach(entry -> seen.add(entry.eventId())));
-            failures.forEach(failure -> seen.add(failure.entry.eventId()));
-            cases.values().forEach(recovery -> recovery.events.forEach(entry -> seen.add(entry.eventId())));
+            seen = new HashSet<>();
+            recent.forEach(entry -> seen.add(entry.eventId()));
         }
         return seen;
-    }
-
-    private static void insert(List<Entry> list, Entry entry) {
-        insert(list, entry, entry);
     }
 
     /** Inserts {@code item} at the canonical position of {@code entry}; returns its index. */
@@ -345,9 +525,5 @@ public final class ScoreState {
 
     private static Entry entryOf(Object item) {
         return item instanceof Failure failure ? failure.entry : (Entry) item;
-    }
-
-    private static void ids(List<Entry> entries, List<String> into) {
-        entries.forEach(entry -> into.add(entry.eventId()));
     }
 }

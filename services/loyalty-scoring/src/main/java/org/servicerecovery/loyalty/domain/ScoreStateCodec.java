@@ -7,7 +7,9 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
+import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.servicerecovery.events.crm.Tier;
@@ -15,13 +17,13 @@ import org.servicerecovery.events.crm.Tier;
 /** A running score as bytes, stored beside the customer's score: every field, exactly, so it reads back the same. */
 public final class ScoreStateCodec {
 
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
 
     private ScoreStateCodec() {
     }
 
     public static byte[] encode(ScoreState state) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(state.folded == null ? 512 : 9216);
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(FORMAT);
             out.writeInt(state.weightsVersion());
@@ -32,17 +34,16 @@ public final class ScoreStateCodec {
                 out.writeUTF(profile.tier().name());
                 writeString(out, profile.team());
             });
-            out.writeInt(state.profileIds.size());
-            for (String id : state.profileIds) {
-                out.writeUTF(id);
-            }
+            writeNullable(out, state.horizon, () -> writeEntry(out, state.horizon));
+            writeEntries(out, state.recent);
             for (ExactPoints sum : List.of(state.kept, state.fulfilledLate, state.feedback, state.followUp, state.missed,
-                    state.complaints)) {
+                    state.complaints, state.foldedRecovery, state.foldedParadox)) {
                 writePoints(out, sum);
             }
-            for (List<ScoreState.Entry> list : List.of(state.keptEvents, state.lateEvents, state.feedbackEvents,
-                    state.followUpEvents, state.retractedEvents)) {
-                writeEntries(out, list);
+            for (String factor : ScoringEngine.ORDER) {
+                Recent recent = state.explained.get(factor);
+                out.writeInt(recent.count());
+                writeEntries(out, recent.latest());
             }
             out.writeInt(state.retractedPromises.size());
             for (String promiseId : state.retractedPromises) {
@@ -57,6 +58,7 @@ public final class ScoreStateCodec {
                 out.writeDouble(failure.repeatLoss);
                 out.writeBoolean(failure.repeat);
             }
+            writeNullable(out, state.lastFoldedFailureAt, () -> writeInstant(out, state.lastFoldedFailureAt));
             out.writeInt(state.cases.size());
             for (ScoreState.Case recovery : state.cases.values()) {
                 out.writeUTF(recovery.caseId);
@@ -71,11 +73,27 @@ public final class ScoreStateCodec {
                     out.writeBoolean(recovery.resolved.allOnTime());
                 });
                 writeEntries(out, recovery.events);
+                writeNullable(out, recovery.folded, () -> {
+                    out.writeUTF(recovery.folded.ref());
+                    out.writeDouble(recovery.folded.loss());
+                    out.writeBoolean(recovery.folded.repeat());
+                    writeInstant(out, recovery.folded.firstAt());
+                });
             }
+            writeNullable(out, state.folded, () -> {
+                for (long word : state.folded.words) {
+                    out.writeLong(word);
+                }
+            });
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return bytes.toByteArray();
+    }
+
+    /** Whether {@code stored} is a running score of this format and {@code weights}' version. */
+    public static boolean readable(Weights weights, byte[] stored) {
+        return stored.length >= 5 && stored[0] == FORMAT && ByteBuffer.wrap(stored, 1, 4).getInt() == weights.version();
     }
 
     /** The state stored with {@code weights}' version; a state of another version cannot be read (rescore instead). */
@@ -94,18 +112,21 @@ public final class ScoreStateCodec {
                 ScoreState.Entry entry = readEntry(in);
                 state.latestProfile = new Fact.Profile(entry.eventId(), entry.at(), Tier.valueOf(in.readUTF()), readString(in));
             }
-            for (int i = in.readInt(); i > 0; i--) {
-                state.profileIds.add(in.readUTF());
-            }
+            state.horizon = in.readBoolean() ? readEntry(in) : null;
+            readEntries(in, state.recent);
             state.kept = readPoints(in);
             state.fulfilledLate = readPoints(in);
             state.feedback = readPoints(in);
             state.followUp = readPoints(in);
             state.missed = readPoints(in);
             state.complaints = readPoints(in);
-            for (List<ScoreState.Entry> list : List.of(state.keptEvents, state.lateEvents, state.feedbackEvents,
-                    state.followUpEvents, state.retractedEvents)) {
-                readEntries(in, list);
+            state.foldedRecovery = readPoints(in);
+            state.foldedParadox = readPoints(in);
+            for (String factor : ScoringEngine.ORDER) {
+                int count = in.readInt();
+                List<ScoreState.Entry> latest = new ArrayList<>();
+                readEntries(in, latest);
+                state.explained.put(factor, Recent.restored(latest, count));
             }
             for (int i = in.readInt(); i > 0; i--) {
                 state.retractedPromises.add(in.readUTF());
@@ -114,6 +135,7 @@ public final class ScoreStateCodec {
                 state.failures.add(new ScoreState.Failure(readEntry(in), in.readBoolean(), in.readUTF(), in.readDouble(),
                         in.readDouble(), in.readBoolean()));
             }
+            state.lastFoldedFailureAt = in.readBoolean() ? readInstant(in) : null;
             for (int i = in.readInt(); i > 0; i--) {
                 ScoreState.Case recovery = new ScoreState.Case(in.readUTF());
                 if (in.readBoolean()) {
@@ -126,7 +148,17 @@ public final class ScoreStateCodec {
                     recovery.resolved = new ScoreState.Resolution(readEntry(in), in.readBoolean());
                 }
                 readEntries(in, recovery.events);
+                if (in.readBoolean()) {
+                    recovery.folded = new ScoreState.FoldedTrigger(in.readUTF(), in.readDouble(), in.readBoolean(), readInstant(in));
+                }
                 state.cases.put(recovery.caseId, recovery);
+            }
+            if (in.readBoolean()) {
+                long[] words = new long[RefFilter.WORDS];
+                for (int i = 0; i < words.length; i++) {
+                    words[i] = in.readLong();
+                }
+                state.folded = new RefFilter(words);
             }
             return state;
         } catch (IOException e) {

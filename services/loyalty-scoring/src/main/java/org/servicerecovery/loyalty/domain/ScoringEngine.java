@@ -58,31 +58,34 @@ public final class ScoringEngine {
         return new ScoreState(weights);
     }
 
-    /** The score after each fact of the history: the trend line, and the before/after of every failure. */
-    public List<Score> trajectory(List<Fact> history) {
-        ScoreState state = newState();
-        List<Score> scores = new ArrayList<>(history.size());
-        for (Fact fact : history) {
-            state.apply(fact);
-            scores.add(state.score());
-        }
-        return scores;
+    /** The running score of a whole history, equal to {@link #score} of it; its facts in any order. */
+    public ScoreState replay(List<Fact> facts) {
+        return ScoreState.replay(weights, History.canonical(facts));
+    }
+
+    /**
+     * The score after each fact of a canonical history: the trend line, and the before/after of every failure. An
+     * event id seen before repeats the score before it.
+     */
+    public List<Score> trajectory(List<Fact> canonicalHistory) {
+        return ScoreState.trajectory(weights, canonicalHistory);
     }
 
     /**
      * The explanation: each shown factor's exact points (decayed sums already scaled to {@code asOf}) to whole points
      * that add up to the bounded score. Shared by the engine and the running state, so equal points give equal scores.
      */
-    static Score explain(Weights weights, Map<String, Double> points, Map<String, List<String>> events, Instant asOf) {
+    static Score explain(Weights weights, Map<String, Double> points, Map<String, Recent> events, Instant asOf) {
         List<String> shown = ORDER.stream()
-                .filter(factor -> factor.equals(BASELINE) || !events.get(factor).isEmpty())
+                .filter(factor -> factor.equals(BASELINE) || events.get(factor).count() > 0)
                 .toList();
         double[] exact = shown.stream().mapToDouble(points::get).toArray();
         int[] whole = Apportion.wholePoints(exact);
         List<Contribution> contributions = new ArrayList<>();
         int total = 0;
         for (int i = 0; i < shown.size(); i++) {
-            contributions.add(new Contribution(shown.get(i), whole[i], events.get(shown.get(i))));
+            Recent behind = events.get(shown.get(i));
+            contributions.add(new Contribution(shown.get(i), whole[i], behind.eventIds(), behind.count()));
             total += whole[i];
         }
         int bounded = Math.max(0, Math.min(100, total));
@@ -120,7 +123,7 @@ public final class ScoringEngine {
         private final Instant asOf;
         private final Map<String, ExactPoints> points = new HashMap<>();
         private double tierPoints;
-        private final Map<String, List<String>> events = new LinkedHashMap<>();
+        private final Map<String, List<ScoreState.Entry>> events = new LinkedHashMap<>();
         /** Per failure ref: the loss and repeat of its last failure, the time of its first. */
         private final Map<String, Failure> failures = new HashMap<>();
         private final Map<String, Instant> firstFailureAt = new HashMap<>();
@@ -137,7 +140,7 @@ public final class ScoringEngine {
             ExactPoints credit = ExactPoints.ZERO;
             int escalations;
             Fact.CaseResolved resolved;
-            final List<String> eventIds = new ArrayList<>();
+            final List<ScoreState.Entry> eventIds = new ArrayList<>();
         }
 
         Evaluation(List<Fact> history) {
@@ -160,23 +163,25 @@ public final class ScoringEngine {
             scaled.put(PROMISES_KEPT, Math.min(scaled.get(PROMISES_KEPT), weights.promises().keptCap()));
             scaled.put(BASELINE, (double) weights.baseline());
             scaled.put(TIER, tierPoints);
-            return explain(weights, scaled, events, asOf);
+            Map<String, Recent> shown = new HashMap<>();
+            events.forEach((factor, entries) -> shown.put(factor, Recent.of(entries)));
+            return explain(weights, scaled, shown, asOf);
         }
 
         private void apply(Fact fact) {
             if (fact instanceof Fact.Profile profile) {
                 // only the latest profile counts: tier is a state, not an accumulation
                 tierPoints = weights.tierPoints(profile.tier());
-                events.put(TIER, new ArrayList<>(List.of(profile.eventId())));
+                events.put(TIER, new ArrayList<>(List.of(ScoreState.Entry.of(profile))));
             } else if (fact instanceof Fact.PromiseKept kept) {
                 add(PROMISES_KEPT, weights.promises().kept(), kept);
             } else if (fact instanceof Fact.PromiseMissed missed && retractedMisses.contains(missed.promiseId())) {
                 // kept after all: the miss costs nothing, makes no later failure a repeat, and is shown as cancelled
-                events.get(PROMISES_MISS_RETRACTED).add(missed.eventId());
+                events.get(PROMISES_MISS_RETRACTED).add(ScoreState.Entry.of(missed));
             } else if (fact instanceof Fact.PromiseMissed missed) {
                 fail(PROMISES_MISSED, missed.promiseId(), weights.promises().missed(), weights.promises().missedRepeat(), missed);
             } else if (fact instanceof Fact.PromiseMissRetracted retracted) {
-                events.get(PROMISES_MISS_RETRACTED).add(retracted.eventId());
+                events.get(PROMISES_MISS_RETRACTED).add(ScoreState.Entry.of(retracted));
             } else if (fact instanceof Fact.PromiseFulfilledLate late) {
                 add(PROMISES_FULFILLED_LATE, weights.promises().fulfilledLate(), late);
             } else if (fact instanceof Fact.Complaint complaint) {
@@ -193,23 +198,23 @@ public final class ScoringEngine {
                     // the first opening that names its failure links the case, also when a step of it came earlier
                     recovery.triggerRef = opened.triggerRef();
                 }
-                recovery.eventIds.add(opened.eventId());
+                recovery.eventIds.add(ScoreState.Entry.of(opened));
             } else if (fact instanceof Fact.StepCompleted step) {
                 Case recovery = caseOf(step.caseId());
                 recovery.credit = recovery.credit.plus(decay.term(stepCredit(weights, step), step.at()));
-                recovery.eventIds.add(step.eventId());
+                recovery.eventIds.add(ScoreState.Entry.of(step));
             } else if (fact instanceof Fact.CaseEscalated escalated) {
                 Case recovery = caseOf(escalated.caseId());
                 recovery.escalations++;
                 recovery.credit = recovery.credit.plus(decay.term(weights.recovery().escalation(), escalated.at()));
-                recovery.eventIds.add(escalated.eventId());
+                recovery.eventIds.add(ScoreState.Entry.of(escalated));
             } else if (fact instanceof Fact.CaseResolved resolved) {
                 Case recovery = caseOf(resolved.caseId());
                 recovery.resolved = resolved;
                 if (resolved.stepsOnTime() == resolved.stepsTotal()) {
                     recovery.credit = recovery.credit.plus(decay.term(weights.recovery().resolvedOnTime(), resolved.at()));
                 }
-                recovery.eventIds.add(resolved.eventId());
+                recovery.eventIds.add(ScoreState.Entry.of(resolved));
             }
         }
 
@@ -242,7 +247,7 @@ public final class ScoringEngine {
                 // restores exactly what the failure cost; the modest bonus on top is the paradox, capped by design
                 addAll(RECOVERY, restorable, recovery.eventIds);
                 addAll(RECOVERY_PARADOX, decay.term(weights.recovery().paradoxBonus(), recovery.resolved.at()),
-                        List.of(recovery.resolved.eventId()));
+                        List.of(ScoreState.Entry.of(recovery.resolved)));
             } else {
                 double share = failure.repeat() ? weights.recovery().repeatRestore() : weights.recovery().partialRestore();
                 addAll(RECOVERY, ExactPoints.max(ExactPoints.ZERO, ExactPoints.min(recovery.credit, restorable.times(share))),
@@ -255,10 +260,10 @@ public final class ScoringEngine {
         }
 
         private void add(String factor, double rawPoints, Fact fact) {
-            addAll(factor, decay.term(rawPoints, fact.at()), List.of(fact.eventId()));
+            addAll(factor, decay.term(rawPoints, fact.at()), List.of(ScoreState.Entry.of(fact)));
         }
 
-        private void addAll(String factor, ExactPoints value, List<String> eventIds) {
+        private void addAll(String factor, ExactPoints value, List<ScoreState.Entry> eventIds) {
             points.merge(factor, value, ExactPoints::plus);
             events.get(factor).addAll(eventIds);
         }

@@ -1,8 +1,8 @@
 package org.servicerecovery.loyalty.domain;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -24,7 +24,7 @@ import org.servicerecovery.events.domain.StepKind;
 class ScoreStateTest {
 
     private static final Instant T0 = Instant.parse("2026-01-05T08:00:00Z");
-    private static final int HISTORIES = 2_000;
+    private static final int HISTORIES = 1_000;
 
     private final ScoringEngine engine = new ScoringEngine(ScoringEngineTest.shippedWeights());
 
@@ -32,14 +32,22 @@ class ScoreStateTest {
     void aRunningScoreEqualsTheFullRecomputationAfterEveryFact() {
         long seed = Long.getLong("scoreState.seed", System.nanoTime());
         Random random = new Random(seed);
+        int folded = 0;
+        int fromHistory = 0;
         for (int run = 0; run < HISTORIES; run++) {
-            List<Fact> arrivals = arrivals(random, randomHistory(random, 1 + random.nextInt(70)));
+            int size = random.nextInt(4) == 0 ? 1 + random.nextInt(300) : 1 + random.nextInt(70);
+            List<Fact> arrivals = arrivals(random, randomHistory(random, size));
             ScoreState state = engine.newState();
             List<Fact> applied = new ArrayList<>();
             for (int step = 0; step < arrivals.size(); step++) {
                 Fact fact = arrivals.get(step);
-                state.apply(fact);
                 applied.add(fact);
+                folded += state.horizon != null ? 1 : 0;
+                if (state.apply(fact) == ScoreState.Applied.NEEDS_HISTORY) {
+                    // the service's fallback: the customer's whole stored history, this fact included
+                    fromHistory++;
+                    state = engine.replay(applied);
+                }
                 if (random.nextInt(5) == 0) {
                     state = ScoreStateCodec.decode(engine.weights(), ScoreStateCodec.encode(state));
                 }
@@ -52,6 +60,68 @@ class ScoreStateTest {
                 }
             }
         }
+        // both paths ran: facts applied to a state with folded history, and facts that needed the history
+        assertTrue(folded > 10_000, "facts applied after a fold: " + folded);
+        assertTrue(fromHistory > 1_000, "facts that needed the history: " + fromHistory);
+    }
+
+    @Test
+    void aLongHistoryKeepsASmallStateAndAShortExplanation() {
+        List<Fact> history = History.canonical(lifetime(new Random(17), 10_000));
+        ScoreState state = engine.replay(history.subList(0, 5_000));
+        List<Fact> applied = new ArrayList<>(history.subList(0, 5_000));
+        int fromHistory = 0;
+        for (Fact fact : history.subList(5_000, history.size())) {
+            applied.add(fact);
+            if (state.apply(fact) == ScoreState.Applied.NEEDS_HISTORY) {
+                // a new complaint, promise or case id the filter of folded ids answers yes for
+                fromHistory++;
+                state = engine.replay(applied);
+            }
+        }
+        Score score = state.score();
+        assertEquals(engine.score(history), score);
+        assertTrue(fromHistory < 50, "facts in time order that needed the history: " + fromHistory);
+        assertTrue(state.recent.size() < 2 * ScoreState.RETAINED, "facts kept in detail: " + state.recent.size());
+        assertTrue(state.cases.size() < 10, "cases kept in detail: " + state.cases.size());
+        int stored = ScoreStateCodec.encode(state).length;
+        assertTrue(stored < 16_000, "stored bytes: " + stored);
+        score.contributions().forEach(contribution -> assertTrue(contribution.eventIds().size() <= Recent.SHOWN));
+        assertTrue(score.contributions().stream().mapToInt(Contribution::eventCount).sum() >= history.size());
+    }
+
+    /**
+     * A customer's life in time order: kept and late promises, feedback, profile changes, and failures (missed promises,
+     * complaints) each followed within days by its recovery case, steps and resolution.
+     */
+    private static List<Fact> lifetime(Random random, int size) {
+        List<Fact> history = new ArrayList<>();
+        Instant at = T0.minus(Duration.ofDays(800));
+        for (int i = 0; history.size() < size; i++) {
+            at = at.plus(Duration.ofMinutes(1 + random.nextInt(600)));
+            String id = "e" + i;
+            switch (random.nextInt(12)) {
+                case 0, 1, 2, 3 -> history.add(new Fact.PromiseKept(id, at, "p" + i));
+                case 4 -> history.add(new Fact.PromiseFulfilledLate(id, at, "p" + i));
+                case 5, 6 -> history.add(new Fact.Feedback(id, at, random.nextInt(11), random.nextInt(4)));
+                case 7 -> history.add(new Fact.Profile(id, at, Tier.values()[random.nextInt(Tier.values().length)], "team"));
+                default -> {
+                    String ref = (random.nextBoolean() ? "p" : "c") + i;
+                    history.add(ref.startsWith("p") ? new Fact.PromiseMissed(id, at, ref)
+                            : new Fact.Complaint(id, at, ref, Severity.values()[random.nextInt(Severity.values().length)]));
+                    String caseId = "k" + i;
+                    history.add(new Fact.CaseOpened(id + "o", at.plusSeconds(60), caseId, ref));
+                    history.add(new Fact.StepCompleted(id + "a", at.plus(Duration.ofHours(2)), caseId, StepKind.APOLOGY,
+                            random.nextInt(4) > 0));
+                    if (random.nextInt(5) == 0) {
+                        history.add(new Fact.CaseEscalated(id + "x", at.plus(Duration.ofHours(20)), caseId));
+                    }
+                    history.add(new Fact.StepCompleted(id + "r", at.plus(Duration.ofDays(1)), caseId, StepKind.REMEDY, true));
+                    history.add(new Fact.CaseResolved(id + "z", at.plus(Duration.ofDays(2)), caseId, 2, 2));
+                }
+            }
+        }
+        return history;
     }
 
     @Test
@@ -60,7 +130,7 @@ class ScoreStateTest {
         Fact missed = new Fact.PromiseMissed("e1", T0, "p1");
         state.apply(missed);
         Score once = state.score();
-        assertFalse(state.apply(missed));
+        assertEquals(ScoreState.Applied.DUPLICATE, state.apply(missed));
         assertEquals(once, state.score());
     }
 
@@ -103,9 +173,11 @@ class ScoreStateTest {
      */
     private static List<Fact> randomHistory(Random random, int size) {
         List<Fact> history = new ArrayList<>();
-        int promises = 1 + random.nextInt(6);
-        int complaints = 1 + random.nextInt(4);
-        int cases = 1 + random.nextInt(4);
+        // few refs (a case, a complaint, a promise named again and again) or many (most named a few times, close together)
+        int refs = random.nextBoolean() ? 1 : Math.max(1, size / 8);
+        int promises = refs + random.nextInt(6);
+        int complaints = refs + random.nextInt(4);
+        int cases = refs + random.nextInt(4);
         for (int i = 0; i < size; i++) {
             Instant at = time(random);
             String id = "e" + random.nextInt(1_000_000);
