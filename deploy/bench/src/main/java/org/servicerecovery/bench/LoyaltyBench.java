@@ -7,10 +7,13 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;
 
@@ -43,13 +46,93 @@ final class LoyaltyBench {
     private static final int LIVE_CUSTOMERS = 2_000;
     private static final int REBUILD_CUSTOMERS = 100_000;
     private static final int FACTS_PER_CUSTOMER = 20;
+    private static final int LONG_HISTORY = 10_000;
+    private static final int PER_EVENT_WARM_UP = 50;
+    private static final int PER_EVENT_SAMPLES = 300;
 
     private LoyaltyBench() {
     }
 
     static void run(BenchDb db, String bootstrapServers, Report report, QuarkusProcess service) throws Exception {
         live(db, bootstrapServers, report);
+        perEvent(db, bootstrapServers, report, 10);
+        perEvent(db, bootstrapServers, report, LONG_HISTORY);
         rebuild(db, report, service);
+    }
+
+    /**
+     * The cost of one event for a customer with {@code history} stored facts: events sent one at a time, each timed
+     * from the producer's send to the moment its score change is committed (its trend line visible in score_history,
+     * polled every 0.2 ms on one connection). It spans the broker, the consumer's fetch, the unit of work (locks,
+     * processed-event record, running score read, fact, score, trend line and running score written) and the commit.
+     * The first events (warm-up, including the one that builds the customer's running score from their history) are
+     * not counted.
+     */
+    private static void perEvent(BenchDb db, String bootstrapServers, Report report, int history) throws Exception {
+        String customer = "long-" + history + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant t0 = Instant.now().minus(Duration.ofDays(400));
+        copyFacts(db, customer, history, t0, Duration.ofDays(399).dividedBy(history));
+        long[] nanos = new long[PER_EVENT_SAMPLES];
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.LINGER_MS_CONFIG, 0), new StringSerializer(), new ByteArraySerializer());
+             Connection connection = db.connect();
+             PreparedStatement scored = connection.prepareStatement(
+                     "SELECT 1 FROM score_history WHERE customer_id = ? AND cause_event_id = ?")) {
+            scored.setString(1, customer);
+            OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+            for (int i = -PER_EVENT_WARM_UP; i < PER_EVENT_SAMPLES; i++) {
+                at = at.plusSeconds(1);
+                String eventId = UUID.randomUUID().toString();
+                long start = System.nanoTime();
+                if (i % 2 == 0) {
+                    send(producer, Topic.INTAKE_EVENTS, eventId, new FeedbackReceived(customer, null, Math.floorMod(i, 11), null, null, null, at), at);
+                } else {
+                    send(producer, Topic.PROMISE_EVENTS, eventId, new PromiseKept(customer, customer + "-k" + i, "alice", "blue",
+                            at, at.minusMinutes(1)), at);
+                }
+                producer.flush();
+                scored.setString(2, eventId);
+                long deadline = start + Duration.ofSeconds(30).toNanos();
+                while (!exists(scored)) {
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("event " + eventId + " of " + customer + " was not scored in 30 s");
+                    }
+                    Thread.sleep(0, 200_000);
+                }
+                if (i >= 0) {
+                    nanos[i] = System.nanoTime() - start;
+                }
+            }
+        }
+        Arrays.sort(nanos);
+        report.add("loyalty", String.format("one event, customer with %,d facts: send -> score committed, p50 / p99 (%d events)",
+                        history, PER_EVENT_SAMPLES),
+                String.format("%.1f / %.1f ms", nanos[PER_EVENT_SAMPLES / 2] / 1e6, nanos[PER_EVENT_SAMPLES * 99 / 100] / 1e6),
+                history == LONG_HISTORY ? "goal p99 <= 5 ms" : "the same with a short history");
+    }
+
+    private static boolean exists(PreparedStatement query) throws Exception {
+        try (ResultSet result = query.executeQuery()) {
+            return result.next();
+        }
+    }
+
+    /** {@code count} facts of one customer, the mix of {@link #fact}, {@code step} apart from {@code t0}. */
+    private static void copyFacts(BenchDb db, String customer, int count, Instant t0, Duration step) throws Exception {
+        StringBuilder rows = new StringBuilder();
+        for (int f = 0; f < count; f++) {
+            String eventId = customer + "-" + f;
+            Instant when = t0.plus(step.multipliedBy(f));
+            String[] fact = fact(f % FACTS_PER_CUSTOMER, f / FACTS_PER_CUSTOMER, eventId, when, customer + "-" + f / FACTS_PER_CUSTOMER);
+            rows.append(customer).append('\t').append("urn:bench").append('\t').append(eventId).append('\t')
+                    .append(when).append('\t').append(fact[0]).append('\t').append(fact[1]).append('\n');
+        }
+        try (Connection connection = db.connect()) {
+            connection.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "COPY customer_fact (customer_id, source, event_id, occurred_at, kind, fact) FROM STDIN",
+                    new StringReader(rows.toString()));
+        }
     }
 
     /** Six events per customer across intake.events and promise.events; the rate is events stored and scored per second. */
@@ -93,7 +176,12 @@ final class LoyaltyBench {
     }
 
     private static void send(KafkaProducer<String, byte[]> producer, Topic topic, CustomerEvent data, OffsetDateTime time) {
-        CloudEvent event = EventData.wrap(UUID.randomUUID().toString(), "urn:service-recovery:bench", time, data);
+        send(producer, topic, UUID.randomUUID().toString(), data, time);
+    }
+
+    private static void send(KafkaProducer<String, byte[]> producer, Topic topic, String eventId, CustomerEvent data,
+                             OffsetDateTime time) {
+        CloudEvent event = EventData.wrap(eventId, "urn:service-recovery:bench", time, data);
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic.topicName(), event.subject(), CloudEvents.toBinaryData(event));
         CloudEvents.toBinaryHeaders(event).forEach((name, value) -> record.headers().add(name, value.getBytes(StandardCharsets.UTF_8)));
         producer.send(record);

@@ -15,7 +15,7 @@ public class Rebuild {
     public record Outcome(int customers, int changed, long millis) {
     }
 
-    private static final int CUSTOMERS_PER_TRANSACTION = 500;
+    private static final int CUSTOMERS_PER_TRANSACTION = 2_000;
 
     private final LoyaltyStore store;
     private final Scoring scoring;

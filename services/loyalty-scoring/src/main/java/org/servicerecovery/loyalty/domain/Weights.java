@@ -50,7 +50,8 @@ public record Weights(
     public void validate() {
         require(version >= 1, "version must be at least 1");
         require(baseline >= 0 && baseline <= 100, "baseline must be within 0..100");
-        require(halfLife != null && !halfLife.isNegative() && !halfLife.isZero(), "halfLife must be a positive duration");
+        // A shorter half-life would make the exact running sums (Decay) span needlessly many bits.
+        require(halfLife != null && halfLife.compareTo(Duration.ofDays(1)) >= 0, "halfLife must be at least a day (P1D)");
         require(repeatWindow != null && !repeatWindow.isNegative(), "repeatWindow must be a duration");
         require(tier != null && complaint != null && promises != null && recovery != null && feedback != null,
                 "tier, promises, complaint, recovery and feedback are required");

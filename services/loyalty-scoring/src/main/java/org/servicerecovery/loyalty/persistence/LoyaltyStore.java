@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +20,8 @@ import org.servicerecovery.events.EventData;
 import org.servicerecovery.loyalty.domain.Contribution;
 import org.servicerecovery.loyalty.domain.Fact;
 import org.servicerecovery.loyalty.domain.Score;
+import org.servicerecovery.loyalty.domain.ScoreState;
+import org.servicerecovery.loyalty.domain.ScoreStateCodec;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
@@ -26,6 +29,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 
 /**
  * Facts, scores and score history in the service's schema. Every method runs in the caller's transaction. JSON goes in
@@ -46,6 +50,10 @@ public class LoyaltyStore {
     }
 
     public record FactRow(String customerId, String team, Fact fact) {
+    }
+
+    /** A customer's running score as stored, with the weights version it was built with. */
+    public record StoredState(int weightsVersion, byte[] state) {
     }
 
     /** A fact to store from the event {@code source} sent about {@code customerId}. */
@@ -133,6 +141,37 @@ public class LoyaltyStore {
                         .collect(Collectors.toMap(CustomerScore::customerId, Function.identity())));
     }
 
+    /** The stored running scores of those of the customers that have one. */
+    public Uni<Map<String, StoredState>> statesOf(Collection<String> customerIds) {
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        SELECT customer_id, weights_version, state FROM customer_score_state
+                        WHERE customer_id = ANY(CAST(:customers AS text[]))""", Object[].class)
+                .setParameter("customers", customerIds.toArray(String[]::new))
+                .getResultList())
+                .map(rows -> rows.stream().collect(Collectors.toMap(row -> (String) row[0],
+                        row -> new StoredState(((Number) row[1]).intValue(), bytes(row[2])))));
+    }
+
+    /** Upserts the customers' running scores in one statement, their columns as arrays. */
+    public Uni<Void> saveStates(Map<String, ScoreState> states) {
+        if (states.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Map.Entry<String, ScoreState>> rows = List.copyOf(states.entrySet());
+        Base64.Encoder base64 = Base64.getEncoder();
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO customer_score_state (customer_id, weights_version, state)
+                        SELECT customer, CAST(version AS int), decode(state, 'base64')
+                        FROM unnest(CAST(:customers AS text[]), CAST(:versions AS text[]), CAST(:states AS text[]))
+                             AS row(customer, version, state)
+                        ON CONFLICT (customer_id) DO UPDATE SET weights_version = excluded.weights_version, state = excluded.state""")
+                .setParameter("customers", rows.stream().map(Map.Entry::getKey).toArray(String[]::new))
+                .setParameter("versions", rows.stream().map(row -> String.valueOf(row.getValue().weightsVersion())).toArray(String[]::new))
+                .setParameter("states", rows.stream().map(row -> base64.encodeToString(ScoreStateCodec.encode(row.getValue())))
+                        .toArray(String[]::new))
+                .executeUpdate()).replaceWithVoid();
+    }
+
     public Uni<List<String>> customersWithFacts(String afterCustomerId, int limit) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT DISTINCT customer_id FROM customer_fact WHERE customer_id > :after
@@ -169,9 +208,9 @@ public class LoyaltyStore {
     }
 
     /**
-     * Appends every history line and upserts each customer's last score, each in one multi-row statement: a rebuild
-     * writes thousands of customers, and one round trip per row would make it take minutes. A customer rescored several
-     * times in one batch gets a line per change and ends with the last.
+     * Appends every history line and upserts each customer's last score, each in one statement with its columns as
+     * arrays: a rebuild writes thousands of customers, and one round trip per row would make it take minutes. A customer
+     * rescored several times in one batch gets a line per change and ends with the last.
      */
     public Uni<Void> saveAll(List<Rescored> rescored) {
         if (rescored.isEmpty()) {
@@ -180,43 +219,42 @@ public class LoyaltyStore {
         Map<String, Rescored> latest = new LinkedHashMap<>();
         rescored.forEach(row -> latest.put(row.customerId(), row));
         List<Rescored> scores = List.copyOf(latest.values());
-        StringBuilder upsert = new StringBuilder("""
-                INSERT INTO customer_score (customer_id, team, tier, score, band, contributions, weights_version, as_of) VALUES """);
-        for (int i = 0; i < scores.size(); i++) {
-            upsert.append(i == 0 ? "" : ", ").append("(:customer%1$d, :team%1$d, :tier%1$d, :score%1$d, :band%1$d, cast(cast(:contributions%1$d AS text) AS jsonb), :version%1$d, :asOf%1$d)".formatted(i));
-        }
-        upsert.append("""
-                 ON CONFLICT (customer_id) DO UPDATE SET team = excluded.team, tier = excluded.tier,
-                    score = excluded.score, band = excluded.band, contributions = excluded.contributions,
-                    weights_version = excluded.weights_version, as_of = excluded.as_of, updated_at = clock_timestamp()""");
-        StringBuilder append = new StringBuilder("INSERT INTO score_history (customer_id, as_of, score, band, cause_event_id) VALUES ");
-        for (int i = 0; i < rescored.size(); i++) {
-            append.append(i == 0 ? "" : ", ").append("(:customer%1$d, :asOf%1$d, :score%1$d, :band%1$d, :cause%1$d)".formatted(i));
-        }
-        return Panache.getSession().chain(session -> {
-            var scoreQuery = session.createNativeQuery(upsert.toString());
-            for (int i = 0; i < scores.size(); i++) {
-                Rescored row = scores.get(i);
-                scoreQuery.setParameter("customer" + i, row.customerId())
-                        .setParameter("team" + i, row.team())
-                        .setParameter("tier" + i, row.tier())
-                        .setParameter("score" + i, row.score().value())
-                        .setParameter("band" + i, bandName(row.score()))
-                        .setParameter("contributions" + i, json(row.score().contributions()))
-                        .setParameter("version" + i, row.score().weightsVersion())
-                        .setParameter("asOf" + i, utc(row.score().asOf()));
-            }
-            var historyQuery = session.createNativeQuery(append.toString());
-            for (int i = 0; i < rescored.size(); i++) {
-                Rescored row = rescored.get(i);
-                historyQuery.setParameter("customer" + i, row.customerId())
-                        .setParameter("asOf" + i, utc(row.score().asOf()))
-                        .setParameter("score" + i, row.score().value())
-                        .setParameter("band" + i, bandName(row.score()))
-                        .setParameter("cause" + i, row.causeEventId());
-            }
-            return scoreQuery.executeUpdate().chain(historyQuery::executeUpdate);
-        }).replaceWithVoid();
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO customer_score (customer_id, team, tier, score, band, contributions, weights_version, as_of)
+                        SELECT customer, team, tier, CAST(score AS int), band, CAST(contributions AS jsonb),
+                               CAST(version AS int), CAST(as_of AS timestamptz)
+                        FROM unnest(CAST(:customers AS text[]), CAST(:teams AS text[]), CAST(:tiers AS text[]),
+                                    CAST(:scores AS text[]), CAST(:bands AS text[]), CAST(:contributions AS text[]),
+                                    CAST(:versions AS text[]), CAST(:asOfs AS text[]))
+                             AS row(customer, team, tier, score, band, contributions, version, as_of)
+                        ON CONFLICT (customer_id) DO UPDATE SET team = excluded.team, tier = excluded.tier,
+                           score = excluded.score, band = excluded.band, contributions = excluded.contributions,
+                           weights_version = excluded.weights_version, as_of = excluded.as_of, updated_at = clock_timestamp()""")
+                .setParameter("customers", column(scores, Rescored::customerId))
+                .setParameter("teams", column(scores, Rescored::team))
+                .setParameter("tiers", column(scores, Rescored::tier))
+                .setParameter("scores", column(scores, row -> String.valueOf(row.score().value())))
+                .setParameter("bands", column(scores, row -> bandName(row.score())))
+                .setParameter("contributions", column(scores, row -> json(row.score().contributions())))
+                .setParameter("versions", column(scores, row -> String.valueOf(row.score().weightsVersion())))
+                .setParameter("asOfs", column(scores, row -> row.score().asOf().toString()))
+                .executeUpdate()
+                .chain(() -> session.createNativeQuery("""
+                                INSERT INTO score_history (customer_id, as_of, score, band, cause_event_id)
+                                SELECT customer, CAST(as_of AS timestamptz), CAST(score AS int), band, cause
+                                FROM unnest(CAST(:customers AS text[]), CAST(:asOfs AS text[]), CAST(:scores AS text[]),
+                                            CAST(:bands AS text[]), CAST(:causes AS text[])) AS row(customer, as_of, score, band, cause)""")
+                        .setParameter("customers", column(rescored, Rescored::customerId))
+                        .setParameter("asOfs", column(rescored, row -> row.score().asOf().toString()))
+                        .setParameter("scores", column(rescored, row -> String.valueOf(row.score().value())))
+                        .setParameter("bands", column(rescored, row -> bandName(row.score())))
+                        .setParameter("causes", column(rescored, Rescored::causeEventId))
+                        .executeUpdate()))
+                .replaceWithVoid();
+    }
+
+    private static String[] column(List<Rescored> rows, Function<Rescored, String> value) {
+        return rows.stream().map(value).toArray(String[]::new);
     }
 
     public Uni<List<HistoryPoint>> history(String customerId) {
@@ -241,6 +279,10 @@ public class LoyaltyStore {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored contributions cannot be read", e);
         }
+    }
+
+    private static byte[] bytes(Object column) {
+        return column instanceof Buffer buffer ? buffer.getBytes() : (byte[]) column;
     }
 
     private static String json(Object value) {
