@@ -24,6 +24,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.events.CloudEvents;
@@ -41,8 +44,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * Two replicas of the packaged application relay an outbox that business transactions keep filling (100 events a
  * second over 20 customers, each transaction also writing a ledger row) while, without restarting either replica, the
  * broker is killed for a minute, PostgreSQL is restarted, and the leading replica is killed. Each time the relay
- * resumes by itself; afterwards every committed event is on Kafka exactly once, in order per customer, and the lock is
- * held by the surviving replica's relay session only.
+ * resumes by itself; afterwards every committed event is on Kafka in order per customer, exactly once up to the
+ * leader's kill (after it, at most the killed leader's last batch again), and the lock is held by the surviving
+ * replica's relay session only.
  */
 class RelayOutagesIT {
 
@@ -50,11 +54,14 @@ class RelayOutagesIT {
     private static final int CUSTOMERS = 20;
     private static final Duration BROKER_OUTAGE = Duration.ofSeconds(60);
     private static final String RELAY_SESSIONS = "reliability_testapp.outbox-relay@%";
+    /** {@code reliability.outbox.batch-size}'s default. */
+    private static final int RELAY_BATCH = 500;
 
     private final String run = "outage-" + Long.toHexString(System.nanoTime());
     private final AtomicBoolean loading = new AtomicBoolean(true);
     private final AtomicLong committedTransactions = new AtomicLong();
     private final AtomicLong failedTransactions = new AtomicLong();
+    private final Map<Integer, Long> endOffsetsAtLeaderKill = new HashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     @Test
@@ -112,6 +119,7 @@ class RelayOutagesIT {
                     .until(() -> Db.count("SELECT count(*) FROM outbox WHERE id <= ?", afterRestart) == 0);
 
             QuarkusProcess leader = leader(replicas);
+            endOffsetsAtLeaderKill.putAll(endOffsets());
             leader.kill();
             replicas.remove(leader);
             awaitTransactions(committedTransactions.get() + 50);
@@ -138,11 +146,23 @@ class RelayOutagesIT {
                     .map(r -> TopicReader.header(r, "ce_id")).collect(java.util.stream.Collectors.toSet())
                     .containsAll(committed), Duration.ofSeconds(60));
             List<ConsumerRecord<String, byte[]>> ours = ofRun(records);
+            // Through the broker outage and the database restart nothing is published twice. A leader killed between
+            // the broker's acknowledgement and its delete leaves its last batch for the next leader to send again, which
+            // the idempotent consumers absorb: only records after the kill may repeat one, at most a batch of them.
+            List<String> beforeKill = ours.stream()
+                    .filter(r -> r.offset() < endOffsetsAtLeaderKill.getOrDefault(r.partition(), 0L))
+                    .map(r -> TopicReader.header(r, "ce_id")).toList();
+            assertEquals(beforeKill.size(), new HashSet<>(beforeKill).size(), "nothing published twice before the leader's kill");
             List<String> published = ours.stream().map(r -> TopicReader.header(r, "ce_id")).toList();
-            assertEquals(committed.size(), published.size(), "every committed event once, none twice");
-            assertEquals(committed, new HashSet<>(published));
+            assertEquals(committed, new HashSet<>(published), "every committed event published");
+            assertTrue(published.size() - committed.size() <= RELAY_BATCH,
+                    "at most the killed leader's last batch again: " + (published.size() - committed.size()));
             Map<String, Long> lastSeq = new HashMap<>();
+            Set<String> seen = new HashSet<>();
             for (ConsumerRecord<String, byte[]> record : ours) {
+                if (!seen.add(TopicReader.header(record, "ce_id"))) {
+                    continue; // a re-sent copy counts at its first offset
+                }
                 long seq = Long.parseLong(TopicReader.header(record, "ce_id").substring(record.key().length() + 1));
                 Long previous = lastSeq.put(record.key(), seq);
                 assertTrue(previous == null || previous < seq, "order of " + record.key() + ": " + previous + " then " + seq);
@@ -198,6 +218,19 @@ class RelayOutagesIT {
             }
         }
         closeQuietly(connection);
+    }
+
+    private static Map<Integer, Long> endOffsets() {
+        Map<String, Object> config = Map.of("bootstrap.servers", SharedInfrastructure.get().kafkaBootstrapServers(),
+                "key.deserializer", ByteArrayDeserializer.class.getName(),
+                "value.deserializer", ByteArrayDeserializer.class.getName());
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topic.PROMISE_EVENTS.topicName()).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            Map<Integer, Long> ends = new HashMap<>();
+            consumer.endOffsets(partitions).forEach((partition, end) -> ends.put(partition.partition(), end));
+            return ends;
+        }
     }
 
     private List<ConsumerRecord<String, byte[]>> ofRun(List<ConsumerRecord<String, byte[]>> records) {
