@@ -65,6 +65,8 @@ public final class Bench {
         }
         if (selected.contains("loyalty")) {
             System.out.println("loyalty-scoring");
+            // the reliability section's test application publishes tens of thousands of records on promise.events
+            ConsumerGroups.startAtEnd(kafka, "loyalty-scoring", List.of(Topic.INTAKE_EVENTS, Topic.PROMISE_EVENTS, Topic.RECOVERY_EVENTS));
             try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/loyalty-scoring/target/quarkus-app/quarkus-run.jar"),
                     OUT.resolve("loyalty-scoring.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
                 LoyaltyBench.run(db.on("loyalty_scoring"), kafka, report, service);
