@@ -28,6 +28,7 @@ import org.servicerecovery.events.CustomerEvent;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.Channel;
+import org.servicerecovery.events.crm.CommitmentFulfilled;
 import org.servicerecovery.events.crm.CommitmentMade;
 import org.servicerecovery.events.crm.ContactChannel;
 import org.servicerecovery.events.crm.CustomerUpserted;
@@ -63,7 +64,68 @@ class StoryIT {
     @BeforeAll
     static void startTheSystem() throws URISyntaxException {
         Path policy = Path.of(StoryIT.class.getResource("/story-policy.yaml").toURI());
-        system = RunningSystem.start(Map.of(Service.RECOVERY_ESCALATION, Map.of("recovery.policy.file", policy.toString())));
+        // The input watermark reports late after 10 s, so a test can see it while intake is stalled for less than a minute.
+        system = RunningSystem.start(Map.of(Service.RECOVERY_ESCALATION, Map.of("recovery.policy.file", policy.toString()),
+                Service.PROMISE_TRACKING, Map.of("reliability.watermark.late-after", "PT10S")));
+    }
+
+    /**
+     * A miss is declared on event time: intake hangs from before a promise's due time until 30 s after it, while the
+     * CRM's fulfilment, done before the due time, waits in crm.events. Meanwhile promise-tracking says its input is late
+     * and stays ready; then the promise is kept, never missed, and no case or outreach follows.
+     */
+    @Test
+    void aFulfilmentHeldUpByAStalledIntakeKeepsThePromiseAndOpensNoCase() {
+        try (TopicWriter crm = new TopicWriter()) {
+            String promise = customer + "-parcel";
+            OffsetDateTime due = now().plusSeconds(20);
+            crm.sendBinary(Topic.CRM_EVENTS.topicName(), event(new CommitmentMade(customer, promise,
+                    "send the replacement parcel today", due, "alice", "blue", Channel.EMAIL, now())));
+            await(() -> promises(ALICE).filter(p -> p.getList("items.state").equals(List.of("PENDING"))));
+
+            system.frozen(Service.INTAKE, () -> {
+                crm.sendBinary(Topic.CRM_EVENTS.topicName(), event(new CommitmentFulfilled(customer, promise, now())));
+                for (String replica : system.urls(Service.PROMISE_TRACKING)) {
+                    Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
+                            .until(() -> "late".equals(inputWatermarkState(replica)));
+                }
+                sleepUntil(due.plusSeconds(30));
+                assertEquals(List.of("PENDING"), promises(ALICE).orElseThrow().getList("items.state"));
+                system.urls(Service.PROMISE_TRACKING).forEach(replica -> assertEquals("late", inputWatermarkState(replica)));
+            });
+
+            await(() -> promises(ALICE).filter(p -> p.getList("items.state").equals(List.of("KEPT"))));
+            List<String> promiseEvents = typesOf(Topic.PROMISE_EVENTS);
+            assertTrue(promiseEvents.contains("promise.kept"), promiseEvents.toString());
+            assertTrue(promiseEvents.stream().noneMatch(type -> type.startsWith("promise.miss")), promiseEvents.toString());
+            assertEquals(List.of(), typesOf(Topic.RECOVERY_EVENTS));
+            assertEquals(List.of(), typesOf(Topic.OUTREACH_REQUESTS));
+            assertTrue(recovery(TestTokens.admin()).queryParam("size", 200).get("/api/v1/cases").then().statusCode(200)
+                    .extract().jsonPath().getList("items.customerId").stream().noneMatch(customer::equals));
+        }
+    }
+
+    private static void sleepUntil(OffsetDateTime instant) {
+        try {
+            Thread.sleep(Math.max(0, Duration.between(now(), instant).toMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** promise-tracking's readiness detail {@code input-watermark}; the replica must stay ready (200) meanwhile. */
+    private static String inputWatermarkState(String replica) {
+        return given().baseUri(replica).get("/q/health/ready").then().statusCode(200).extract()
+                .path("checks.find { it.name == 'input-watermark' }.data.state");
+    }
+
+    /** The types of this customer's records on the topic, read to its end. */
+    private List<String> typesOf(Topic topic) {
+        try (TopicReader reader = new TopicReader(topic.topicName())) {
+            return reader.readToEnd(PATIENCE).stream().filter(record -> customer.equals(record.key()))
+                    .map(record -> TopicReader.header(record, "ce_type")).toList();
+        }
     }
 
     @Test
