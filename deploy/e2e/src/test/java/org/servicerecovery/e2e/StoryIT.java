@@ -77,11 +77,20 @@ class StoryIT {
     @Test
     void aFulfilmentHeldUpByAStalledIntakeKeepsThePromiseAndOpensNoCase() {
         try (TopicWriter crm = new TopicWriter()) {
+            // A commitment due in an hour first: on a cold or loaded system its path through intake to promise-tracking
+            // is slow once, and the commitment under test must be read well before its due time.
+            String later = "send the corrected invoice";
+            crm.sendBinary(Topic.CRM_EVENTS.topicName(), event(new CommitmentMade(customer, customer + "-invoice", later,
+                    now().plusHours(1), "alice", "blue", Channel.EMAIL, now())));
+            await(() -> promiseState(later).filter("PENDING"::equals));
+
+            String parcel = "send the replacement parcel today";
             String promise = customer + "-parcel";
             OffsetDateTime due = now().plusSeconds(20);
-            crm.sendBinary(Topic.CRM_EVENTS.topicName(), event(new CommitmentMade(customer, promise,
-                    "send the replacement parcel today", due, "alice", "blue", Channel.EMAIL, now())));
-            await(() -> promises(ALICE).filter(p -> p.getList("items.state").equals(List.of("PENDING"))));
+            crm.sendBinary(Topic.CRM_EVENTS.topicName(), event(new CommitmentMade(customer, promise, parcel, due, "alice",
+                    "blue", Channel.EMAIL, now())));
+            await(() -> promiseState(parcel).filter("PENDING"::equals));
+            assertTrue(now().isBefore(due.minusSeconds(5)), "the commitment was read too late to stall intake before it is due");
 
             system.frozen(Service.INTAKE, () -> {
                 crm.sendBinary(Topic.CRM_EVENTS.topicName(), event(new CommitmentFulfilled(customer, promise, now())));
@@ -90,11 +99,11 @@ class StoryIT {
                             .until(() -> "late".equals(inputWatermarkState(replica)));
                 }
                 sleepUntil(due.plusSeconds(30));
-                assertEquals(List.of("PENDING"), promises(ALICE).orElseThrow().getList("items.state"));
+                assertEquals(Optional.of("PENDING"), promiseState(parcel));
                 system.urls(Service.PROMISE_TRACKING).forEach(replica -> assertEquals("late", inputWatermarkState(replica)));
             });
 
-            await(() -> promises(ALICE).filter(p -> p.getList("items.state").equals(List.of("KEPT"))));
+            await(() -> promiseState(parcel).filter("KEPT"::equals));
             List<String> promiseEvents = typesOf(Topic.PROMISE_EVENTS);
             assertTrue(promiseEvents.contains("promise.kept"), promiseEvents.toString());
             assertTrue(promiseEvents.stream().noneMatch(type -> type.startsWith("promise.miss")), promiseEvents.toString());
@@ -112,6 +121,10 @@ class StoryIT {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private Optional<String> promiseState(String description) {
+        return promises(ALICE).map(page -> page.getString("items.find { it.description == '" + description + "' }.state"));
     }
 
     /** promise-tracking's readiness detail {@code input-watermark}; the replica must stay ready (200) meanwhile. */
