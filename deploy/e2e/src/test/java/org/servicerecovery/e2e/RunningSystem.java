@@ -1,5 +1,7 @@
 package org.servicerecovery.e2e;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -8,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 import org.servicerecovery.testing.QuarkusProcess;
 import org.servicerecovery.testing.SharedInfrastructure;
@@ -88,6 +91,39 @@ final class RunningSystem {
             console = started;
         }
         return "http://127.0.0.1:" + console.port() + "/";
+    }
+
+    /** Every replica's base URL. */
+    List<String> urls(Service service) {
+        return IntStream.range(0, replicas.get(service).size()).mapToObj(replica -> url(service, replica)).toList();
+    }
+
+    /**
+     * Every replica of the service frozen (SIGSTOP) while {@code during} runs, as a process that hangs (a stop-the-world
+     * pause, a starved node) is frozen, then continued (SIGCONT) whatever happens.
+     */
+    void frozen(Service service, Runnable during) {
+        List<QuarkusProcess> processes = replicas.get(service);
+        try {
+            processes.forEach(process -> signal("STOP", process));
+            during.run();
+        } finally {
+            processes.forEach(process -> signal("CONT", process));
+        }
+    }
+
+    private static void signal(String signal, QuarkusProcess process) {
+        try {
+            int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+            if (exit != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + process.pid() + " exited with " + exit);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A replica's base URL, the next one of the service's replicas at each call, as a load balancer would. */

@@ -22,10 +22,12 @@ import org.servicerecovery.events.CloudEvents;
 /** Reads a topic from its beginning, as an independent consumer would, until the records a test expects are there. */
 public final class TopicReader implements AutoCloseable {
 
+    private final String topic;
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
     public TopicReader(String topic) {
+        this.topic = topic;
         consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers(),
                 ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
@@ -33,6 +35,15 @@ public final class TopicReader implements AutoCloseable {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
                 new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
+    }
+
+    /** Everything on the topic up to where it ends now: for a test that proves something was not published. */
+    public List<ConsumerRecord<String, byte[]>> readToEnd(Duration timeout) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.partitionsFor(topic).stream()
+                .map(info -> new TopicPartition(topic, info.partition())).toList());
+        return readUntil(read -> consumer.assignment().containsAll(end.keySet())
+                && end.entrySet().stream().allMatch(partition -> consumer.position(partition.getKey()) >= partition.getValue()),
+                timeout);
     }
 
     /** Polls until {@code done} holds for everything read so far, or fails after {@code timeout}. */

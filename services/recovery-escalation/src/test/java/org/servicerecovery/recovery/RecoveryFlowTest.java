@@ -184,8 +184,9 @@ class RecoveryFlowTest {
                 .post("/api/v1/cases/" + caseId + "/remedy").then().statusCode(200).body("remedies[0].type", is("CREDIT"))
                 .body("remedies[0].currency", is("EUR"))
                 .body("steps[2].state", is("SCHEDULED"));
-        // the follow-up asks its questions 48 hours after the remedy: its start is a durable timer too
-        clock.advance(Duration.ofHours(48));
+        // the follow-up asks its questions 48 hours after the remedy: its start is a durable timer too, which fires once
+        // the input is read past it plus the grace (the answers may come first)
+        clock.advance(Duration.ofHours(48).plusSeconds(1));
         OutreachRequested questions = RecoveryCrm.data(crm.records(Topic.OUTREACH_REQUESTS, 2).get(1), OutreachRequested.class);
         assertEquals(StepKind.FOLLOW_UP, questions.purpose());
         assertTrue(questions.body().contains("What is one thing we could do better?"), questions.body());

@@ -166,7 +166,8 @@ public class CaseResource {
                 params.requiredText("/additionalValue", body.additionalValue(), ANSWER_MAX_LENGTH),
                 params.requiredText("/bestExperience", body.bestExperience(), ANSWER_MAX_LENGTH));
         params.check();
-        return commands.run(id, viewer(), (c, policy, now) -> rules.recordAnswers(c, answers, actor(), policy, now));
+        return commands.run(id, viewer(),
+                (c, policy, now) -> rules.recordAnswers(c, answers, actor(), now, policy, now));
     }
 
     @POST

@@ -143,7 +143,7 @@ public class RecoveryLifecycle {
                 ? Uni.createFrom().item(List.<CustomerEvent>of())
                 : policies.version(found.get().policyVersion()).chain(policy -> {
                     RecoveryCase c = found.get();
-                    CaseChange change = switch (kind) {
+                    CaseChange change = switch (kind.role()) {
                         case START -> rules.startReached(c, payload, policy, now);
                         case WARN -> rules.warningReached(c, payload, now);
                         case DUE -> rules.dueReached(c, payload, policy, now);
@@ -184,7 +184,8 @@ public class RecoveryLifecycle {
             return store.lockWithTimers(outreachId.substring(0, slash)).chain(found -> found.isEmpty()
                     ? Uni.createFrom().voidItem()
                     : policies.version(found.get().policyVersion()).chain(policy -> stage(
-                            rules.outreachDelivered(found.get(), outreachId, policy, now), now, batch)));
+                            rules.outreachDelivered(found.get(), outreachId, delivered.deliveredAt().toInstant(),
+                                    policy, now), now, batch)));
         }
         return Uni.createFrom().voidItem();
     }
@@ -200,7 +201,8 @@ public class RecoveryLifecycle {
                     }
                     return policies.version(found.get().policyVersion()).chain(policy -> stage(
                             rules.recordAnswers(found.get(), new Answers(feedback.improveOneThing(),
-                                    feedback.additionalValue(), feedback.bestExperience()), "customer", policy, now),
+                                    feedback.additionalValue(), feedback.bestExperience()), "customer",
+                                    feedback.receivedAt().toInstant(), policy, now),
                             now, batch)).replaceWith(true);
                 });
         return answered.chain(done -> done ? Uni.createFrom().voidItem()

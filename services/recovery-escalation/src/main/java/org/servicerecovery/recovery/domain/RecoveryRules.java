@@ -132,8 +132,12 @@ public final class RecoveryRules {
         return work.done();
     }
 
-    /** The CRM delivered a message: that completes an apology; a follow-up waits for the answers. */
-    public CaseChange outreachDelivered(RecoveryCase recoveryCase, String outreachId, Policy policy, Instant now) {
+    /**
+     * The CRM delivered a message at {@code deliveredAt}: that completes an apology, then (event time: a delivery read
+     * late is still on time); a follow-up waits for the answers.
+     */
+    public CaseChange outreachDelivered(RecoveryCase recoveryCase, String outreachId, Instant deliveredAt, Policy policy,
+                                        Instant now) {
         Work work = new Work(recoveryCase, false);
         Optional<Step> sent = recoveryCase.steps().stream().filter(s -> outreachId.equals(s.outreachId())).findFirst();
         if (sent.isEmpty() || sent.get().outreach() != OutreachState.REQUESTED) {
@@ -144,7 +148,7 @@ public final class RecoveryRules {
         work.replace(step);
         work.log(now, "outreach-delivered", null, name(step.kind()) + " delivered (" + outreachId + ")");
         if (step.state() == StepState.ACTIVE && step.kind() == StepKind.APOLOGY && recoveryCase.state() == CaseState.OPEN) {
-            work.complete(step, now, policy);
+            work.complete(step, doneAt(step, deliveredAt, now), now, policy);
         }
         return work.done();
     }
@@ -162,15 +166,17 @@ public final class RecoveryRules {
                 c.pausedAt(), c.resolvedAt(), c.escalation(), c.failures(), c.steps(), remedies, c.answers());
         work.log(now, "remedy-recorded", remedy.by(), name(remedy.type()) + " worth " + remedy.value().toPlainString()
                 + " " + remedy.currency() + (remedy.note() == null ? "" : ": " + remedy.note()));
-        work.complete(step, now, policy);
+        work.complete(step, now, now, policy);
         return work.done();
     }
 
     /**
-     * The three answers, from an agent or from feedback.received. They may come while the follow-up still waits for its
-     * start (the customer answered on their own): then it starts and completes at once, and its message is not sent.
+     * The three answers, given at {@code answeredAt}, from an agent or from feedback.received; the follow-up completes
+     * then (event time). They may come while the follow-up still waits for its start (the customer answered on their
+     * own): then it starts and completes at once, and its message is not sent.
      */
-    public CaseChange recordAnswers(RecoveryCase recoveryCase, Answers answers, String actor, Policy policy, Instant now) {
+    public CaseChange recordAnswers(RecoveryCase recoveryCase, Answers answers, String actor, Instant answeredAt,
+                                    Policy policy, Instant now) {
         requireOpen(recoveryCase, "record follow-up answers");
         Step step = recoveryCase.awaitingAnswers().orElseGet(() -> active(recoveryCase, "record follow-up answers"));
         requireKind(recoveryCase, step, StepKind.FOLLOW_UP, "record follow-up answers");
@@ -186,7 +192,7 @@ public final class RecoveryRules {
                 c.pausedAt(), c.resolvedAt(), c.escalation(), c.failures(), c.steps(), c.remedies(), answers);
         work.log(now, "answers-recorded", actor, "better: " + answers.improveOneThing() + "; beyond the promise: "
                 + answers.additionalValue() + "; best experience: " + answers.bestExperience());
-        work.complete(step, now, policy);
+        work.complete(step, doneAt(step, answeredAt, now), now, policy);
         return work.done();
     }
 
@@ -205,7 +211,7 @@ public final class RecoveryRules {
         }
         Work work = new Work(recoveryCase, false);
         work.log(now, "step-marked-done", actor, step.id() + " " + name(step.kind()));
-        work.complete(step, now, policy);
+        work.complete(step, now, now, policy);
         return work.done();
     }
 
@@ -238,18 +244,18 @@ public final class RecoveryRules {
             Step moved = step.deadlines(warn, due, rungAt);
             work.replace(moved);
             if (!moved.warned()) {
-                work.timers.add(new TimerOp(TimerOp.Kind.WARN, warn, step.id()));
+                work.timers.add(TimerOp.set(TimerOp.Role.WARN, step, warn, step.id()));
             }
             if (!moved.overdue()) {
-                work.timers.add(new TimerOp(TimerOp.Kind.DUE, due, step.id()));
+                work.timers.add(TimerOp.set(TimerOp.Role.DUE, step, due, step.id()));
             } else if (rungAt != null) {
-                work.timers.add(new TimerOp(TimerOp.Kind.ESCALATE, rungAt, step.id() + "/" + step.nextRung()));
+                work.timers.add(TimerOp.set(TimerOp.Role.ESCALATE, step, rungAt, step.id() + "/" + step.nextRung()));
             }
         });
         recoveryCase.scheduledStep().ifPresent(step -> {
             Instant startAt = shift(calendar(policy, step), step.startAt(), pausedAt, now);
             work.replace(step.scheduled(startAt));
-            work.timers.add(new TimerOp(TimerOp.Kind.START, startAt, step.id()));
+            work.timers.add(TimerOp.set(TimerOp.Role.START, step, startAt, step.id()));
         });
         work.event(new RecoveryCaseResumed(recoveryCase.customer().id(), recoveryCase.id(), utc(pausedAt), utc(now)));
         work.log(now, "case-resumed", actor, "clock resumed after " + Duration.between(pausedAt, now));
@@ -406,8 +412,11 @@ public final class RecoveryRules {
         }
         Instant next = rung < ladder.size() ? step.dueAt().plus(ladder.get(rung).after()) : null;
         work.replace(step.ladder(true, rung, next));
-        work.timers.add(next == null ? TimerOp.cancel(TimerOp.Kind.ESCALATE)
-                : new TimerOp(TimerOp.Kind.ESCALATE, next, step.id() + "/" + rung));
+        if (next == null) {
+            work.timers.addAll(TimerOp.cancel(TimerOp.Role.ESCALATE));
+        } else {
+            work.timers.add(TimerOp.set(TimerOp.Role.ESCALATE, step, next, step.id() + "/" + rung));
+        }
     }
 
     /**
@@ -429,7 +438,7 @@ public final class RecoveryRules {
         Instant startAt = calendar(policy, step).plus(now, step.delay());
         work.replace(step.scheduled(startAt));
         work.cancelTimers();
-        work.timers.add(new TimerOp(TimerOp.Kind.START, startAt, step.id()));
+        work.timers.add(TimerOp.set(TimerOp.Role.START, step, startAt, step.id()));
         work.log(now, "step-scheduled", null, step.id() + " " + name(step.kind()) + " starts at " + startAt + ", "
                 + step.delay() + " after the previous step");
     }
@@ -442,9 +451,9 @@ public final class RecoveryRules {
         Instant warn = calendar.plus(anchor, scale(step.window(), step.warningFraction(policy)));
         Step started = step.started(now, warn, due);
         work.replace(started);
-        work.timers.add(new TimerOp(TimerOp.Kind.WARN, warn, step.id()));
-        work.timers.add(new TimerOp(TimerOp.Kind.DUE, due, step.id()));
-        work.timers.add(TimerOp.cancel(TimerOp.Kind.ESCALATE));
+        work.timers.add(TimerOp.set(TimerOp.Role.WARN, step, warn, step.id()));
+        work.timers.add(TimerOp.set(TimerOp.Role.DUE, step, due, step.id()));
+        work.timers.addAll(TimerOp.cancel(TimerOp.Role.ESCALATE));
         work.event(new RecoveryStepStarted(work.c.customer().id(), work.c.id(), step.id(), step.kind(), utc(now),
                 utc(warn), utc(due)));
         work.log(now, "step-started", null, step.id() + " " + name(step.kind()) + " due " + due
@@ -463,6 +472,15 @@ public final class RecoveryRules {
             work.log(now, "message-drafted", null, name(step.kind()) + " awaits an agent's approval");
         }
         return drafted;
+    }
+
+    /**
+     * When a customer event says the step was done: the event's own time, but never before the step started (the event
+     * cannot have answered a step not yet running) nor after now (a CRM clock running ahead).
+     */
+    private static Instant doneAt(Step step, Instant happenedAt, Instant now) {
+        Instant atMostNow = happenedAt.isAfter(now) ? now : happenedAt;
+        return step.startedAt() != null && atMostNow.isBefore(step.startedAt()) ? step.startedAt() : atMostNow;
     }
 
     private static Instant shift(BusinessCalendar calendar, Instant deadline, Instant pausedAt, Instant now) {
@@ -612,12 +630,13 @@ public final class RecoveryRules {
             log(now, "case-escalated", actor, "to " + to + ": " + why);
         }
 
-        void complete(Step step, Instant now, Policy policy) {
-            Step done = step.finished(StepState.DONE, now);
+        /** The step was done at {@code doneAt}; what follows it starts now. */
+        void complete(Step step, Instant doneAt, Instant now, Policy policy) {
+            Step done = step.finished(StepState.DONE, doneAt);
             replace(done);
             cancelTimers();
             event(new RecoveryStepCompleted(c.customer().id(), c.id(), step.id(), step.kind(), utc(step.dueAt()),
-                    utc(now), done.onTime()));
+                    utc(doneAt), done.onTime()));
             log(now, "step-completed", null, step.id() + " " + name(step.kind())
                     + (done.onTime() ? " on time" : " late (due " + step.dueAt() + ")"));
             startNext(this, policy, now);

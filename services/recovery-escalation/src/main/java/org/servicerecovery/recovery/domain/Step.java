@@ -48,6 +48,14 @@ public record Step(String id, StepKind kind, String title, Duration window, Stri
                 outreachId, outreach, subject, body);
     }
 
+    /**
+     * True if the timer of that role decides on a customer event not having come in time: the apology completes on
+     * outreach.delivered, the follow-up on feedback.received, which may also come before the follow-up starts.
+     */
+    public boolean decidedOnEventTime(TimerOp.Role role) {
+        return kind == StepKind.FOLLOW_UP || kind == StepKind.APOLOGY && role != TimerOp.Role.START;
+    }
+
     public boolean sendsMessage() {
         return kind == StepKind.APOLOGY || kind == StepKind.FOLLOW_UP || kind == StepKind.SURVEY;
     }

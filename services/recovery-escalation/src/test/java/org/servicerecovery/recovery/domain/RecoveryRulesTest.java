@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -75,8 +76,8 @@ class RecoveryRulesTest {
         assertEquals(Urgency.HIGH, outreach.urgency());
         assertEquals("Dear Ada, about the parcel arrived broken", outreach.body());
         assertEquals("case-1/s1", outreach.outreachId());
-        assertTrue(change.timers().contains(new TimerOp(TimerOp.Kind.WARN, T0.plus(Duration.ofMinutes(45)), "s1")));
-        assertTrue(change.timers().contains(new TimerOp(TimerOp.Kind.DUE, T0.plus(Duration.ofHours(1)), "s1")));
+        assertTrue(change.timers().contains(new TimerOp(TimerOp.Kind.WARN_ON_EVENT_TIME, T0.plus(Duration.ofMinutes(45)), "s1")));
+        assertTrue(change.timers().contains(new TimerOp(TimerOp.Kind.DUE_ON_EVENT_TIME, T0.plus(Duration.ofHours(1)), "s1")));
     }
 
     @Test
@@ -98,7 +99,8 @@ class RecoveryRulesTest {
     void everyStepKindRunsInOrderAndTheCaseResolvesWhenTheLastIsDone() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
         // apology: completed by the CRM's delivery
-        CaseChange delivered = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(10)));
+        CaseChange delivered = rules.outreachDelivered(c, "case-1/s1", T0.plus(Duration.ofMinutes(10)), policy,
+                T0.plus(Duration.ofMinutes(10)));
         c = delivered.recoveryCase();
         RecoveryStepCompleted apologyDone = (RecoveryStepCompleted) delivered.events().get(0);
         assertEquals(StepKind.APOLOGY, apologyDone.kind());
@@ -107,7 +109,8 @@ class RecoveryRulesTest {
         assertEquals(StepKind.REMEDY, remedy.kind());
         assertEquals(T0.plus(Duration.ofMinutes(10)).plus(Duration.ofHours(8)), remedy.dueAt());
         // a second delivery of the same message changes nothing
-        assertEquals(List.of(), rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(11))).events());
+        assertEquals(List.of(), rules.outreachDelivered(c, "case-1/s1", T0.plus(Duration.ofMinutes(11)), policy,
+                T0.plus(Duration.ofMinutes(11))).events());
 
         // remedy: recorded by an agent
         Instant remedied = T0.plus(Duration.ofHours(2));
@@ -120,7 +123,7 @@ class RecoveryRulesTest {
         Step waiting = c.scheduledStep().orElseThrow();
         assertEquals(StepKind.FOLLOW_UP, waiting.kind());
         assertEquals(remedied.plus(Duration.ofHours(48)), waiting.startAt());
-        assertTrue(remedyDone.timers().contains(new TimerOp(TimerOp.Kind.START, waiting.startAt(), "s3")));
+        assertTrue(remedyDone.timers().contains(new TimerOp(TimerOp.Kind.START_ON_EVENT_TIME, waiting.startAt(), "s3")));
         assertTrue(remedyDone.events().stream().noneMatch(OutreachRequested.class::isInstance));
         assertEquals("step-scheduled", remedyDone.timeline().get(remedyDone.timeline().size() - 1).type());
         Instant followUpStarts = waiting.startAt();
@@ -137,7 +140,7 @@ class RecoveryRulesTest {
         // follow-up: the three answers
         Instant answered = followUpStarts.plus(Duration.ofHours(30));
         CaseChange closed = rules.recordAnswers(c, new Answers("call back sooner", "the voucher", "the technician"),
-                "alice", policy, answered);
+                "alice", answered, policy, answered);
         c = closed.recoveryCase();
         assertEquals(CaseState.RESOLVED, c.state());
         RecoveryCaseResolved resolved = (RecoveryCaseResolved) last(closed.events());
@@ -217,16 +220,48 @@ class RecoveryRulesTest {
         assertEquals(due, ((RecoveryStepOverdue) breach.events().get(0)).dueAt().toInstant());
         RecoveryEscalated toSupervisor = (RecoveryEscalated) breach.events().get(1);
         assertEquals("supervisor:red", toSupervisor.escalatedTo());
-        assertEquals(List.of(new TimerOp(TimerOp.Kind.ESCALATE, due.plus(Duration.ofMinutes(60)), "s1/1")),
+        assertEquals(List.of(new TimerOp(TimerOp.Kind.ESCALATE_ON_EVENT_TIME, due.plus(Duration.ofMinutes(60)), "s1/1")),
                 breach.timers());
 
         CaseChange manager = rules.escalationReached(c, "s1", 1, policy, due.plus(Duration.ofMinutes(60)));
         assertEquals(EscalationLevel.MANAGER, manager.recoveryCase().escalation());
         assertEquals(EscalationLevel.MANAGER, ((RecoveryEscalated) manager.events().get(0)).level());
-        assertEquals(List.of(TimerOp.cancel(TimerOp.Kind.ESCALATE)), manager.timers());
+        assertEquals(TimerOp.cancel(TimerOp.Role.ESCALATE), manager.timers());
         // the same rung again (a second replica, a redelivered timer) changes nothing
         assertEquals(List.of(), rules.escalationReached(manager.recoveryCase(), "s1", 1, policy,
                 due.plus(Duration.ofMinutes(61))).events());
+    }
+
+    @Test
+    void aDeliveryReadAfterTheDeadlineButMadeBeforeItCompletesTheApologyOnTime() {
+        RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
+        Instant due = T0.plus(Duration.ofHours(1));
+        CaseChange delivered = rules.outreachDelivered(c, "case-1/s1", due.minusSeconds(5), policy, due.plusSeconds(30));
+        RecoveryStepCompleted apologyDone = (RecoveryStepCompleted) delivered.events().get(0);
+        assertTrue(apologyDone.onTime());
+        assertEquals(due.minusSeconds(5), apologyDone.completedAt().toInstant());
+        // the remedy that follows gets its whole window from when the delivery was read
+        assertEquals(due.plusSeconds(30).plus(Duration.ofHours(8)),
+                delivered.recoveryCase().activeStep().orElseThrow().dueAt());
+        // a CRM clock ahead of ours does not date the completion in the future
+        CaseChange ahead = rules.outreachDelivered(c, "case-1/s1", T0.plus(Duration.ofHours(2)), policy,
+                T0.plus(Duration.ofMinutes(10)));
+        assertEquals(T0.plus(Duration.ofMinutes(10)),
+                ((RecoveryStepCompleted) ahead.events().get(0)).completedAt().toInstant());
+    }
+
+    @Test
+    void onlyTheTimersOfStepsACustomerEventCompletesAwaitTheInputWatermark() {
+        RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
+        assertTrue(open(Severity.HIGH, ada, T0).timers().stream().filter(op -> op.at() != null)
+                .allMatch(op -> op.kind().onEventTime()), "apology");
+        CaseChange delivered = rules.outreachDelivered(c, "case-1/s1", T0, policy, T0);
+        assertTrue(delivered.timers().stream().filter(op -> op.at() != null).noneMatch(op -> op.kind().onEventTime()),
+                "remedy");
+        CaseChange remedied = rules.recordRemedy(delivered.recoveryCase(), new Remedy(Remedy.Type.FIX, BigDecimal.ZERO,
+                "EUR", null, "alice", T0), policy, T0);
+        assertTrue(remedied.timers().stream().filter(op -> op.at() != null).allMatch(op -> op.kind().onEventTime()),
+                "follow-up start");
     }
 
     @Test
@@ -235,7 +270,7 @@ class RecoveryRulesTest {
         CaseChange paused = rules.pause(c, "waiting for photos", "alice", T0.plus(Duration.ofMinutes(20)));
         assertEquals(CaseState.PAUSED, paused.recoveryCase().state());
         assertEquals("waiting for photos", ((RecoveryCasePaused) paused.events().get(0)).reason());
-        assertTrue(paused.timers().contains(TimerOp.cancel(TimerOp.Kind.DUE)));
+        assertTrue(paused.timers().contains(TimerOp.cancel(TimerOp.Kind.DUE_ON_EVENT_TIME)));
         // a timer that slipped through while paused is ignored
         assertEquals(List.of(), rules.dueReached(paused.recoveryCase(), "s1", policy, T0.plus(Duration.ofHours(1)))
                 .events());
@@ -246,7 +281,7 @@ class RecoveryRulesTest {
         assertEquals(resumedAt.plus(Duration.ofMinutes(40)), apology.dueAt()); // 40 of 60 minutes were left
         assertEquals(resumedAt, ((RecoveryCaseResumed) resumed.events().get(0)).resumedAt().toInstant());
         assertEquals(resumedAt.plus(Duration.ofMinutes(25)), apology.warnAt());
-        assertTrue(resumed.timers().contains(new TimerOp(TimerOp.Kind.DUE, resumedAt.plus(Duration.ofMinutes(40)), "s1")));
+        assertTrue(resumed.timers().contains(new TimerOp(TimerOp.Kind.DUE_ON_EVENT_TIME, resumedAt.plus(Duration.ofMinutes(40)), "s1")));
 
         TransitionException e = assertThrows(TransitionException.class,
                 () -> rules.resume(resumed.recoveryCase(), "alice", policy, resumedAt));
@@ -318,9 +353,7 @@ class RecoveryRulesTest {
         assertEquals(CaseState.RESOLVED, resolved.state());
         assertEquals(at, resolved.resolvedAt());
         assertTrue(resolved.steps().stream().allMatch(step -> step.state() == StepState.SKIPPED));
-        assertTrue(withdrawn.timers().containsAll(List.of(TimerOp.cancel(TimerOp.Kind.WARN),
-                TimerOp.cancel(TimerOp.Kind.DUE), TimerOp.cancel(TimerOp.Kind.ESCALATE),
-                TimerOp.cancel(TimerOp.Kind.START))));
+        assertTrue(withdrawn.timers().containsAll(Arrays.stream(TimerOp.Kind.values()).map(TimerOp::cancel).toList()));
         RecoveryCaseResolved event = (RecoveryCaseResolved) withdrawn.events().get(0);
         assertEquals(List.of(0, 3), List.of(event.stepsOnTime(), event.stepsTotal()));
         assertEquals(List.of("miss-retracted", "case-resolved"),
@@ -378,7 +411,7 @@ class RecoveryRulesTest {
         assertEquals(1, c.policyVersion());
         // The case's steps were planned from v1 when it opened: publishing v2 does not shorten its remedy.
         Instant delivered = T0.plus(Duration.ofMinutes(5));
-        Step remedy = rules.outreachDelivered(c, "case-1/s1", v2, delivered).recoveryCase().activeStep().orElseThrow();
+        Step remedy = rules.outreachDelivered(c, "case-1/s1", delivered, v2, delivered).recoveryCase().activeStep().orElseThrow();
         assertEquals(delivered.plus(Duration.ofHours(8)), remedy.dueAt());
         // a new case takes the new version
         RecoveryCase newer = rules.open(complaint(Severity.HIGH), ada, Optional.empty(), v2, "case-9", T0)
@@ -418,14 +451,15 @@ class RecoveryRulesTest {
     @Test
     void answersThatComeBeforeTheFollowUpStartsCompleteItWithoutSendingIt() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
-        c = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(5))).recoveryCase();
+        c = rules.outreachDelivered(c, "case-1/s1", T0.plus(Duration.ofMinutes(5)), policy,
+                T0.plus(Duration.ofMinutes(5))).recoveryCase();
         c = rules.recordRemedy(c, new Remedy(Remedy.Type.CREDIT, BigDecimal.TEN, "EUR", null, "alice", T0.plusSeconds(600)),
                 policy, T0.plusSeconds(600)).recoveryCase();
-        CaseChange answered = rules.recordAnswers(c, new Answers("faster", "the credit", "the call"), "customer", policy,
-                T0.plus(Duration.ofHours(3)));
+        CaseChange answered = rules.recordAnswers(c, new Answers("faster", "the credit", "the call"), "customer",
+                T0.plus(Duration.ofHours(3)), policy, T0.plus(Duration.ofHours(3)));
         assertEquals(CaseState.RESOLVED, answered.recoveryCase().state());
         assertTrue(answered.events().stream().noneMatch(OutreachRequested.class::isInstance));
-        assertTrue(answered.timers().contains(TimerOp.cancel(TimerOp.Kind.START)));
+        assertTrue(answered.timers().contains(TimerOp.cancel(TimerOp.Kind.START_ON_EVENT_TIME)));
         assertEquals("follow-up-not-sent", answered.timeline().get(0).type());
         assertEquals(3, ((RecoveryCaseResolved) last(answered.events())).stepsOnTime());
     }
@@ -433,16 +467,17 @@ class RecoveryRulesTest {
     @Test
     void aPauseWhileTheFollowUpWaitsMovesItsStartAndResolvingSkipsIt() {
         RecoveryCase c = open(Severity.HIGH, ada, T0).recoveryCase();
-        c = rules.outreachDelivered(c, "case-1/s1", policy, T0.plus(Duration.ofMinutes(5))).recoveryCase();
+        c = rules.outreachDelivered(c, "case-1/s1", T0.plus(Duration.ofMinutes(5)), policy,
+                T0.plus(Duration.ofMinutes(5))).recoveryCase();
         c = rules.recordRemedy(c, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, "EUR", null, "alice", T0), policy, T0)
                 .recoveryCase();
         CaseChange paused = rules.pause(c, "customer travelling", "alice", T0.plus(Duration.ofHours(10)));
-        assertTrue(paused.timers().contains(TimerOp.cancel(TimerOp.Kind.START)));
+        assertTrue(paused.timers().contains(TimerOp.cancel(TimerOp.Kind.START_ON_EVENT_TIME)));
         Instant resumedAt = T0.plus(Duration.ofHours(34));
         CaseChange resumed = rules.resume(paused.recoveryCase(), "alice", policy, resumedAt);
         Instant startAt = T0.plus(Duration.ofHours(48 + 24));
         assertEquals(startAt, resumed.recoveryCase().scheduledStep().orElseThrow().startAt());
-        assertTrue(resumed.timers().contains(new TimerOp(TimerOp.Kind.START, startAt, "s3")));
+        assertTrue(resumed.timers().contains(new TimerOp(TimerOp.Kind.START_ON_EVENT_TIME, startAt, "s3")));
         // a start timer that slipped through during the pause is ignored
         assertEquals("timer-ignored", rules.startReached(paused.recoveryCase(), "s3", policy, startAt).timeline().get(0)
                 .type());
@@ -465,12 +500,12 @@ class RecoveryRulesTest {
         Instant due = T0.plus(Duration.ofHours(1));
         CaseChange breach = rules.dueReached(c, "s1", custom, due);
         assertTrue(breach.events().stream().noneMatch(RecoveryEscalated.class::isInstance));
-        assertTrue(breach.timers().contains(new TimerOp(TimerOp.Kind.ESCALATE, due.plus(Duration.ofMinutes(10)), "s1/0")));
+        assertTrue(breach.timers().contains(new TimerOp(TimerOp.Kind.ESCALATE_ON_EVENT_TIME, due.plus(Duration.ofMinutes(10)), "s1/0")));
         CaseChange manager = rules.escalationReached(breach.recoveryCase(), "s1", 0, custom, due.plus(Duration.ofMinutes(10)));
         assertEquals(EscalationLevel.MANAGER, ((RecoveryEscalated) manager.events().get(0)).level());
 
         // the remedy has none of its own: the policy's 75 % warning
-        RecoveryCase remedyRunning = rules.outreachDelivered(c, "case-1/s1", custom, T0).recoveryCase();
+        RecoveryCase remedyRunning = rules.outreachDelivered(c, "case-1/s1", T0, custom, T0).recoveryCase();
         assertEquals(T0.plus(Duration.ofHours(6)), remedyRunning.activeStep().orElseThrow().warnAt());
     }
 }

@@ -32,20 +32,21 @@ class SlaReportTest {
     @Test
     void apologyTimesOnTimeShareEscalationsOverdueAndCostPerGroup() {
         // red: one apology after 10 min and a 40.00 refund; one apology after 90 min (late, high: due in 60)
-        RecoveryCase fast = rules.outreachDelivered(opened("a", "red", Severity.HIGH), "a/s1", policy,
-                T0.plus(Duration.ofMinutes(10))).recoveryCase();
+        RecoveryCase fast = rules.outreachDelivered(opened("a", "red", Severity.HIGH), "a/s1",
+                T0.plus(Duration.ofMinutes(10)), policy, T0.plus(Duration.ofMinutes(10))).recoveryCase();
         fast = rules.recordRemedy(fast, new Remedy(Remedy.Type.REFUND, new BigDecimal("40.00"), "EUR", null, "x",
                 T0.plus(Duration.ofHours(1))), policy, T0.plus(Duration.ofHours(1))).recoveryCase();
         RecoveryCase slow = opened("b", "red", Severity.HIGH);
         slow = rules.dueReached(slow, "s1", policy, T0.plus(Duration.ofHours(1))).recoveryCase();
-        slow = rules.outreachDelivered(slow, "b/s1", policy, T0.plus(Duration.ofMinutes(90))).recoveryCase();
+        slow = rules.outreachDelivered(slow, "b/s1", T0.plus(Duration.ofMinutes(90)), policy,
+                T0.plus(Duration.ofMinutes(90))).recoveryCase();
         // blue: open, nothing done yet, overdue
         RecoveryCase stuck = rules.dueReached(opened("c", "blue", Severity.HIGH), "s1", policy,
                 T0.plus(Duration.ofHours(1))).recoveryCase();
 
         // green: resolved by hand while the follow-up waited to start: its follow-up had no deadline to miss
-        RecoveryCase early = rules.outreachDelivered(opened("d", "green", Severity.HIGH), "d/s1", policy,
-                T0.plus(Duration.ofMinutes(5))).recoveryCase();
+        RecoveryCase early = rules.outreachDelivered(opened("d", "green", Severity.HIGH), "d/s1",
+                T0.plus(Duration.ofMinutes(5)), policy, T0.plus(Duration.ofMinutes(5))).recoveryCase();
         early = rules.recordRemedy(early, new Remedy(Remedy.Type.FIX, BigDecimal.ZERO, "EUR", null, "x", T0.plusSeconds(900)),
                 policy, T0.plusSeconds(900)).recoveryCase();
         early = rules.resolve(early, "customer happy", "x", T0.plus(Duration.ofHours(1))).recoveryCase();
@@ -75,8 +76,8 @@ class SlaReportTest {
 
     @Test
     void remedyCostIsSummedPerCurrencyNeverAcrossCurrencies() {
-        RecoveryCase c = rules.outreachDelivered(opened("e", "red", Severity.HIGH), "e/s1", policy,
-                T0.plus(Duration.ofMinutes(10))).recoveryCase();
+        RecoveryCase c = rules.outreachDelivered(opened("e", "red", Severity.HIGH), "e/s1",
+                T0.plus(Duration.ofMinutes(10)), policy, T0.plus(Duration.ofMinutes(10))).recoveryCase();
         RecoveryCase withRemedies = new RecoveryCase(c.id(), c.customer(), c.team(), c.assignee(), c.severity(),
                 c.trigger(), c.triggerRef(), c.failure(), c.repeat(), c.policyId(), c.policyVersion(), c.state(),
                 c.openedAt(), c.pausedAt(), c.resolvedAt(), c.escalation(), c.failures(), c.steps(), List.of(
