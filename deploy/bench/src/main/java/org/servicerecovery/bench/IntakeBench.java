@@ -13,12 +13,9 @@ import java.util.function.Consumer;
 
 import org.HdrHistogram.ConcurrentHistogram;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.servicerecovery.events.CloudEvents;
@@ -127,29 +124,18 @@ final class IntakeBench {
         TopicTail tail = TopicTail.atEnd(bootstrapServers, Topic.INTAKE_EVENTS.topicName());
         return CompletableFuture.supplyAsync(() -> {
             try (tail) {
-                long seen = 0;
-                long last = 0;
-                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                while (seen < expected && System.nanoTime() < deadline) {
-                    ConsumerRecords<String, byte[]> records = tail.poll(Duration.ofMillis(100));
-                    long received = System.currentTimeMillis();
-                    for (ConsumerRecord<String, byte[]> record : records) {
-                        Header id = record.headers().lastHeader("ce_id");
-                        String eventId = id == null ? "" : new String(id.value(), StandardCharsets.UTF_8);
-                        if (eventId.startsWith(prefix)) {
-                            seen++;
-                            last = System.nanoTime();
-                            Long sent = sentAt.get(eventId);
-                            if (latencyMillis != null && sent != null) {
-                                latencyMillis.recordValue(Math.max(0, received - sent));
-                            }
-                        }
+                long[] last = {0};
+                long seen = tail.readRun(prefix, expected, Duration.ofMinutes(3), eventId -> {
+                    last[0] = System.nanoTime();
+                    Long sent = sentAt.get(eventId);
+                    if (latencyMillis != null && sent != null) {
+                        latencyMillis.recordValue(Math.max(0, System.currentTimeMillis() - sent));
                     }
-                }
+                });
                 if (seen < expected) {
                     throw new IllegalStateException("only " + seen + " of " + expected + " events reached intake.events");
                 }
-                return last;
+                return last[0];
             }
         });
     }

@@ -1,6 +1,5 @@
 package org.servicerecovery.bench;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -10,9 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.common.header.Header;
 import org.servicerecovery.localinfra.TopicCatalogue;
 
 /**
@@ -106,26 +102,15 @@ final class OutboxBench {
         TopicTail tail = TopicTail.atEnd(bootstrapServers, TOPIC);
         return CompletableFuture.supplyAsync(() -> {
             try (tail) {
-                long seen = 0;
-                long last = 0;
-                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
-                while (seen < expected && System.nanoTime() < deadline) {
-                    ConsumerRecords<String, byte[]> records = tail.poll(Duration.ofMillis(100));
-                    long received = System.nanoTime();
-                    for (ConsumerRecord<String, byte[]> record : records) {
-                        Header id = record.headers().lastHeader("ce_id");
-                        String eventId = id == null ? "" : new String(id.value(), StandardCharsets.UTF_8);
-                        if (eventId.startsWith(prefix)) {
-                            seen++;
-                            last = received;
-                            receivedAt.put(eventId, received);
-                        }
-                    }
-                }
+                long[] last = {0};
+                long seen = tail.readRun(prefix, expected, Duration.ofMinutes(3), eventId -> {
+                    last[0] = System.nanoTime();
+                    receivedAt.put(eventId, last[0]);
+                });
                 if (seen < expected) {
                     throw new IllegalStateException("only " + seen + " of " + expected + " outbox events reached Kafka");
                 }
-                return last;
+                return last[0];
             }
         });
     }

@@ -1,14 +1,18 @@
 package org.servicerecovery.bench;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -45,6 +49,26 @@ final class TopicTail implements AutoCloseable {
     /** Not thread-safe, like the consumer: one thread at a time (handing it to the reading thread is fine). */
     ConsumerRecords<String, byte[]> poll(Duration timeout) {
         return consumer.poll(timeout);
+    }
+
+    /**
+     * Reads until {@code expected} records whose CloudEvents id starts with {@code prefix} arrived, or {@code timeout}
+     * passed, handing each such id to {@code received} as it arrives; returns how many arrived.
+     */
+    long readRun(String prefix, long expected, Duration timeout, Consumer<String> received) {
+        long seen = 0;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (seen < expected && System.nanoTime() < deadline) {
+            for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                Header id = record.headers().lastHeader("ce_id");
+                String eventId = id == null ? "" : new String(id.value(), StandardCharsets.UTF_8);
+                if (eventId.startsWith(prefix)) {
+                    seen++;
+                    received.accept(eventId);
+                }
+            }
+        }
+        return seen;
     }
 
     @Override

@@ -5,9 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import org.servicerecovery.reliability.Periodic;
 import org.servicerecovery.reliability.gauges.RowCounts;
 
 import io.agroal.api.AgroalDataSource;
@@ -74,12 +73,7 @@ public class OutboxProgress {
         if (!enabled) {
             return;
         }
-        refresher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "outbox-progress");
-            thread.setDaemon(true);
-            return thread;
-        });
-        refresher.scheduleWithFixedDelay(this::refresh, 0, REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+        refresher = Periodic.start("outbox-progress", this::refresh, REFRESH);
     }
 
     void stop(@Observes ShutdownEvent shutdown) {

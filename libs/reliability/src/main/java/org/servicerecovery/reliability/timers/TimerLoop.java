@@ -25,6 +25,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
+import org.servicerecovery.reliability.Periodic;
 import org.servicerecovery.reliability.gauges.RowCounts;
 import org.servicerecovery.reliability.inbox.DatabaseOutages;
 import org.servicerecovery.reliability.watermark.WatermarkGate;
@@ -113,12 +114,7 @@ public class TimerLoop {
             lane.setDaemon(true);
             return lane;
         });
-        gauge = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread counting = new Thread(runnable, "timer-pending-gauge");
-            counting.setDaemon(true);
-            return counting;
-        });
-        gauge.scheduleWithFixedDelay(this::refreshPending, 0, PENDING_REFRESH.toMillis(), TimeUnit.MILLISECONDS);
+        gauge = Periodic.start("timer-pending-gauge", this::refreshPending, PENDING_REFRESH);
         thread = new Thread(this::run, "timer-loop");
         thread.setDaemon(true);
         thread.start();
