@@ -103,8 +103,11 @@ class StoryIT {
                     Awaitility.await().atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
                             .until(() -> "late".equals(inputWatermarkState(replica)));
                 }
-                sleepUntil(due.plusSeconds(30));
-                assertEquals(Optional.of("PENDING"), promiseState(parcel));
+                // pending all along, until the due time is 30 s past
+                Duration untilThirtySecondsPast = Duration.ofMillis(Math.max(1_000,
+                        Duration.between(now(), due.plusSeconds(30)).toMillis()));
+                Awaitility.await().during(untilThirtySecondsPast).atMost(untilThirtySecondsPast.plus(PATIENCE))
+                        .pollInterval(Duration.ofSeconds(1)).until(() -> promiseState(parcel).equals(Optional.of("PENDING")));
                 system.urls(Service.PROMISE_TRACKING).forEach(replica -> assertEquals("late", inputWatermarkState(replica)));
             });
 
@@ -116,15 +119,6 @@ class StoryIT {
             assertEquals(List.of(), typesOf(Topic.OUTREACH_REQUESTS));
             assertTrue(recovery(TestTokens.admin()).queryParam("size", 200).get("/api/v1/cases").then().statusCode(200)
                     .extract().jsonPath().getList("items.customerId").stream().noneMatch(customer::equals));
-        }
-    }
-
-    private static void sleepUntil(OffsetDateTime instant) {
-        try {
-            Thread.sleep(Math.max(0, Duration.between(now(), instant).toMillis()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

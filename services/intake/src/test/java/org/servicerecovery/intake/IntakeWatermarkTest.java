@@ -84,11 +84,10 @@ class IntakeWatermarkTest {
             sent = writer.send(record);
             Instant sentAt = Instant.ofEpochMilli(sent.timestamp());
 
-            // Two seconds on, no watermark has passed the unread event: it is held on every partition.
-            Thread.sleep(2_000);
-            Instant checkedAt = Instant.now();
+            // The watermarks published two seconds on have not passed the unread event: it is held on every partition.
+            Instant checkedAt = sentAt.plusSeconds(2);
             List<ConsumerRecord<String, byte[]>> held = reader.readUntil(read -> !watermarksAfter(read, checkedAt).isEmpty(),
-                    Duration.ofSeconds(5));
+                    Duration.ofSeconds(10));
             assertTrue(latest(held).isBefore(sentAt.plusMillis(500)), "held at the unread event: " + latest(held));
             kafka.getConsumer("crm").resume().await().atMost(Duration.ofSeconds(10));
 

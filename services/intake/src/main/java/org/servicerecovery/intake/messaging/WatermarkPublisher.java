@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,7 @@ import org.jboss.logging.Logger;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.intake.IntakeConfig;
 import org.servicerecovery.intake.persistence.CrmProgress;
+import org.servicerecovery.reliability.Periodic;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -56,7 +58,7 @@ public class WatermarkPublisher {
     private final Duration interval;
     private final String crmTopic;
     private volatile boolean running;
-    private Thread thread;
+    private ScheduledExecutorService publisher;
     private Instant lastPublished = Instant.MIN;
     private String lastProblem;
 
@@ -78,32 +80,27 @@ public class WatermarkPublisher {
 
     void start(@Observes StartupEvent startup) {
         running = true;
-        thread = new Thread(this::run, "intake-watermark");
-        thread.setDaemon(true);
-        thread.start();
+        publisher = Periodic.start("intake-watermark", this::publish, interval);
     }
 
     void stop(@Observes ShutdownEvent shutdown) throws InterruptedException {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
-            thread.join(BROKER_TIMEOUT.plusSeconds(1).toMillis());
+        if (publisher != null) {
+            publisher.shutdownNow();
+            publisher.awaitTermination(BROKER_TIMEOUT.plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
         }
         admin.close(BROKER_TIMEOUT);
     }
 
-    private void run() {
-        while (running) {
-            try {
-                Thread.sleep(interval.toMillis());
-                publishOnce();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (Throwable e) {
-                if (running) {
-                    problem(e.toString());
-                }
+    private void publish() {
+        try {
+            publishOnce();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            // caught, or the executor would silently skip every later round
+            if (running) {
+                problem(e.toString());
             }
         }
     }
