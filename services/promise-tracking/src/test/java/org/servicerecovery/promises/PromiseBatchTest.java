@@ -31,6 +31,9 @@ import org.servicerecovery.events.Topic;
 import org.servicerecovery.events.crm.Channel;
 import org.servicerecovery.events.crm.CommitmentFulfilled;
 import org.servicerecovery.events.crm.CommitmentMade;
+import org.servicerecovery.events.crm.ContactChannel;
+import org.servicerecovery.events.crm.CustomerUpserted;
+import org.servicerecovery.events.crm.Tier;
 import org.servicerecovery.promises.messaging.CommitmentConsumer;
 import org.servicerecovery.testing.PolledRecords;
 import org.servicerecovery.testing.RealInfrastructure;
@@ -134,6 +137,35 @@ class PromiseBatchTest {
         // PostgreSQL counts a deadlock when a backend next reports its statistics, within about a second
         Awaitility.await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertEquals(deadlocksBefore, deadlocks(), "deadlocks detected by PostgreSQL"));
+    }
+
+    /**
+     * A batch reads its promises, tiers and waiting events once and applies its events in memory: what an event changes
+     * is what the next event of the same batch sees, and events that waited in an earlier batch come first.
+     */
+    @Test
+    void eventsOfOneBatchSeeEachOtherAndThoseThatWaitedInAnEarlierBatchApplyFirst() throws Throwable {
+        CommitmentCrm crm = new CommitmentCrm();
+        CommitmentCrm second = crm.another();
+        Instant now = clock.instant();
+        Instant due = now.plus(Duration.ofHours(1));
+        consume(crm.rescheduled(due.plus(Duration.ofHours(2)), true));
+
+        consume(crm.fulfilled(now.plusSeconds(60)),
+                CommitmentCrm.event(new CustomerUpserted(crm.customer, "Ada", null, null, Tier.PLATINUM, "Europe/Berlin",
+                        "de-DE", ContactChannel.EMAIL, null)),
+                crm.made(now, due),
+                second.made(now, due));
+
+        assertEquals(List.of("received-early", "received-early", "made", "rescheduled", "kept"),
+                PromiseLifecycleTest.historyKinds(crm));
+        assertEquals("KEPT", PromiseLifecycleTest.state(crm));
+        assertEquals("PENDING", PromiseLifecycleTest.state(second));
+        assertEquals("PLATINUM", PromiseDb.SCHEMA.text("SELECT tier FROM promise WHERE id = ?", crm.commitment));
+        assertEquals("PLATINUM", PromiseDb.SCHEMA.text("SELECT tier FROM promise WHERE id = ?", second.commitment));
+        assertEquals(0, PromiseDb.SCHEMA.count("SELECT count(*) FROM early_event WHERE promise_id = ?", crm.commitment));
+        assertEquals(2, PromiseLifecycleTest.timersOf(second));
+        assertEquals(List.of("promise.rescheduled", "promise.kept"), crm.promiseEvents(2));
     }
 
     /** The batch holds only its own customers' locks, so it changes no other customer's promise. */

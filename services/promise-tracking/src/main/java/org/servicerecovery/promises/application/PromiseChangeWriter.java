@@ -19,9 +19,8 @@ import org.servicerecovery.reliability.outbox.Outbox;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Commits {@link PromiseChange}s in the caller's transaction: the promise rows at once (a later event of the batch may
- * lock them), their history, timers and events gathered in their order ({@link Pending}) and written at the end of the
- * batch with one statement each, instead of four round trips per event.
+ * Commits {@link PromiseChange}s in the caller's transaction: their history, timers and events gathered in their order
+ * ({@link Pending}) and written with one statement each, however many changes a batch holds.
  */
 @ApplicationScoped
 class PromiseChangeWriter {
@@ -37,7 +36,7 @@ class PromiseChangeWriter {
             history.add(Map.entry(promiseId, entry));
         }
 
-        private void add(PromiseChange change, Instant now) {
+        void add(PromiseChange change, Instant now) {
             String promiseId = change.promise().id();
             change.history().forEach(entry -> history(promiseId, entry));
             timers.add(Map.entry(promiseId, change.timers()));
@@ -53,14 +52,6 @@ class PromiseChangeWriter {
         this.store = store;
         this.timers = timers;
         this.outbox = outbox;
-    }
-
-    Uni<Void> insert(PromiseChange change, Instant now, Pending pending) {
-        return store.insert(change.promise(), now).invoke(() -> pending.add(change, now));
-    }
-
-    Uni<Void> update(PromiseChange change, Instant now, Pending pending) {
-        return store.updateAll(List.of(change.promise()), now).invoke(() -> pending.add(change, now));
     }
 
     /** Promises locked in this session, changed and written together. */

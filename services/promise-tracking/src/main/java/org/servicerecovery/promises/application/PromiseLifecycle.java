@@ -3,7 +3,11 @@ package org.servicerecovery.promises.application;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -15,12 +19,12 @@ import org.servicerecovery.events.crm.CommitmentFulfilled;
 import org.servicerecovery.events.crm.CommitmentMade;
 import org.servicerecovery.events.crm.CommitmentRescheduled;
 import org.servicerecovery.events.crm.CustomerUpserted;
-import org.servicerecovery.promises.domain.PromiseChange;
+import org.servicerecovery.events.crm.Tier;
 import org.servicerecovery.promises.domain.HistoryEntry;
 import org.servicerecovery.promises.domain.Promise;
+import org.servicerecovery.promises.domain.PromiseChange;
 import org.servicerecovery.promises.domain.PromiseRules;
 import org.servicerecovery.promises.persistence.PromiseStore;
-import org.servicerecovery.reliability.InOrder;
 
 import io.smallrye.mutiny.Uni;
 
@@ -46,20 +50,27 @@ public class PromiseLifecycle {
 
     /**
      * commitment.* and customer.upserted events from intake, seen for the first time, applied in their order in the
-     * caller's transaction. That transaction holds the locks of the events' customers (their CloudEvents subjects), and
-     * an event changes only a promise of its own customer: one naming another customer's commitment fails (and is
-     * dead-lettered) before locking anything. So two transactions that lock the same promises hold the same customers
-     * and the second waits for the first before locking any promise, whatever order their events come in.
-     * The promise rows are written as each event is applied; their history, timers and events at the end, together.
+     * caller's transaction, which holds the locks of the events' customers (their CloudEvents subjects). The batch
+     * reads what it needs with one statement each (who owns its commitments; its customers' promises, locked with
+     * their timers; the tiers; the events that waited for its new commitments), applies the events in memory, and
+     * writes everything with one statement per table: the cost of a batch is a handful of round trips, not several
+     * per event. An event changes only a promise of its own customer (one naming another customer's commitment fails
+     * and is dead-lettered), so two transactions that lock the same promises hold the same customers and the second
+     * waits for the first before locking any promise.
      */
     public Uni<List<CustomerEvent>> applyFirstDeliveries(List<CloudEvent> events) {
-        List<CustomerEvent> published = new ArrayList<>();
-        PromiseChangeWriter.Pending pending = new PromiseChangeWriter.Pending();
-        return InOrder.forEach(events, event -> Uni.createFrom().item(() -> EventData.read(event))
-                        .chain(data -> dispatch(event, data, clock.instant(), pending))
-                        .invoke(published::addAll))
-                .chain(() -> writer.write(pending))
-                .replaceWith(published);
+        return Uni.createFrom().item(() -> events.stream().map(Delivery::read).toList())
+                .chain(deliveries -> store.customersOf(commitmentIds(deliveries))
+                        .chain(owners -> store.lockWithTimers(ownIds(deliveries, owners))
+                                .chain(locked -> store.tiersOf(newCustomers(deliveries, owners))
+                                        .chain(tiers -> store.takeEarly(newIds(deliveries, owners))
+                                                .map(early -> new Batch(owners, locked, tiers, early)))))
+                        .chain(batch -> {
+                            Instant now = clock.instant();
+                            List<CustomerEvent> published = new ArrayList<>();
+                            deliveries.forEach(delivery -> published.addAll(batch.apply(delivery, now)));
+                            return batch.write(now).replaceWith(published);
+                        }));
     }
 
     /** The deadlines of these promises came; runs inside the transaction of their firing timers. */
@@ -76,71 +87,175 @@ public class PromiseLifecycle {
                 .chain(promises -> writeAll(promises.stream().map(promise -> rules.atRiskReached(promise, now)).toList(), now));
     }
 
-    private Uni<List<CustomerEvent>> dispatch(CloudEvent event, CustomerEvent data, Instant now,
-                                              PromiseChangeWriter.Pending pending) {
-        if (!data.customerId().equals(event.subject())) {
-            return Uni.createFrom().failure(new IllegalArgumentException(event.type() + " " + event.id()
-                    + " is about customer " + data.customerId() + " but its subject is " + event.subject()));
-        }
-        if (data instanceof CustomerUpserted customer) {
-            return store.saveTier(customer.customerId(), customer.tier()).replaceWith(List.of());
-        }
-        if (data instanceof CommitmentMade made) {
-            return make(event, made, now, pending);
-        }
-        String promiseId = commitmentId(data);
-        return store.lockWithTimers(promiseId, event.subject()).chain(found -> found.isPresent()
-                ? write(decide(found.get(), data, now), now, pending)
-                : store.customerOf(promiseId).chain(other -> other.isPresent()
-                        ? Uni.createFrom().failure(notTheirs(event, promiseId))
-                        : keepUntilMade(promiseId, event, now, pending)));
+    private Uni<List<CustomerEvent>> writeAll(List<PromiseChange> changes, Instant now) {
+        return writer.updateAll(changes, now)
+                .replaceWith(() -> changes.stream().flatMap(change -> change.events().stream()).toList());
     }
 
-    private Uni<List<CustomerEvent>> make(CloudEvent event, CommitmentMade made, Instant now,
-                                          PromiseChangeWriter.Pending pending) {
-        return store.customerOf(made.commitmentId()).chain(customer -> {
-            if (customer.isEmpty()) {
-                return store.tierOf(made.customerId()).chain(tier -> {
-                    PromiseChange change = rules.make(made, tier, now);
-                    return writer.insert(change, now, pending)
-                            .chain(() -> store.takeEarly(made.commitmentId()))
-                            .chain(early -> applyInOrder(change.promise(), early, 0, new ArrayList<>(change.events()), now,
-                                    pending));
-                });
+    /** An inbound event with its data; one that names another customer than its subject fails here. */
+    private record Delivery(CloudEvent event, CustomerEvent data) {
+
+        static Delivery read(CloudEvent event) {
+            CustomerEvent data = EventData.read(event);
+            if (!data.customerId().equals(event.subject())) {
+                throw new IllegalArgumentException(event.type() + " " + event.id() + " is about customer "
+                        + data.customerId() + " but its subject is " + event.subject());
             }
-            if (!customer.get().equals(made.customerId())) {
-                return Uni.createFrom().failure(notTheirs(event, made.commitmentId()));
+            return new Delivery(event, data);
+        }
+
+        /** The commitment the event is about; null for a customer.upserted. */
+        String commitmentId() {
+            if (data instanceof CommitmentMade made) {
+                return made.commitmentId();
             }
-            return store.lock(made.commitmentId())
-                    .chain(existing -> write(rules.madeAgain(existing.orElseThrow(), now), now, pending));
+            if (data instanceof CommitmentFulfilled fulfilled) {
+                return fulfilled.commitmentId();
+            }
+            if (data instanceof CommitmentRescheduled rescheduled) {
+                return rescheduled.commitmentId();
+            }
+            if (data instanceof CommitmentCancelled cancelled) {
+                return cancelled.commitmentId();
+            }
+            return null;
+        }
+    }
+
+    private static Set<String> commitmentIds(List<Delivery> deliveries) {
+        Set<String> ids = new HashSet<>();
+        deliveries.forEach(delivery -> {
+            if (delivery.commitmentId() != null) {
+                ids.add(delivery.commitmentId());
+            }
         });
+        return ids;
     }
 
-    /** Applies the events that arrived before the commitment, one after the other, as if they had come after it. */
-    private Uni<List<CustomerEvent>> applyInOrder(Promise promise, List<CloudEvent> early, int next,
-                                                  List<CustomerEvent> published, Instant now,
-                                                  PromiseChangeWriter.Pending pending) {
-        if (next == early.size()) {
-            return Uni.createFrom().item(published);
-        }
-        CloudEvent event = early.get(next);
-        if (!promise.customerId().equals(event.subject())) {
-            pending.history(promise.id(), new HistoryEntry(now, "ignored", event.type()
-                    + " received early from another customer (" + event.subject() + ") does not apply"));
-            return applyInOrder(promise, early, next + 1, published, now, pending);
-        }
-        PromiseChange change = decide(promise, EventData.read(event), now);
-        published.addAll(change.events());
-        return writer.update(change, now, pending)
-                .chain(() -> applyInOrder(change.promise(), early, next + 1, published, now, pending));
+    /** The stored commitments that belong to the customer of an event naming them: the ones this batch may change. */
+    private static Set<String> ownIds(List<Delivery> deliveries, Map<String, String> owners) {
+        Set<String> ids = new HashSet<>();
+        deliveries.forEach(delivery -> {
+            String id = delivery.commitmentId();
+            if (id != null && delivery.event().subject().equals(owners.get(id))) {
+                ids.add(id);
+            }
+        });
+        return ids;
     }
 
-    private Uni<List<CustomerEvent>> keepUntilMade(String promiseId, CloudEvent event, Instant now,
-                                                   PromiseChangeWriter.Pending pending) {
-        return store.keepEarly(promiseId, event, now)
-                .invoke(() -> pending.history(promiseId, new HistoryEntry(now, "received-early",
-                        event.type() + " arrived before commitment.made; it is applied when the commitment arrives")))
-                .replaceWith(List.of());
+    /** Commitments made in this batch that are not stored yet: the ones that may have early events waiting. */
+    private static Set<String> newIds(List<Delivery> deliveries, Map<String, String> owners) {
+        Set<String> ids = new HashSet<>();
+        deliveries.forEach(delivery -> {
+            if (delivery.data() instanceof CommitmentMade made && !owners.containsKey(made.commitmentId())) {
+                ids.add(made.commitmentId());
+            }
+        });
+        return ids;
+    }
+
+    private static Set<String> newCustomers(List<Delivery> deliveries, Map<String, String> owners) {
+        Set<String> customers = new HashSet<>();
+        deliveries.forEach(delivery -> {
+            if (delivery.data() instanceof CommitmentMade made && !owners.containsKey(made.commitmentId())) {
+                customers.add(made.customerId());
+            }
+        });
+        return customers;
+    }
+
+    /**
+     * One batch's promises, tiers and early events as read at its start, changed in memory in the events' order. The
+     * promise rows, tiers and kept events are written at the end; the history, timers and outbox rows too
+     * ({@link PromiseChangeWriter.Pending}).
+     */
+    private final class Batch {
+
+        /** Commitment id → customer, as stored before the batch (promises never change customer). */
+        private final Map<String, String> owners;
+        /** The batch's own stored promises (locked) and those it made, as they are now. */
+        private final Map<String, Promise> promises;
+        private final Set<String> made = new HashSet<>();
+        private final Map<String, Tier> tiers;
+        private final Map<String, Tier> tiersChanged = new LinkedHashMap<>();
+        /** Stored early events of the commitments made in this batch, in arrival order. */
+        private final Map<String, List<CloudEvent>> early;
+        /** Events this batch received before their commitment.made, in arrival order. */
+        private final Map<String, List<CloudEvent>> keptEarly = new LinkedHashMap<>();
+        private final PromiseChangeWriter.Pending pending = new PromiseChangeWriter.Pending();
+
+        Batch(Map<String, String> owners, Map<String, Promise> locked, Map<String, Tier> tiers,
+              Map<String, List<CloudEvent>> early) {
+            this.owners = owners;
+            this.promises = new LinkedHashMap<>(locked);
+            this.tiers = new LinkedHashMap<>(tiers);
+            this.early = new LinkedHashMap<>(early);
+        }
+
+        List<CustomerEvent> apply(Delivery delivery, Instant now) {
+            if (delivery.data() instanceof CustomerUpserted customer) {
+                tiers.put(customer.customerId(), customer.tier());
+                tiersChanged.put(customer.customerId(), customer.tier());
+                return List.of();
+            }
+            CloudEvent event = delivery.event();
+            String promiseId = delivery.commitmentId();
+            Promise promise = promises.get(promiseId);
+            if (promise == null ? owners.containsKey(promiseId) : !promise.customerId().equals(event.subject())) {
+                throw new IllegalArgumentException(event.type() + " " + event.id() + " of customer " + event.subject()
+                        + " names commitment " + promiseId + ", which belongs to another customer");
+            }
+            if (delivery.data() instanceof CommitmentMade commitment) {
+                return promise == null ? make(commitment, now) : change(rules.madeAgain(promise, now), now);
+            }
+            if (promise == null) {
+                keptEarly.computeIfAbsent(promiseId, id -> new ArrayList<>()).add(event);
+                pending.history(promiseId, new HistoryEntry(now, "received-early",
+                        event.type() + " arrived before commitment.made; it is applied when the commitment arrives"));
+                return List.of();
+            }
+            return change(decide(promise, delivery.data(), now), now);
+        }
+
+        /** A new promise, then the events that arrived before it, one after the other, as if they had come after it. */
+        private List<CustomerEvent> make(CommitmentMade commitment, Instant now) {
+            String promiseId = commitment.commitmentId();
+            made.add(promiseId);
+            List<CustomerEvent> published = new ArrayList<>(change(
+                    rules.make(commitment, tiers.getOrDefault(commitment.customerId(), Tier.STANDARD), now), now));
+            List<CloudEvent> waiting = new ArrayList<>(early.getOrDefault(promiseId, List.of()));
+            waiting.addAll(keptEarly.getOrDefault(promiseId, List.of()));
+            early.remove(promiseId);
+            keptEarly.remove(promiseId);
+            for (CloudEvent event : waiting) {
+                Promise promise = promises.get(promiseId);
+                if (promise.customerId().equals(event.subject())) {
+                    published.addAll(change(decide(promise, EventData.read(event), now), now));
+                } else {
+                    pending.history(promiseId, new HistoryEntry(now, "ignored", event.type()
+                            + " received early from another customer (" + event.subject() + ") does not apply"));
+                }
+            }
+            return published;
+        }
+
+        private List<CustomerEvent> change(PromiseChange change, Instant now) {
+            promises.put(change.promise().id(), change.promise());
+            pending.add(change, now);
+            return change.events();
+        }
+
+        Uni<Void> write(Instant now) {
+            List<Promise> inserted = new ArrayList<>();
+            List<Promise> stored = new ArrayList<>();
+            promises.values().forEach(promise -> (made.contains(promise.id()) ? inserted : stored).add(promise));
+            return store.insertAll(inserted, now)
+                    .chain(() -> store.updateAll(stored, now))
+                    .chain(() -> store.saveTiers(tiersChanged))
+                    .chain(() -> store.keepEarly(keptEarly, now))
+                    .chain(() -> writer.write(pending));
+        }
     }
 
     private PromiseChange decide(Promise promise, CustomerEvent data, Instant now) {
@@ -153,33 +268,6 @@ public class PromiseLifecycle {
         }
         if (data instanceof CommitmentCancelled cancelled) {
             return rules.cancel(promise, cancelled.reason(), now);
-        }
-        throw new IllegalArgumentException("not a commitment event: " + data.getClass().getSimpleName());
-    }
-
-    private Uni<List<CustomerEvent>> write(PromiseChange change, Instant now, PromiseChangeWriter.Pending pending) {
-        return writer.update(change, now, pending).replaceWith(change.events());
-    }
-
-    private Uni<List<CustomerEvent>> writeAll(List<PromiseChange> changes, Instant now) {
-        return writer.updateAll(changes, now)
-                .replaceWith(() -> changes.stream().flatMap(change -> change.events().stream()).toList());
-    }
-
-    private static IllegalArgumentException notTheirs(CloudEvent event, String promiseId) {
-        return new IllegalArgumentException(event.type() + " " + event.id() + " of customer " + event.subject()
-                + " names commitment " + promiseId + ", which belongs to another customer");
-    }
-
-    private static String commitmentId(CustomerEvent data) {
-        if (data instanceof CommitmentFulfilled fulfilled) {
-            return fulfilled.commitmentId();
-        }
-        if (data instanceof CommitmentRescheduled rescheduled) {
-            return rescheduled.commitmentId();
-        }
-        if (data instanceof CommitmentCancelled cancelled) {
-            return cancelled.commitmentId();
         }
         throw new IllegalArgumentException("not a commitment event: " + data.getClass().getSimpleName());
     }

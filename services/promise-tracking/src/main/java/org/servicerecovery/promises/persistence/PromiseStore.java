@@ -3,9 +3,12 @@ package org.servicerecovery.promises.persistence;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -37,33 +40,31 @@ public class PromiseStore {
         this.timers = timers;
     }
 
-    /**
-     * Locks the customer's promise for a change caused by an inbound event; empty when the promise does not exist or
-     * belongs to another customer. Its timers are held first ({@link Timers#lockOwners}), the order the timer loop
-     * also follows (timers, then promise), so a firing timer and an inbound event for the same promise wait for each
-     * other instead of deadlocking.
-     */
-    public Uni<Optional<Promise>> lockWithTimers(String id, String customerId) {
-        return timers.lockOwners(List.of(id))
-                .chain(() -> PromiseEntity.<PromiseEntity>find("id = ?1 and customerId = ?2", id, customerId)
-                        .withLock(LockModeType.PESSIMISTIC_WRITE)
-                        .<PromiseEntity>firstResult())
-                .map(entity -> Optional.ofNullable(entity).map(PromiseEntity::toDomain));
-    }
-
-    /** Locks the promise alone: for a second commitment.made of a promise of the caller's customer. */
-    public Uni<Optional<Promise>> lock(String id) {
-        return PromiseEntity.<PromiseEntity>findById(id, LockModeType.PESSIMISTIC_WRITE)
-                .map(entity -> Optional.ofNullable(entity).map(PromiseEntity::toDomain));
-    }
-
-    /** The customer a promise belongs to, read without a lock: it is set when the promise is made and never changes. */
-    public Uni<Optional<String>> customerOf(String id) {
+    /** Who owns each of the commitments that exist; read without a lock: a promise never changes customer. */
+    public Uni<Map<String, String>> customersOf(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
         return Panache.getSession().chain(session -> session.createNativeQuery(
-                        "SELECT customer_id FROM promise WHERE id = :id", String.class)
-                .setParameter("id", id)
+                        "SELECT id, customer_id FROM promise WHERE id = ANY(CAST(:ids AS text[]))", Object[].class)
+                .setParameter("ids", ids.toArray(String[]::new))
                 .getResultList())
-                .map(rows -> rows.stream().findFirst());
+                .map(rows -> rows.stream().collect(Collectors.toMap(row -> (String) row[0], row -> (String) row[1])));
+    }
+
+    /**
+     * Locks promises for a change caused by inbound events. Their timers are held first ({@link Timers#lockOwners}),
+     * the order the timer loop also follows (timers, then promise), so a firing timer and an inbound event for the
+     * same promise wait for each other instead of deadlocking. The entities stay in the session until
+     * {@link #updateAll} writes them.
+     */
+    public Uni<Map<String, Promise>> lockWithTimers(Collection<String> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return timers.lockOwners(ids)
+                .chain(() -> lockAll(List.copyOf(ids)))
+                .map(promises -> promises.stream().collect(Collectors.toMap(Promise::id, Function.identity())));
     }
 
     /**
@@ -77,23 +78,36 @@ public class PromiseStore {
                 .map(entities -> entities.stream().map(PromiseEntity::toDomain).toList());
     }
 
-    /** Written at once: a later event of the same polled batch may lock the promise with a native query. */
-    public Uni<Void> insert(Promise promise, Instant now) {
-        PromiseEntity entity = new PromiseEntity();
-        entity.copy(promise, now);
-        return entity.persistAndFlush().chain(() -> detach(List.of(entity)));
+    /** New promises, in one batch of inserts. */
+    public Uni<Void> insertAll(List<Promise> promises, Instant now) {
+        if (promises.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<PromiseEntity> entities = promises.stream().map(promise -> {
+            PromiseEntity entity = new PromiseEntity();
+            entity.copy(promise, now);
+            return entity;
+        }).toList();
+        return Panache.getSession()
+                .chain(session -> session.persistAll(entities.toArray()).call(session::flush))
+                .chain(() -> detach(entities));
     }
 
     /**
-     * The promises were loaded by one of the lock methods in this session, so their entities are found without a query
-     * and the changed rows are flushed as one batch. One step for all of them: chaining a step per promise would nest
+     * The promises were loaded by one of the lock methods in this session, so their entities are found without a query;
+     * the rows that changed are flushed as one batch, and all leave the session. One step for all of them: chaining a step per promise would nest
      * as deeply as the batch is long, since each completes at once.
      */
     public Uni<Void> updateAll(List<Promise> promises, Instant now) {
         Map<String, Promise> byId = promises.stream().collect(Collectors.toMap(Promise::id, Function.identity()));
         return Panache.getSession()
                 .chain(session -> session.find(PromiseEntity.class, byId.keySet().toArray())
-                        .invoke(entities -> entities.forEach(entity -> entity.copy(byId.get(entity.id), now)))
+                        .invoke(entities -> entities.forEach(entity -> {
+                            Promise promise = byId.get(entity.id);
+                            if (!entity.toDomain().equals(promise)) {
+                                entity.copy(promise, now);
+                            }
+                        }))
                         .call(session::flush)
                         .chain(this::detach));
     }
@@ -129,39 +143,71 @@ public class PromiseStore {
                 .replaceWithVoid();
     }
 
-    public Uni<Void> keepEarly(String promiseId, CloudEvent event, Instant now) {
-        EarlyEventEntity row = new EarlyEventEntity();
-        row.promiseId = promiseId;
-        row.event = new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8);
-        row.receivedAt = now;
-        return row.persistAndFlush().chain(() -> detach(List.of(row)));
-    }
-
-    /** The events that waited for this promise, in arrival order; they are removed as they are handed out. */
-    public Uni<List<CloudEvent>> takeEarly(String promiseId) {
-        return EarlyEventEntity.<EarlyEventEntity>list("promiseId = ?1 order by id", promiseId)
-                .call(this::detach)
-                .call(rows -> rows.isEmpty()
-                        ? Uni.createFrom().voidItem()
-                        : EarlyEventEntity.delete("promiseId", promiseId))
-                .map(rows -> rows.stream()
-                        .map(row -> CloudEvents.fromStructuredJson(row.event.getBytes(StandardCharsets.UTF_8)))
-                        .toList());
-    }
-
-    /** The customer's latest known tier; standard until a customer.upserted says otherwise. */
-    public Uni<Tier> tierOf(String customerId) {
-        return CustomerTierEntity.<CustomerTierEntity>findById(customerId)
-                .call(row -> row == null ? Uni.createFrom().voidItem() : detach(List.of(row)))
-                .map(row -> row == null ? Tier.STANDARD : row.tier);
-    }
-
-    public Uni<Void> saveTier(String customerId, Tier tier) {
+    /** Events that arrived before their commitment.made (promise id → events in arrival order), in one statement. */
+    public Uni<Void> keepEarly(Map<String, List<CloudEvent>> events, Instant now) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> promiseIds = new ArrayList<>();
+        List<String> structured = new ArrayList<>();
+        events.forEach((promiseId, list) -> list.forEach(event -> {
+            promiseIds.add(promiseId);
+            structured.add(new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8));
+        }));
+        // Inserted in the arrays' order, so the identity ids keep each promise's arrival order.
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        INSERT INTO customer_tier (customer_id, tier) VALUES (:customer, :tier)
+                        INSERT INTO early_event (promise_id, event, received_at)
+                        SELECT p, e, :now FROM unnest(CAST(:promiseIds AS text[]), CAST(:events AS text[]))
+                            WITH ORDINALITY AS k(p, e, n) ORDER BY n""")
+                .setParameter("now", now)
+                .setParameter("promiseIds", promiseIds.toArray(String[]::new))
+                .setParameter("events", structured.toArray(String[]::new))
+                .executeUpdate())
+                .replaceWithVoid();
+    }
+
+    /** The events that waited for these promises, in arrival order per promise; they are removed as they are read. */
+    public Uni<Map<String, List<CloudEvent>>> takeEarly(Collection<String> promiseIds) {
+        if (promiseIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        DELETE FROM early_event WHERE promise_id = ANY(CAST(:ids AS text[]))
+                        RETURNING promise_id, id, event""", Object[].class)
+                .setParameter("ids", promiseIds.toArray(String[]::new))
+                .getResultList())
+                .map(rows -> rows.stream()
+                        .sorted(Comparator.comparingLong(row -> ((Number) row[1]).longValue()))
+                        .collect(Collectors.groupingBy(row -> (String) row[0], LinkedHashMap::new,
+                                Collectors.mapping(row -> CloudEvents.fromStructuredJson(
+                                        ((String) row[2]).getBytes(StandardCharsets.UTF_8)), Collectors.toList()))));
+    }
+
+    /** The latest known tier of those of the customers that have one (standard for the others). */
+    public Uni<Map<String, Tier>> tiersOf(Collection<String> customerIds) {
+        if (customerIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery(
+                        "SELECT customer_id, tier FROM customer_tier WHERE customer_id = ANY(CAST(:customers AS text[]))",
+                        Object[].class)
+                .setParameter("customers", customerIds.toArray(String[]::new))
+                .getResultList())
+                .map(rows -> rows.stream().collect(Collectors.toMap(row -> (String) row[0],
+                        row -> Tier.valueOf((String) row[1]))));
+    }
+
+    /** The customers' new tiers (one per customer), in one statement. */
+    public Uni<Void> saveTiers(Map<String, Tier> tiers) {
+        if (tiers.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.getSession().chain(session -> session.createNativeQuery("""
+                        INSERT INTO customer_tier (customer_id, tier)
+                        SELECT c, t FROM unnest(CAST(:customers AS text[]), CAST(:tiers AS text[])) AS k(c, t)
                         ON CONFLICT (customer_id) DO UPDATE SET tier = excluded.tier""")
-                .setParameter("customer", customerId)
-                .setParameter("tier", tier.name())
+                .setParameter("customers", tiers.keySet().toArray(String[]::new))
+                .setParameter("tiers", tiers.values().stream().map(Tier::name).toArray(String[]::new))
                 .executeUpdate())
                 .replaceWithVoid();
     }
