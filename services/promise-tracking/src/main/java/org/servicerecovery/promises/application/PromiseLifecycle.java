@@ -7,7 +7,9 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -60,17 +62,24 @@ public class PromiseLifecycle {
      */
     public Uni<List<CustomerEvent>> applyFirstDeliveries(List<CloudEvent> events) {
         return Uni.createFrom().item(() -> events.stream().map(Delivery::read).toList())
-                .chain(deliveries -> store.customersOf(commitmentIds(deliveries))
-                        .chain(owners -> store.lockWithTimers(ownIds(deliveries, owners))
-                                .chain(locked -> store.tiersOf(newCustomers(deliveries, owners))
-                                        .chain(tiers -> store.takeEarly(newIds(deliveries, owners))
-                                                .map(early -> new Batch(owners, locked, tiers, early)))))
-                        .chain(batch -> {
-                            Instant now = clock.instant();
-                            List<CustomerEvent> published = new ArrayList<>();
-                            deliveries.forEach(delivery -> published.addAll(batch.apply(delivery, now)));
-                            return batch.write(now).replaceWith(published);
-                        }));
+                .chain(deliveries -> read(deliveries).chain(batch -> {
+                    Instant now = clock.instant();
+                    List<CustomerEvent> published = new ArrayList<>();
+                    deliveries.forEach(delivery -> published.addAll(batch.apply(delivery, now)));
+                    return batch.write(now).replaceWith(published);
+                }));
+    }
+
+    /** What the batch's events need, one statement each. */
+    private Uni<Batch> read(List<Delivery> deliveries) {
+        return store.customersOf(commitmentIds(deliveries)).chain(owners -> {
+            List<CommitmentMade> fresh = newCommitments(deliveries, owners);
+            return store.lockWithTimers(ownIds(deliveries, owners))
+                    .chain(locked -> store.tiersOf(fresh.stream().map(CommitmentMade::customerId).collect(Collectors.toSet()))
+                            .chain(tiers -> store.takeEarly(fresh.stream().map(CommitmentMade::commitmentId)
+                                            .collect(Collectors.toSet()))
+                                    .map(early -> new Batch(owners, locked, tiers, early))));
+        });
     }
 
     /** The deadlines of these promises came; runs inside the transaction of their firing timers. */
@@ -123,46 +132,25 @@ public class PromiseLifecycle {
     }
 
     private static Set<String> commitmentIds(List<Delivery> deliveries) {
-        Set<String> ids = new HashSet<>();
-        deliveries.forEach(delivery -> {
-            if (delivery.commitmentId() != null) {
-                ids.add(delivery.commitmentId());
-            }
-        });
-        return ids;
+        return deliveries.stream().map(Delivery::commitmentId).filter(Objects::nonNull).collect(Collectors.toSet());
     }
 
     /** The stored commitments that belong to the customer of an event naming them: the ones this batch may change. */
     private static Set<String> ownIds(List<Delivery> deliveries, Map<String, String> owners) {
-        Set<String> ids = new HashSet<>();
-        deliveries.forEach(delivery -> {
-            String id = delivery.commitmentId();
-            if (id != null && delivery.event().subject().equals(owners.get(id))) {
-                ids.add(id);
-            }
-        });
-        return ids;
+        return deliveries.stream()
+                .filter(delivery -> delivery.event().subject().equals(owners.get(delivery.commitmentId())))
+                .map(Delivery::commitmentId)
+                .collect(Collectors.toSet());
     }
 
     /** Commitments made in this batch that are not stored yet: the ones that may have early events waiting. */
-    private static Set<String> newIds(List<Delivery> deliveries, Map<String, String> owners) {
-        Set<String> ids = new HashSet<>();
-        deliveries.forEach(delivery -> {
-            if (delivery.data() instanceof CommitmentMade made && !owners.containsKey(made.commitmentId())) {
-                ids.add(made.commitmentId());
-            }
-        });
-        return ids;
-    }
-
-    private static Set<String> newCustomers(List<Delivery> deliveries, Map<String, String> owners) {
-        Set<String> customers = new HashSet<>();
-        deliveries.forEach(delivery -> {
-            if (delivery.data() instanceof CommitmentMade made && !owners.containsKey(made.commitmentId())) {
-                customers.add(made.customerId());
-            }
-        });
-        return customers;
+    private static List<CommitmentMade> newCommitments(List<Delivery> deliveries, Map<String, String> owners) {
+        return deliveries.stream()
+                .map(Delivery::data)
+                .filter(CommitmentMade.class::isInstance)
+                .map(CommitmentMade.class::cast)
+                .filter(made -> !owners.containsKey(made.commitmentId()))
+                .toList();
     }
 
     /**
