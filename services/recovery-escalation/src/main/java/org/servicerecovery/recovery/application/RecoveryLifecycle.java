@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -63,6 +64,8 @@ public class RecoveryLifecycle {
         final Map<String, Customer> customers;
         final Map<String, RecoveryCase> latestCases;
         final List<CaseChangeWriter.Staged> staged = new ArrayList<>();
+        /** The customers' latest profiles from the batch's customer.upserted, written at its end. */
+        final Map<String, CustomerUpserted> upserted = new LinkedHashMap<>();
 
         Batch(Uni<Policy> current, Map<String, Customer> customers, Map<String, RecoveryCase> latestCases) {
             this.current = current;
@@ -132,6 +135,7 @@ public class RecoveryLifecycle {
     private Uni<List<CustomerEvent>> applyInOrder(List<CloudEvent> events, List<CustomerEvent> data, Batch batch) {
         return InOrder.forEach(IntStream.range(0, events.size()).boxed().toList(),
                         i -> dispatch(events.get(i), data.get(i), clock.instant(), batch))
+                .chain(() -> store.saveCustomers(batch.upserted.values()))
                 .chain(() -> writer.writeRest(batch.staged)).map(ignored -> batch.staged.stream()
                         .flatMap(staged -> staged.change().events().stream()).toList());
     }
@@ -156,8 +160,9 @@ public class RecoveryLifecycle {
 
     private Uni<Void> dispatch(CloudEvent event, CustomerEvent data, Instant now, Batch batch) {
         if (data instanceof CustomerUpserted customer) {
-            Customer known = Customer.of(customer);
-            return store.saveCustomer(customer).invoke(() -> batch.customers.put(customer.customerId(), known));
+            batch.customers.put(customer.customerId(), Customer.of(customer));
+            batch.upserted.put(customer.customerId(), customer);
+            return Uni.createFrom().voidItem();
         }
         if (data instanceof ComplaintFiled complaint) {
             return open(complaint.customerId(), new Trigger(RecoveryTrigger.COMPLAINT, complaint.complaintId(),

@@ -149,7 +149,7 @@ public class CaseStore {
 
     /**
      * The customers as stored, by id; one missing from the map is unknown. Read as columns, not entities: the session
-     * would keep serving the row it first read after {@link #saveCustomer} changed it.
+     * would keep serving the row it first read after {@link #saveCustomers} changed it.
      */
     public Uni<Map<String, Customer>> customers(Collection<String> customerIds) {
         if (customerIds.isEmpty()) {
@@ -171,20 +171,26 @@ public class CaseStore {
                 });
     }
 
-    public Uni<Void> saveCustomer(CustomerUpserted customer) {
+    /** The customers' profiles (one each), in one statement, their columns as arrays. */
+    public Uni<Void> saveCustomers(Collection<CustomerUpserted> customers) {
+        if (customers.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         INSERT INTO customer (customer_id, name, tier, locale, timezone, channel, account_team)
-                        VALUES (:id, :name, :tier, :locale, :timezone, :channel, :team)
+                        SELECT * FROM unnest(CAST(:ids AS text[]), CAST(:names AS text[]), CAST(:tiers AS text[]),
+                                             CAST(:locales AS text[]), CAST(:timezones AS text[]),
+                                             CAST(:channels AS text[]), CAST(:teams AS text[]))
                         ON CONFLICT (customer_id) DO UPDATE SET name = excluded.name, tier = excluded.tier,
                             locale = excluded.locale, timezone = excluded.timezone, channel = excluded.channel,
                             account_team = excluded.account_team""")
-                .setParameter("id", customer.customerId())
-                .setParameter("name", customer.name())
-                .setParameter("tier", customer.tier().name())
-                .setParameter("locale", customer.locale())
-                .setParameter("timezone", customer.timezone())
-                .setParameter("channel", customer.preferredChannel().name())
-                .setParameter("team", customer.accountTeam())
+                .setParameter("ids", customers.stream().map(CustomerUpserted::customerId).toArray(String[]::new))
+                .setParameter("names", customers.stream().map(CustomerUpserted::name).toArray(String[]::new))
+                .setParameter("tiers", customers.stream().map(c -> c.tier().name()).toArray(String[]::new))
+                .setParameter("locales", customers.stream().map(CustomerUpserted::locale).toArray(String[]::new))
+                .setParameter("timezones", customers.stream().map(CustomerUpserted::timezone).toArray(String[]::new))
+                .setParameter("channels", customers.stream().map(c -> c.preferredChannel().name()).toArray(String[]::new))
+                .setParameter("teams", customers.stream().map(CustomerUpserted::accountTeam).toArray(String[]::new))
                 .executeUpdate())
                 .replaceWithVoid();
     }
