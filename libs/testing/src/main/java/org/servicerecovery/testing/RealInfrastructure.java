@@ -1,5 +1,6 @@
 package org.servicerecovery.testing;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -13,7 +14,9 @@ public class RealInfrastructure implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        return SharedInfrastructure.get().serviceConfig();
+        Map<String, String> config = new HashMap<>(SharedInfrastructure.get().serviceConfig());
+        config.put("kafka.metric.reporters", KafkaClientsSeen.class.getName());
+        return config;
     }
 
     @Override

@@ -29,6 +29,7 @@ import org.servicerecovery.reliability.deadletters.DeadLetterViews.Replay;
 import org.servicerecovery.reliability.deadletters.DeadLetterViews.Replayed;
 import org.servicerecovery.reliability.deadletters.DeadLetterViews.Skipped;
 import org.servicerecovery.reliability.deadletters.ReplayLog.Parked;
+import org.servicerecovery.servicekit.KafkaClientSettings;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,18 +54,18 @@ public class DeadLetterReplay {
     private final ReplayLog log;
     private final Clock clock;
     private final String topic;
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final Duration readTimeout;
     private final Counter replayedCount;
 
     public DeadLetterReplay(ReplayLog log, Clock clock, MeterRegistry registry,
                             @ConfigProperty(name = "reliability.dead-letters.topic") String topic,
-                            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                            KafkaClientSettings kafka,
                             @ConfigProperty(name = "reliability.dead-letters.read-timeout") Duration readTimeout) {
         this.log = log;
         this.clock = clock;
         this.topic = topic;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.readTimeout = readTimeout;
         this.replayedCount = registry.counter("dead.letters.replayed", "topic", topic);
     }
@@ -222,16 +223,15 @@ public class DeadLetterReplay {
     }
 
     private DeadLetterTopicReader reader() {
-        return new DeadLetterTopicReader(bootstrapServers, readTimeout);
+        return new DeadLetterTopicReader(kafka, readTimeout);
     }
 
     private KafkaProducer<byte[], byte[]> producer() {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+        return new KafkaProducer<>(kafka.producer(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, topic + "-replay",
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5),
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5)),
                 new ByteArraySerializer(), new ByteArraySerializer());
     }
 }

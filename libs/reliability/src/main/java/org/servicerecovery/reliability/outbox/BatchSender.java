@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.events.CloudEvents;
+import org.servicerecovery.servicekit.KafkaClientSettings;
 
 /**
  * Sends a batch of outbox rows with an idempotent producer ({@code acks=all}, at most 5 requests in flight, so order
@@ -61,9 +62,8 @@ final class BatchSender implements AutoCloseable {
     private final Map<String, Object> config;
     private KafkaProducer<String, byte[]> producer;
 
-    BatchSender(String bootstrapServers, String clientId, Duration deliveryTimeout) {
-        this.config = Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+    BatchSender(KafkaClientSettings kafka, String clientId, Duration deliveryTimeout) {
+        this.config = kafka.producer(Map.of(
                 ProducerConfig.CLIENT_ID_CONFIG, clientId,
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
@@ -71,7 +71,7 @@ final class BatchSender implements AutoCloseable {
                 ProducerConfig.LINGER_MS_CONFIG, 0,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE, deliveryTimeout.toMillis()),
                 // How long send() may block for metadata or buffer space before that row fails, to be sent again.
-                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000));
         this.producer = newProducer();
     }
 

@@ -18,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
+import org.servicerecovery.servicekit.KafkaClientSettings;
 
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.Counter;
@@ -47,7 +48,7 @@ public class OutboxRelay {
     private final AgroalDataSource dataSource;
     private final OutboxProgress progress;
     private final String schema;
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private final int batchSize;
     private final Duration pollInterval;
     private final Duration deliveryTimeout;
@@ -64,7 +65,7 @@ public class OutboxRelay {
 
     public OutboxRelay(AgroalDataSource dataSource, OutboxProgress progress, MeterRegistry registry,
                        @ConfigProperty(name = "service.schema") String schema,
-                       @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                       KafkaClientSettings kafka,
                        @ConfigProperty(name = "reliability.outbox.batch-size", defaultValue = "500") int batchSize,
                        @ConfigProperty(name = "reliability.outbox.poll-interval", defaultValue = "PT1S") Duration pollInterval,
                        @ConfigProperty(name = "reliability.outbox.delivery-timeout", defaultValue = "P1D") Duration deliveryTimeout,
@@ -72,7 +73,7 @@ public class OutboxRelay {
         this.dataSource = dataSource;
         this.progress = progress;
         this.schema = schema;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.batchSize = batchSize;
         this.pollInterval = pollInterval;
         this.deliveryTimeout = deliveryTimeout;
@@ -86,7 +87,7 @@ public class OutboxRelay {
         if (!enabled) {
             return;
         }
-        sender = new BatchSender(bootstrapServers, schema + "-outbox-relay", deliveryTimeout);
+        sender = new BatchSender(kafka, schema + "-outbox-relay", deliveryTimeout);
         running = true;
         thread = new Thread(this::run, "outbox-relay");
         thread.setDaemon(true);

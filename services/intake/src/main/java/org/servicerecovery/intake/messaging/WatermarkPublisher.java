@@ -27,6 +27,7 @@ import org.servicerecovery.events.Topic;
 import org.servicerecovery.intake.IntakeConfig;
 import org.servicerecovery.intake.persistence.CrmProgress;
 import org.servicerecovery.reliability.Periodic;
+import org.servicerecovery.servicekit.KafkaClientSettings;
 
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -65,11 +66,10 @@ public class WatermarkPublisher {
     private final String groupId;
 
     public WatermarkPublisher(CrmProgress progress, CrmReadUpTo readUpTo, Clock clock, IntakeConfig config,
-                              @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                              KafkaClientSettings kafka,
                               @ConfigProperty(name = "mp.messaging.incoming.crm.topic") String crmTopic,
                               @ConfigProperty(name = "mp.messaging.incoming.crm.group.id") String groupId) {
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.CLIENT_ID_CONFIG, "intake-watermark"));
+        this.admin = Admin.create(kafka.admin(Map.of(AdminClientConfig.CLIENT_ID_CONFIG, "intake-watermark")));
         this.progress = progress;
         this.readUpTo = readUpTo;
         this.clock = clock;
