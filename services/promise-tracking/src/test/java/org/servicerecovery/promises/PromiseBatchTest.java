@@ -168,6 +168,22 @@ class PromiseBatchTest {
         assertEquals(List.of("promise.rescheduled", "promise.kept"), crm.promiseEvents(2));
     }
 
+    /** A batch may hold no commitment at all: its customers' tiers are kept for their next promises. */
+    @Test
+    void aBatchOfProfileUpdatesOnlyKeepsTheTiersAndDeadLettersNothing() throws Throwable {
+        CommitmentCrm crm = new CommitmentCrm();
+        Instant now = clock.instant();
+        consume(CommitmentCrm.event(new CustomerUpserted(crm.customer, "Ada", null, null, Tier.GOLD, "Europe/Berlin",
+                "de-DE", ContactChannel.EMAIL, null)));
+        consume(crm.made(now, now.plus(Duration.ofHours(1))));
+
+        assertEquals("GOLD", PromiseDb.SCHEMA.text("SELECT tier FROM promise WHERE id = ?", crm.commitment));
+        try (TopicReader dlq = new TopicReader(Topic.PROMISE_TRACKING_DLQ.topicName())) {
+            assertTrue(dlq.readToEnd(Duration.ofSeconds(20)).stream().noneMatch(r -> crm.customer.equals(r.key())),
+                    "dead-lettered");
+        }
+    }
+
     /** The batch holds only its own customers' locks, so it changes no other customer's promise. */
     @Test
     void anEventNamingAnotherCustomersCommitmentIsDeadLetteredAndChangesNothing() throws Throwable {

@@ -138,7 +138,8 @@ public class PromiseLifecycle {
     /** The stored commitments that belong to the customer of an event naming them: the ones this batch may change. */
     private static Set<String> ownIds(List<Delivery> deliveries, Map<String, String> owners) {
         return deliveries.stream()
-                .filter(delivery -> delivery.event().subject().equals(owners.get(delivery.commitmentId())))
+                .filter(delivery -> delivery.commitmentId() != null
+                        && delivery.event().subject().equals(owners.get(delivery.commitmentId())))
                 .map(Delivery::commitmentId)
                 .collect(Collectors.toSet());
     }
