@@ -24,13 +24,15 @@ import java.util.stream.Collectors;
  * only some time after it is chosen (a service binds it once booted, a minute on a busy machine), and a broker taken
  * away leaves its port unbound until it is back; test JVMs running side by side must not be handed that port
  * meanwhile. So every port handed out is written, under a file lock, to a registry in the temporary directory that
- * the test JVMs of this machine share, and is not handed out again for {@code RESERVED}.
+ * the user's test JVMs on this machine share, and is not handed out again for {@code RESERVED}.
  */
 public final class LoopbackPorts {
 
     /** Longer than a test JVM keeps a port it may leave unbound for a while (a chaos run's broker). */
     private static final Duration RESERVED = Duration.ofMinutes(30);
-    private static final Path REGISTRY = Path.of(System.getProperty("java.io.tmpdir"), "service-recovery-test-ports");
+    /** One per user: a registry another user created could not be written. */
+    private static final Path REGISTRY = Path.of(System.getProperty("java.io.tmpdir"),
+            "service-recovery-test-ports-" + System.getProperty("user.name"));
     private static final int ATTEMPTS = 100;
 
     private LoopbackPorts() {
