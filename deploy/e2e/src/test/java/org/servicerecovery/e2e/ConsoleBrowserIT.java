@@ -79,9 +79,8 @@ class ConsoleBrowserIT {
 
     @BeforeAll
     static void startTheSystemAndTheBrowser() throws Exception {
-        // The same short windows as StoryIT: a critical apology is due within 4 s, escalated to the supervisor at once.
-        Path policy = Path.of(ConsoleBrowserIT.class.getResource("/story-policy.yaml").toURI());
-        system = RunningSystem.start(Map.of(Service.RECOVERY_ESCALATION, Map.of("recovery.policy.file", policy.toString())));
+        // StoryIT's system: a critical apology is due within 4 s, escalated to the supervisor at once.
+        system = RunningSystem.withStoryPolicy();
         console = system.console();
         Files.createDirectories(SHOTS);
         PlaywrightAssertions.setDefaultAssertionTimeout(PATIENCE.toMillis());

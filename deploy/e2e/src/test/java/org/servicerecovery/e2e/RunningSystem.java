@@ -2,6 +2,7 @@ package org.servicerecovery.e2e;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,7 +25,8 @@ import org.servicerecovery.testing.SharedInfrastructure;
 final class RunningSystem {
 
     private static final Path SERVICES = Path.of(System.getProperty("services.dir", "../../services"));
-    private static final Path LOGS = Path.of("target", "e2e-logs");
+    // A folder per test JVM: two test JVMs may run side by side.
+    private static final Path LOGS = Path.of("target", "e2e-logs", "jvm-" + ProcessHandle.current().pid());
     // Eight service JVMs starting at once on two shared cores take their time.
     private static final Duration READY = Duration.ofSeconds(300);
     private static RunningSystem instance;
@@ -37,6 +39,22 @@ final class RunningSystem {
     private RunningSystem(Map<Service, List<QuarkusProcess>> replicas) {
         this.replicas = replicas;
         replicas.keySet().forEach(service -> nextReplica.put(service, new AtomicInteger()));
+    }
+
+    /**
+     * The system of the story and the console tests, one for both when they run in the same JVM: the story policy's
+     * windows of seconds (a critical apology is due within 4 s and escalated to the supervisor at once), and an input
+     * watermark that reports late after 10 s, so that a test sees it while intake is stalled for less than a minute.
+     */
+    static RunningSystem withStoryPolicy() {
+        Path policy;
+        try {
+            policy = Path.of(RunningSystem.class.getResource("/story-policy.yaml").toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        return start(Map.of(Service.RECOVERY_ESCALATION, Map.of("recovery.policy.file", policy.toString()),
+                Service.PROMISE_TRACKING, Map.of("reliability.watermark.late-after", "PT10S")));
     }
 
     /**
@@ -61,7 +79,7 @@ final class RunningSystem {
             all.addAll(processes);
         }
         RunningSystem system = new RunningSystem(started);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> all.forEach(QuarkusProcess::close)));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeSideBySide(all)));
         CompletableFuture.allOf(all.stream()
                         .map(process -> CompletableFuture.runAsync(() -> process.awaitReady(READY)))
                         .toArray(CompletableFuture[]::new))
@@ -69,6 +87,15 @@ final class RunningSystem {
         instance = system;
         startedWith = Map.copyOf(overrides);
         return system;
+    }
+
+    /**
+     * Each service may take seconds to shut down gracefully, more while the broker goes down with this JVM; side by
+     * side they take it once, well within the time failsafe gives a test JVM to exit.
+     */
+    private static void closeSideBySide(List<QuarkusProcess> processes) {
+        CompletableFuture.allOf(processes.stream().map(process -> CompletableFuture.runAsync(process::close))
+                .toArray(CompletableFuture[]::new)).join();
     }
 
     /**

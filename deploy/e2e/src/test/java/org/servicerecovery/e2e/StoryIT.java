@@ -7,8 +7,6 @@ import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URISyntaxException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -66,11 +64,8 @@ class StoryIT {
     private final String customer = "story-" + UUID.randomUUID();
 
     @BeforeAll
-    static void startTheSystem() throws URISyntaxException {
-        Path policy = Path.of(StoryIT.class.getResource("/story-policy.yaml").toURI());
-        // The input watermark reports late after 10 s, so a test can see it while intake is stalled for less than a minute.
-        system = RunningSystem.start(Map.of(Service.RECOVERY_ESCALATION, Map.of("recovery.policy.file", policy.toString()),
-                Service.PROMISE_TRACKING, Map.of("reliability.watermark.late-after", "PT10S")));
+    static void startTheSystem() {
+        system = RunningSystem.withStoryPolicy();
     }
 
     /**

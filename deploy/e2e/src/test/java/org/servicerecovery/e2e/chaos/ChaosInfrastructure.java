@@ -2,8 +2,6 @@ package org.servicerecovery.e2e.chaos;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,6 +18,7 @@ import org.servicerecovery.localinfra.DevTokens;
 import org.servicerecovery.localinfra.KafkaBroker;
 import org.servicerecovery.localinfra.LocalPostgres;
 import org.servicerecovery.localinfra.TopicCatalogue;
+import org.servicerecovery.testing.LoopbackPorts;
 
 /**
  * A Kafka broker and a durable PostgreSQL (fsync on) of the chaos run's own, in a temporary directory on ports fixed
@@ -32,9 +31,9 @@ final class ChaosInfrastructure implements AutoCloseable {
     private static final int PARTITIONS = 3;
 
     private final Path root;
-    private final int kafkaPort = freePort();
-    private final int controllerPort = freePort();
-    private final int postgresPort = freePort();
+    private final int kafkaPort = LoopbackPorts.reserve();
+    private final int controllerPort = LoopbackPorts.reserve();
+    private final int postgresPort = LoopbackPorts.reserve();
     private final AtomicBoolean closed = new AtomicBoolean();
     private KafkaBroker kafka;
     private LocalPostgres postgres;
@@ -153,13 +152,5 @@ final class ChaosInfrastructure implements AutoCloseable {
         List<ProcessHandle> all = Stream.concat(Stream.of(process), process.descendants()).toList();
         all.forEach(ProcessHandle::destroyForcibly);
         all.forEach(handle -> handle.onExit().join());
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }
