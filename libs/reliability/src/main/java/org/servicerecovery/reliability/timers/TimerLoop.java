@@ -80,9 +80,9 @@ public class TimerLoop {
         this.dataSource = dataSource;
         this.firing = firing;
         // Timers held for the watermark are left out: the loop sleeps until the next timer it can fire, and a watermark
-        // that advances wakes it as a newly scheduled timer does (NOTIFY).
-        this.nextDueSql = "SELECT (extract(epoch FROM min(due_at)) * 1000)::bigint FROM timer WHERE NOT parked AND "
-                + gate.readySql();
+        // that advances wakes it as a newly scheduled timer does (NOTIFY). A timer of a kind without a handler is
+        // claimed (and parked) by the batch each max-idle runs anyway.
+        this.nextDueSql = "SELECT (extract(epoch FROM " + gate.nextReadySql(firing.kinds()) + ") * 1000)::bigint";
         this.clock = clock;
         this.registry = registry;
         this.schema = schema;

@@ -84,11 +84,28 @@ public class WatermarkGate {
     }
 
     /**
+     * The earliest due time of a timer of {@code kinds} that may fire once due, as an SQL expression (NULL if none): one
+     * index seek per kind ({@code timer_kind_due}). A single {@code min(due_at)} over the due-time index with
+     * {@link #readySql()} as a filter walks every gated timer beyond the horizon before it finds a ready one: with
+     * thousands of future step deadlines, tens of milliseconds of database time after every batch and NOTIFY.
+     */
+    public String nextReadySql(Set<String> kinds) {
+        if (kinds.isEmpty()) {
+            return "CAST(NULL AS timestamptz)";
+        }
+        return kinds.stream()
+                .map(kind -> "(SELECT min(due_at) FROM timer WHERE NOT parked AND kind = " + InputWatermarks.literal(kind)
+                        + (gatedKinds.contains(kind) ? " AND due_at <= " + horizonSql() : "") + ")")
+                .collect(Collectors.joining(", ", "least(", ")"));
+    }
+
+    /**
      * The condition that a timer is held: of a gated kind, due by {@code now} (a placeholder of the caller's statement),
-     * but beyond the horizon or the watermark unknown.
+     * but beyond the horizon or the watermark unknown. A range on {@code timer_kind_due}.
      */
     public String heldSql(String now) {
         String kinds = gatedKinds.stream().map(InputWatermarks::literal).collect(Collectors.joining(", "));
-        return "kind IN (" + kinds + ") AND due_at <= " + now + " AND NOT coalesce(due_at <= " + horizonSql() + ", FALSE)";
+        return "kind IN (" + kinds + ") AND due_at <= " + now
+                + " AND due_at > coalesce(" + horizonSql() + ", TIMESTAMPTZ '-infinity')";
     }
 }
