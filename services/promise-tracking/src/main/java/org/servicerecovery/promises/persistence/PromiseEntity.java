@@ -42,21 +42,4 @@ public class PromiseEntity extends PanacheEntityBase {
         return new Promise(id, customerId, owner, team, channel, tier, description, madeAt, dueAt, state,
                 fulfilledAt, missedAt, cancelledAt);
     }
-
-    void copy(Promise promise, Instant now) {
-        id = promise.id();
-        customerId = promise.customerId();
-        owner = promise.owner();
-        team = promise.team();
-        channel = promise.channel();
-        tier = promise.tier();
-        description = promise.description();
-        madeAt = promise.madeAt();
-        dueAt = promise.dueAt();
-        state = promise.state();
-        fulfilledAt = promise.fulfilledAt();
-        missedAt = promise.missedAt();
-        cancelledAt = promise.cancelledAt();
-        updatedAt = now;
-    }
 }
