@@ -79,11 +79,63 @@ app.kubernetes.io/component: {{ include "sr.component" .key }}
 {{/* JDBC and reactive URLs of the database. */}}
 {{- define "sr.jdbcUrl" -}}
 {{- $pg := .Values.postgresql }}
-{{- printf "jdbc:postgresql://%s:%d/%s" $pg.host (int $pg.port) $pg.database }}{{ with $pg.parameters }}?{{ . }}{{ end }}
+{{- printf "jdbc:postgresql://%s:%d/%s" $pg.host (int $pg.port) $pg.database }}{{ include "sr.dbQuery" (dict "root" . "jdbc" true) }}
 {{- end }}
 {{- define "sr.reactiveUrl" -}}
 {{- $pg := .Values.postgresql }}
-{{- printf "postgresql://%s:%d/%s" $pg.host (int $pg.port) $pg.database }}{{ with $pg.parameters }}?{{ . }}{{ end }}
+{{- printf "postgresql://%s:%d/%s" $pg.host (int $pg.port) $pg.database }}{{ include "sr.dbQuery" (dict "root" . "jdbc" false) }}
+{{- end }}
+{{/*
+The URLs' query: sslmode for both clients, the CA file for the JDBC driver only (the reactive client would send an
+unknown parameter such as sslrootcert to the server as a session setting; it gets the CA from
+QUARKUS_DATASOURCE_REACTIVE_TRUST_CERTIFICATE_PEM_CERTS instead), then postgresql.parameters.
+*/}}
+{{- define "sr.dbQuery" -}}
+{{- $pg := .root.Values.postgresql }}
+{{- if and $pg.tls.caSecret.name $pg.tls.caConfigMap.name }}
+{{- fail "postgresql.tls: set caSecret or caConfigMap, not both" }}
+{{- end }}
+{{- if and (has $pg.tls.sslMode (list "verify-ca" "verify-full")) (not (include "sr.dbCaMounted" .root)) }}
+{{- fail "postgresql.tls.sslMode verify-ca and verify-full need the server's CA: set postgresql.tls.caSecret or postgresql.tls.caConfigMap" }}
+{{- end }}
+{{- $parts := list }}
+{{- with $pg.tls.sslMode }}{{ $parts = append $parts (printf "sslmode=%s" .) }}{{ end }}
+{{- if and .jdbc (include "sr.dbCaMounted" .root) }}{{ $parts = append $parts (printf "sslrootcert=%s" (include "sr.dbCaFile" .root)) }}{{ end }}
+{{- with $pg.parameters }}{{ $parts = append $parts . }}{{ end }}
+{{- with $parts }}?{{ join "&" . }}{{ end }}
+{{- end }}
+{{- define "sr.dbCaMounted" -}}
+{{- if or .Values.postgresql.tls.caSecret.name .Values.postgresql.tls.caConfigMap.name }}true{{ end }}
+{{- end }}
+{{- define "sr.dbCaFile" -}}/etc/service-recovery/db-ca/ca.crt{{- end }}
+
+{{/*
+JAVA_TOOL_OPTIONS of a workload (dict "root" $ "key" $key "w" $workload): the only JVM flags, since the images run
+java without any (services/pom.xml, profile images). Heap: a share of the memory limit; processors: the CPU limit, or
+without one the CPU request, rounded up.
+*/}}
+{{- define "sr.javaToolOptions" -}}
+{{- $jvm := .root.Values.jvm }}
+{{- if not (dig "limits" "memory" "" .w.resources) }}
+{{- fail (printf "workloads.%s.resources.limits.memory is required: the heap is jvm.maxRAMPercentage of it" .key) }}
+{{- end }}
+{{- if regexMatch "(^|\\s)(-Xmx|-XX:MaxHeapSize=|-XX:MaxRAM=|-XX:MaxRAMPercentage=|-XX:ActiveProcessorCount=)" $jvm.options }}
+{{- fail "jvm.options may not set the heap or the processor count: they come from jvm.maxRAMPercentage and each workload's resources" }}
+{{- end }}
+{{- printf "-XX:MaxRAMPercentage=%v -XX:ActiveProcessorCount=%s %s" $jvm.maxRAMPercentage (include "sr.activeProcessorCount" .) $jvm.options | trim }}
+{{- end }}
+{{- define "sr.activeProcessorCount" -}}
+{{- $cpu := toString (dig "limits" "cpu" (dig "requests" "cpu" "" .w.resources) .w.resources) }}
+{{- if not $cpu }}
+{{- fail (printf "workloads.%s.resources needs requests.cpu or limits.cpu: it sets the JVM's processor count" .key) }}
+{{- end }}
+{{- $millis := 0 }}
+{{- if hasSuffix "m" $cpu }}
+{{- $millis = trimSuffix "m" $cpu | atoi }}
+{{- else }}
+{{- $millis = mulf (float64 $cpu) 1000 | int }}
+{{- end }}
+{{- max 1 (div (add $millis 999) 1000) }}
 {{- end }}
 
 {{/* Where the JWT verification key comes from. */}}

@@ -88,7 +88,7 @@ spec:
             - name: QUARKUS_PROFILE
               value: kubernetes
             - name: JAVA_TOOL_OPTIONS
-              value: {{ $v.jvmOptions | quote }}
+              value: {{ include "sr.javaToolOptions" . | quote }}
             - name: LOG_JSON
               value: {{ $v.logJson | quote }}
             - name: JWT_ISSUER
@@ -119,6 +119,16 @@ spec:
                   key: {{ $v.postgresql.credentialsSecret.passwordKey }}
             - name: DB_POOL_SIZE
               value: {{ $v.postgresql.poolSize | quote }}
+            {{- if eq $v.postgresql.tls.sslMode "verify-full" }}
+            - name: QUARKUS_DATASOURCE_REACTIVE_HOSTNAME_VERIFICATION_ALGORITHM
+              value: HTTPS
+            {{- end }}
+            {{- if include "sr.dbCaMounted" $root }}
+            - name: QUARKUS_DATASOURCE_REACTIVE_TRUST_CERTIFICATE_PEM
+              value: "true"
+            - name: QUARKUS_DATASOURCE_REACTIVE_TRUST_CERTIFICATE_PEM_CERTS
+              value: {{ include "sr.dbCaFile" $root | quote }}
+            {{- end }}
             {{- end }}
             {{- if $v.tracing.enabled }}
             - name: QUARKUS_OTEL_SDK_DISABLED
@@ -186,6 +196,11 @@ spec:
               mountPath: /etc/service-recovery/kafka-client
               readOnly: true
             {{- end }}
+            {{- if and $w.database (include "sr.dbCaMounted" $root) }}
+            - name: db-ca
+              mountPath: {{ include "sr.dbCaFile" $root | dir }}
+              readOnly: true
+            {{- end }}
             {{- if and (eq $component "recovery-escalation") $v.recoveryPolicy }}
             - name: recovery-policy
               mountPath: /config/policies
@@ -217,6 +232,19 @@ spec:
           secret:
             secretName: {{ $v.kafka.tls.clientSecret.name }}
             items: [{key: {{ $v.kafka.tls.clientSecret.keystoreKey | quote }}, path: client.p12}]
+        {{- end }}
+        {{- if and $w.database (include "sr.dbCaMounted" $root) }}
+        - name: db-ca
+          {{- with $v.postgresql.tls.caSecret }}{{ if .name }}
+          secret:
+            secretName: {{ .name }}
+            items: [{key: {{ .key | quote }}, path: ca.crt}]
+          {{- end }}{{ end }}
+          {{- with $v.postgresql.tls.caConfigMap }}{{ if .name }}
+          configMap:
+            name: {{ .name }}
+            items: [{key: {{ .key | quote }}, path: ca.crt}]
+          {{- end }}{{ end }}
         {{- end }}
         {{- if and (eq $component "recovery-escalation") $v.recoveryPolicy }}
         - name: recovery-policy

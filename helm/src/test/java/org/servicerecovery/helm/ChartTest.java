@@ -137,7 +137,8 @@ class ChartTest {
         assertEquals("/etc/service-recovery/kafka-ca/ca.crt", at(env.get("KAFKA_SSL_TRUSTSTORE_LOCATION"), "value"));
         List<Map<String, Object>> volumes = at(intake, "spec.template.spec.volumes");
         assertTrue(volumes.stream().anyMatch(v -> "events-cluster-ca-cert".equals(at(v, "secret.secretName"))));
-        assertEquals("jdbc:postgresql://sr-db-rw:5432/servicerecovery?sslmode=require", at(env.get("DB_JDBC_URL"), "value"));
+        assertEquals("jdbc:postgresql://sr-db-rw:5432/servicerecovery?sslmode=verify-full&sslrootcert=/etc/service-recovery/db-ca/ca.crt",
+                at(env.get("DB_JDBC_URL"), "value"));
         assertEquals("sr-db-app", at(env.get("DB_PASSWORD"), "valueFrom.secretKeyRef.name"));
         assertEquals("https://sso.example.com/realms/service-recovery/protocol/openid-connect/certs",
                 at(env.get("JWT_PUBLIC_KEY_LOCATION"), "value"));
