@@ -113,7 +113,9 @@ public final class Bench {
         boolean steps = selected.contains("system") || selected.contains("system-steps");
         if (sustained || steps) {
             System.out.println("system (all four services under mixed CRM traffic through intake)");
-            SystemBench.run(kafka, infrastructure.kafkaPid().orElseThrow(), db, report, OUT, sustained, steps);
+            try (StatementCosts statements = StatementCosts.on(infrastructure, db)) {
+                SystemBench.run(kafka, infrastructure.kafkaPid().orElseThrow(), db, statements, report, OUT, sustained, steps);
+            }
         }
         String machine = Runtime.getRuntime().availableProcessors() + " cores, Java " + Runtime.version()
                 + ", " + System.getProperty("os.name") + " " + System.getProperty("os.arch");

@@ -123,8 +123,8 @@ final class SystemBench {
     private SystemBench() {
     }
 
-    static void run(String bootstrapServers, long brokerPid, BenchDb db, Report report, Path out, boolean sustained,
-                    boolean steps) throws Exception {
+    static void run(String bootstrapServers, long brokerPid, BenchDb db, StatementCosts statements, Report report, Path out,
+                    boolean sustained, boolean steps) throws Exception {
         timestampsAtAppend(bootstrapServers);
         for (Map.Entry<String, List<Topic>> service : SystemObserver.SERVICES.entrySet()) {
             ConsumerGroups.startAtEnd(bootstrapServers, service.getKey(), service.getValue());
@@ -144,10 +144,10 @@ final class SystemBench {
                  SystemObserver observer = new SystemObserver(bootstrapServers, traffic, timeline, db, services, brokerPid)) {
                 populate(traffic, observer, report);
                 if (sustained) {
-                    sustained(traffic, observer, timeline, report, out);
+                    sustained(traffic, observer, timeline, statements, report, out);
                 }
                 if (steps) {
-                    steps(traffic, observer, timeline, report, out);
+                    steps(traffic, observer, timeline, statements, report, out);
                 }
                 int seconds = timeline.second(System.currentTimeMillis());
                 for (String name : services.keySet()) {
@@ -218,12 +218,14 @@ final class SystemBench {
         return misses.planned() == misses.plannedReported();
     }
 
-    private static void sustained(MixedTraffic traffic, SystemObserver observer, Timeline timeline, Report report, Path out)
-            throws Exception {
+    private static void sustained(MixedTraffic traffic, SystemObserver observer, Timeline timeline,
+                                  StatementCosts statements, Report report, Path out) throws Exception {
         System.out.printf("  sustained: %,d CRM events/s for %d s%n", RATE, DURATION.toSeconds());
         Phase phase = new Phase("sustained", RATE, DURATION);
         List<Phase> phases = List.of(phase);
+        statements.reset();
         long stop = runPhases(traffic, observer, phases);
+        statements.report(report, "sustained", (stop - phase.startMillis) / 1000.0);
         boolean drained = drain(observer, traffic, phase.startMillis, stop + DRAIN.toMillis());
         int from = timeline.second(phase.startMillis);
         int to = timeline.second(phase.endMillis);
@@ -296,11 +298,13 @@ final class SystemBench {
         report.image("Sustained: promise miss lateness", "system-lateness.png");
     }
 
-    private static void steps(MixedTraffic traffic, SystemObserver observer, Timeline timeline, Report report, Path out)
-            throws Exception {
+    private static void steps(MixedTraffic traffic, SystemObserver observer, Timeline timeline,
+                              StatementCosts statements, Report report, Path out) throws Exception {
         System.out.printf("  step load: %s CRM events/s, %d s each%n", STEPS, STEP.toSeconds());
         List<Phase> phases = STEPS.stream().map(rate -> new Phase(rate + " /s", rate, STEP)).toList();
+        statements.reset();
         long stop = runPhases(traffic, observer, phases);
+        statements.report(report, "step load", (stop - phases.get(0).startMillis) / 1000.0);
         boolean drained = drain(observer, traffic, phases.get(0).startMillis, stop + DRAIN.toMillis());
         List<String> labels = STEPS.stream().map(rate -> String.format("%,d", rate)).toList();
         List<String> processes = observer.processes();
