@@ -144,7 +144,10 @@ public final class Chaos {
         final List<String> problems = new ArrayList<>();
         /** Services with a replica killed during the run. */
         final Set<Service> servicesKilled = EnumSet.noneOf(Service.class);
-        /** The broker or PostgreSQL was killed during the run. */
+        /**
+         * The single broker or PostgreSQL was killed during the run. A node of the three-node cluster does not count:
+         * its loss must not make anything be published twice.
+         */
         boolean infrastructureKilled;
         /** PostgreSQL's statistics of before the run are lost: it was killed. */
         boolean postgresRestarted;
