@@ -17,7 +17,8 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real single-node Apache Kafka broker (KRaft, broker and controller in one) in its own JVM, bound to 127.0.0.1.
+ * A real Apache Kafka node (KRaft, broker and controller in one) in its own JVM, bound to 127.0.0.1: a single-node
+ * cluster of its own, or one {@link Node} of a {@link KafkaCluster}.
  * Its own process keeps the broker's jars off the caller's classpath and lets it be killed like a real broker.
  */
 public final class KafkaBroker implements AutoCloseable {
