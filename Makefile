@@ -3,7 +3,8 @@ MVNW := ./mvnw -B -ntp
 ROLE ?= agent
 # make bench BENCH="loyalty": only some sections (reliability, loyalty, recovery, promises, intake, system; system-sustained or system-steps for one part of it) (the same-run baselines always run)
 BENCH ?=
-# make chaos CYCLES=10: how many cycles; MODE=faults: no service restarts, hostile input, broker down past the delivery timeout
+# make chaos CYCLES=10: how many cycles; MODE=faults: no service restarts, hostile input, broker down past the delivery timeout;
+# MODE=brokers: a three-node Kafka cluster, kill -9 of one node at a time (rolling) and of two at once every fourth cycle
 CYCLES ?= 50
 MODE ?= kill
 # make chaos REPLICAS=1: replicas of each data service in the chaos run (the end-to-end tests read REPLICAS too)
@@ -59,7 +60,7 @@ bench: ## measure the system next to same-run Kafka and PostgreSQL baselines; wr
 	$(MVNW) -q package -DskipTests
 	java -cp "deploy/bench/target/classes:$$(cat deploy/bench/target/runtime-classpath.txt)" org.servicerecovery.bench.Bench $(BENCH)
 
-chaos: ## REPLICAS (2) of each service under load; kill -9 one replica, the Kafka broker or PostgreSQL every few seconds (CYCLES times; MODE=faults: faults and hostile input, no restarts), then reconcile; exit 1 on any mismatch
+chaos: ## REPLICAS (2) of each service under load; kill -9 one replica, the Kafka broker or PostgreSQL every few seconds (CYCLES times; MODE=faults: faults and hostile input, no restarts; MODE=brokers: three Kafka nodes, kill -9 one at a time and two at once, no restarts), then reconcile; exit 1 on any mismatch
 	$(MVNW) -q package -DskipTests
 	java -Djava.util.logging.manager=org.jboss.logmanager.LogManager -De2e.replicas=$(REPLICAS) -cp "deploy/e2e/target/test-classes:$$(cat deploy/e2e/target/test-classpath.txt)" org.servicerecovery.e2e.chaos.Chaos $(CYCLES) $(MODE)
 

@@ -17,7 +17,8 @@ import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real single-node Apache Kafka broker (KRaft, broker and controller in one) in its own JVM, bound to 127.0.0.1.
+ * A real Apache Kafka node (KRaft, broker and controller in one) in its own JVM, bound to 127.0.0.1: a single-node
+ * cluster of its own, or one {@link Node} of a {@link KafkaCluster}.
  * Its own process keeps the broker's jars off the caller's classpath and lets it be killed like a real broker.
  */
 public final class KafkaBroker implements AutoCloseable {
@@ -38,14 +39,37 @@ public final class KafkaBroker implements AutoCloseable {
         this.port = port;
     }
 
+    /**
+     * This broker's place in a KRaft cluster: its node id, the controller quorum (every node is broker and controller),
+     * the cluster id every node's storage is formatted with, and the replication defaults of the topics it creates.
+     *
+     * @param quorumVoters {@code controller.quorum.voters}, e.g. {@code 1@127.0.0.1:9093,2@127.0.0.1:9095}
+     */
+    public record Node(int id, String clusterId, String quorumVoters, int replicationFactor, int minInsyncReplicas) {
+
+        /** The only node of a cluster of its own: replication factor 1. */
+        static Node single(int controllerPort) {
+            return new Node(1, Uuid.randomUuid().toString(), "1@127.0.0.1:" + controllerPort, 1, 1);
+        }
+    }
+
     /** Formats {@code dataDir} on first use, then starts the broker and waits until it answers metadata requests. */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, Duration readyTimeout) throws IOException {
+        return start(dataDir, port, controllerPort, Node.single(controllerPort), readyTimeout);
+    }
+
+    /**
+     * One node of a cluster, formatted on first use; returns once it answers metadata requests, which a node of a
+     * cluster only does once a majority of the quorum runs: start the nodes side by side.
+     */
+    public static KafkaBroker start(Path dataDir, int port, int controllerPort, Node node, Duration readyTimeout)
+            throws IOException {
         Files.createDirectories(dataDir);
-        Path properties = writeServerProperties(dataDir, port, controllerPort);
+        Path properties = writeServerProperties(dataDir, port, controllerPort, node);
         Path log4j = writeLog4jConfig(dataDir);
         if (!Files.exists(dataDir.resolve("logs/meta.properties"))) {
             runToCompletion(javaCommand(log4j, "kafka.tools.StorageTool", "format",
-                    "-t", Uuid.randomUuid().toString(), "-c", properties.toString()), dataDir.resolve("format.log"));
+                    "-t", node.clusterId(), "-c", properties.toString()), dataDir.resolve("format.log"));
         }
         Process process = new ProcessBuilder(javaCommand(log4j, "kafka.Kafka", properties.toString()))
                 .redirectErrorStream(true)
@@ -120,11 +144,13 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Path writeServerProperties(Path dataDir, int port, int controllerPort) throws IOException {
+    private static Path writeServerProperties(Path dataDir, int port, int controllerPort, Node node) throws IOException {
+        String replicas = Integer.toString(node.replicationFactor());
+        String minIsr = Integer.toString(node.minInsyncReplicas());
         String properties = String.join("\n",
                 "process.roles=broker,controller",
-                "node.id=1",
-                "controller.quorum.voters=1@127.0.0.1:" + controllerPort,
+                "node.id=" + node.id(),
+                "controller.quorum.voters=" + node.quorumVoters(),
                 "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
                 "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
                 "controller.listener.names=CONTROLLER",
@@ -134,12 +160,14 @@ public final class KafkaBroker implements AutoCloseable {
                 "num.partitions=6",
                 // Topics come from the catalogue in libs/events; a typo must fail, not create a topic.
                 "auto.create.topics.enable=false",
-                "offsets.topic.replication.factor=1",
+                "default.replication.factor=" + replicas,
+                "min.insync.replicas=" + minIsr,
+                "offsets.topic.replication.factor=" + replicas,
                 "offsets.topic.num.partitions=10",
-                "transaction.state.log.replication.factor=1",
-                "transaction.state.log.min.isr=1",
-                "share.coordinator.state.topic.replication.factor=1",
-                "share.coordinator.state.topic.min.isr=1",
+                "transaction.state.log.replication.factor=" + replicas,
+                "transaction.state.log.min.isr=" + minIsr,
+                "share.coordinator.state.topic.replication.factor=" + replicas,
+                "share.coordinator.state.topic.min.isr=" + minIsr,
                 "group.initial.rebalance.delay.ms=0",
                 "") ;
         Path file = dataDir.resolve("server.properties");

@@ -3,6 +3,7 @@ package org.servicerecovery.localinfra;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +30,7 @@ public final class TopicCatalogue {
     public static void ensureTopic(String bootstrapServers, String name, int partitions) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             if (!admin.listTopics().names().get(30, TimeUnit.SECONDS).contains(name)) {
-                admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get(30, TimeUnit.SECONDS);
+                admin.createTopics(List.of(new NewTopic(name, Optional.of(partitions), Optional.empty()))).all().get(30, TimeUnit.SECONDS);
             }
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException("cannot create topic " + name, e);
@@ -45,7 +46,9 @@ public final class TopicCatalogue {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = Arrays.stream(Topic.values())
                     .filter(topic -> !existing.contains(topic.topicName()))
-                    .map(topic -> new NewTopic(topic.topicName(), partitions > 0 ? partitions : topic.partitions(), (short) 1)
+                    // The broker's default replication factor: 1 on a single broker, 3 on a cluster.
+                    .map(topic -> new NewTopic(topic.topicName(),
+                            Optional.of(partitions > 0 ? partitions : topic.partitions()), Optional.empty())
                             .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, Long.toString(topic.retention().toMillis()))))
                     .toList();
             admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);

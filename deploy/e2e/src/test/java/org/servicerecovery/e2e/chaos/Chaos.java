@@ -26,6 +26,7 @@ import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 import org.servicerecovery.e2e.Replicas;
 import org.servicerecovery.e2e.Service;
+import org.servicerecovery.localinfra.KafkaCluster;
 
 /**
  * A chaos run: the whole system, {@link Replicas#count()} replicas of each data service, on its own Kafka and
@@ -37,16 +38,24 @@ import org.servicerecovery.e2e.Service;
  * <li>{@code faults} mode: no service is restarted; the CRM mixes poisoned records into its traffic, and every few
  * seconds the broker goes down for longer than the producers' delivery timeout, PostgreSQL restarts, or an agent and
  * a CRM send requests that must be refused. Every output record must then be published exactly once.</li>
+ * <li>{@code brokers} mode: Kafka is a three-node cluster (replication factor 3, {@code min.insync.replicas} 2); no
+ * service is restarted; every few seconds one node is killed with SIGKILL and started again, one after the other (a
+ * rolling restart), and every fourth cycle two nodes at once, when every {@code acks=all} producer must wait until one
+ * returns. Every output record must be published exactly once.</li>
  * </ul>
  *
- * <p>{@code make chaos CYCLES=n MODE=kill|faults REPLICAS=r} runs {@link #main}: n random cycles; exit code 1 on any
- * mismatch.
+ * <p>{@code make chaos CYCLES=n MODE=kill|faults|brokers REPLICAS=r} runs {@link #main}: n cycles (random ones in kill
+ * and faults mode); exit code 1 on any mismatch.
  */
 public final class Chaos {
 
     private static final Duration QUIESCENCE = Duration.ofMinutes(5);
     /** Longer than the outbox relay's delivery timeout (30 s) and SmallRye's dead-letter producers'. */
     static final Duration BROKER_DOWN = Duration.ofSeconds(Long.getLong("chaos.broker-down-seconds", 60));
+    /** Two of the three nodes down: long enough to see every producer wait, shorter than the CRM's delivery timeout. */
+    static final Duration TWO_BROKERS_DOWN = Duration.ofSeconds(Long.getLong("chaos.two-brokers-down-seconds", 20));
+    /** Acknowledgements of sends the broker completed just before the kill may still arrive this long after it. */
+    private static final Duration ACKNOWLEDGEMENTS_IN_FLIGHT = Duration.ofSeconds(1);
     private static final Duration CATCH_UP_LIMIT = Duration.ofMinutes(3);
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -65,18 +74,23 @@ public final class Chaos {
 
     public static void main(String[] args) throws Exception {
         int cycles = args.length > 0 ? Integer.parseInt(args[0]) : 50;
-        boolean faults = args.length > 1 && args[1].toLowerCase(Locale.ROOT).equals("faults");
+        String mode = args.length > 1 ? args[1].toLowerCase(Locale.ROOT) : "kill";
         long seed = Long.getLong("chaos.seed", System.nanoTime());
         Random random = new Random(seed);
         int replicas = Replicas.count();
-        log("seed " + seed + " (-Dchaos.seed to repeat), " + cycles + " cycles, " + (faults ? "faults" : "kill")
-                + " mode, " + replicas + " replicas of each service");
+        log("seed " + seed + " (-Dchaos.seed to repeat), " + cycles + " cycles, " + mode + " mode, " + replicas
+                + " replicas of each service");
         Chaos chaos = new Chaos(random, Path.of(System.getProperty("services.dir", "services")), Path.of("target", "chaos"),
                 replicas);
         List<Target> targets = Target.all(replicas);
-        Reconciliation result = faults
-                ? chaos.faults(IntStream.range(0, cycles).mapToObj(i -> Fault.values()[random.nextInt(Fault.values().length)]).toList())
-                : chaos.kill(IntStream.range(0, cycles).mapToObj(i -> targets.get(random.nextInt(targets.size()))).toList());
+        Reconciliation result = switch (mode) {
+            case "faults" -> chaos.faults(IntStream.range(0, cycles)
+                    .mapToObj(i -> Fault.values()[random.nextInt(Fault.values().length)]).toList());
+            case "brokers" -> chaos.brokers(BrokerLoss.schedule(cycles, random));
+            case "kill" -> chaos.kill(IntStream.range(0, cycles)
+                    .mapToObj(i -> targets.get(random.nextInt(targets.size()))).toList());
+            default -> throw new IllegalArgumentException("unknown mode " + mode + ": kill, faults or brokers");
+        };
         System.out.println(result.report());
         System.exit(result.ok() ? 0 : 1);
     }
@@ -87,7 +101,7 @@ public final class Chaos {
      * every replica before it checks.
      */
     Reconciliation kill(List<Target> victims) throws Exception {
-        return run(false, (infrastructure, services, checks) -> {
+        return run(false, false, (infrastructure, services, crm, checks) -> {
             for (int i = 0; i < victims.size(); i++) {
                 killCycle(i + 1, victims.size(), victims.get(i), infrastructure, services, checks);
             }
@@ -96,7 +110,7 @@ public final class Chaos {
 
     /** Injects each fault in turn into the running system, under hostile traffic, and never restarts a replica. */
     Reconciliation faults(List<Fault> faults) throws Exception {
-        return run(true, (infrastructure, services, checks) -> {
+        return run(true, false, (infrastructure, services, crm, checks) -> {
             Map<Target.Replica, Long> pids = services.pids();
             for (int i = 0; i < faults.size(); i++) {
                 faultCycle(i + 1, faults.size(), faults.get(i), infrastructure, services, checks);
@@ -107,13 +121,33 @@ public final class Chaos {
         });
     }
 
+    /**
+     * On a three-node cluster, kills the nodes of each loss together, starts them again and waits until every
+     * partition is fully in sync before the next cycle; never restarts a replica. The CRM's producer and the relays
+     * send with {@code acks=all}: nothing acknowledged may be lost, and nothing is published twice.
+     */
+    Reconciliation brokers(List<BrokerLoss> losses) throws Exception {
+        return run(false, true, (infrastructure, services, crm, checks) -> {
+            Map<Target.Replica, Long> pids = services.pids();
+            for (int i = 0; i < losses.size(); i++) {
+                brokerCycle(i + 1, losses.size(), losses.get(i), infrastructure, services, crm, checks);
+            }
+            if (!services.pids().equals(pids)) {
+                checks.problems.add("a service restarted during a brokers run: " + pids + " -> " + services.pids());
+            }
+        });
+    }
+
     /** What the cycles did and found besides the effects of the load. */
     static final class Checks {
         final List<HostileRequests.Answer> answers = new ArrayList<>();
         final List<String> problems = new ArrayList<>();
         /** Services with a replica killed during the run. */
         final Set<Service> servicesKilled = EnumSet.noneOf(Service.class);
-        /** The broker or PostgreSQL was killed during the run. */
+        /**
+         * The single broker or PostgreSQL was killed during the run. A node of the three-node cluster does not count:
+         * its loss must not make anything be published twice.
+         */
         boolean infrastructureKilled;
         /** PostgreSQL's statistics of before the run are lost: it was killed. */
         boolean postgresRestarted;
@@ -122,13 +156,13 @@ public final class Chaos {
     }
 
     private interface Cycles {
-        void run(ChaosInfrastructure infrastructure, ChaosServices services, Checks checks) throws Exception;
+        void run(ChaosInfrastructure infrastructure, ChaosServices services, CrmLoad crm, Checks checks) throws Exception;
     }
 
-    private Reconciliation run(boolean faultsMode, Cycles cycles) throws Exception {
+    private Reconciliation run(boolean faultsMode, boolean clustered, Cycles cycles) throws Exception {
         String run = "chaos" + Long.toHexString(random.nextLong() & 0xffffffL);
         Path runLogs = logs.resolve(run);
-        try (ChaosInfrastructure infrastructure = ChaosInfrastructure.start()) {
+        try (ChaosInfrastructure infrastructure = ChaosInfrastructure.start(clustered)) {
             Checks checks = new Checks();
             // Before the services start: replicas starting side by side may race too.
             checks.deadlocksAtStart = Checker.databaseDeadlocks(infrastructure);
@@ -136,7 +170,7 @@ public final class Chaos {
                  CrmLoad crm = new CrmLoad(infrastructure.bootstrapServers(), run, random.nextLong(), faultsMode)) {
                 log("system up, " + replicas + " replicas of each service (logs in " + runLogs + "); load " + run + " starts");
                 crm.start();
-                cycles.run(infrastructure, services, checks);
+                cycles.run(infrastructure, services, crm, checks);
                 Inputs inputs = crm.stop();
                 long stopped = System.nanoTime();
                 services.awaitReady();
@@ -175,6 +209,52 @@ public final class Chaos {
             infrastructure.startPostgres();
         }
         tell(String.format("cycle %d/%d: kill -9 %s, back in %.1f s", n, of, victim, seconds(start)));
+    }
+
+    private void brokerCycle(int n, int of, BrokerLoss loss, ChaosInfrastructure infrastructure, ChaosServices services,
+                             CrmLoad crm, Checks checks) throws Exception {
+        Thread.sleep(2000 + random.nextInt(3000));
+        KafkaCluster cluster = infrastructure.cluster();
+        long killed = System.nanoTime();
+        loss.nodes().forEach(cluster::kill);
+        if (!loss.outage()) {
+            Thread.sleep(random.nextInt(2000));
+            long restarted = System.nanoTime();
+            cluster.restart(loss.nodes().get(0));
+            double answering = seconds(restarted);
+            cluster.awaitFullyReplicated(CATCH_UP_LIMIT);
+            tell(String.format("cycle %d/%d: kill -9 %s, started again %.1f s later, answering %.1f s after its start, "
+                            + "every partition fully in sync %.1f s after the kill; longest wait for a CRM acknowledgement "
+                            + "%.1f s", n, of, loss, (restarted - killed) / 1e9, answering, seconds(killed),
+                    seconds(crm.longestWaitForAcknowledgement(killed, System.nanoTime()))));
+            return;
+        }
+        Thread.sleep(TWO_BROKERS_DOWN.toMillis());
+        long restarted = System.nanoTime();
+        long acknowledgedWhileDown = crm.acknowledgedBetween(killed + ACKNOWLEDGEMENTS_IN_FLIGHT.toNanos(), restarted);
+        if (acknowledgedWhileDown > 0) {
+            checks.problems.add(acknowledgedWhileDown + " CRM records acknowledged while two of three brokers were down "
+                    + "(" + loss + "): acks=all did not wait for the in-sync minimum");
+        }
+        cluster.restart(loss.nodes().get(0));
+        double answering = seconds(restarted);
+        awaitSeconds(() -> crm.firstAcknowledgementAfter(restarted).isPresent(), restarted);
+        double resumed = crm.firstAcknowledgementAfter(restarted).stream().mapToDouble(at -> (at - restarted) / 1e9)
+                .findFirst().orElse(-1);
+        Duration held = crm.longestWaitForAcknowledgement(killed, System.nanoTime());
+        // Two of three nodes are enough for every service: measured before the third returns.
+        double ready = awaitSeconds(() -> allReady(services), restarted);
+        double caughtUp = awaitSeconds(() -> outboxesCaughtUp(infrastructure), restarted);
+        long secondRestarted = System.nanoTime();
+        cluster.restart(loss.nodes().get(1));
+        cluster.awaitFullyReplicated(CATCH_UP_LIMIT);
+        tell(String.format("cycle %d/%d: kill -9 %s together, down %d s: %d CRM records acknowledged meanwhile; "
+                        + "kafka-%d started again, answering in %.1f s; CRM acknowledgements resumed %.1f s after its "
+                        + "start, held %.1f s in all; with two nodes every service ready %.1f s and every outbox caught "
+                        + "up %.1f s after its start; the third node back and every partition fully in sync %.1f s "
+                        + "after its start",
+                n, of, loss, TWO_BROKERS_DOWN.toSeconds(), acknowledgedWhileDown, loss.nodes().get(0) + 1,
+                answering, resumed, seconds(held), ready, caughtUp, seconds(secondRestarted)));
     }
 
     private void faultCycle(int n, int of, Fault fault, ChaosInfrastructure infrastructure, ChaosServices services,
@@ -271,6 +351,10 @@ public final class Chaos {
 
     private static double seconds(long start) {
         return (System.nanoTime() - start) / 1e9;
+    }
+
+    private static double seconds(Duration duration) {
+        return duration.toNanos() / 1e9;
     }
 
     private void tell(String line) {

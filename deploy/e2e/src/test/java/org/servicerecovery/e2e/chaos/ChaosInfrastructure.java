@@ -12,17 +12,20 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import org.servicerecovery.localinfra.DevTokens;
 import org.servicerecovery.localinfra.KafkaBroker;
+import org.servicerecovery.localinfra.KafkaCluster;
 import org.servicerecovery.localinfra.LocalPostgres;
 import org.servicerecovery.localinfra.TopicCatalogue;
 import org.servicerecovery.testing.LoopbackPorts;
 
 /**
- * A Kafka broker and a durable PostgreSQL (fsync on) of the chaos run's own, in a temporary directory on ports fixed
- * for the whole run: a killed one restarts on the same data and the same address, so clients only see an outage.
+ * A Kafka broker (or a three-node cluster) and a durable PostgreSQL (fsync on) of the chaos run's own, in a temporary
+ * directory on ports fixed for the whole run: a killed one restarts on the same data and the same address, so clients
+ * only see an outage.
  */
 final class ChaosInfrastructure implements AutoCloseable {
 
@@ -31,23 +34,33 @@ final class ChaosInfrastructure implements AutoCloseable {
     private static final int PARTITIONS = 3;
 
     private final Path root;
+    private final boolean clustered;
     private final int kafkaPort = LoopbackPorts.reserve();
     private final int controllerPort = LoopbackPorts.reserve();
     private final int postgresPort = LoopbackPorts.reserve();
     private final AtomicBoolean closed = new AtomicBoolean();
     private KafkaBroker kafka;
+    private KafkaCluster cluster;
     private LocalPostgres postgres;
 
-    private ChaosInfrastructure(Path root) {
+    private ChaosInfrastructure(Path root, boolean clustered) {
         this.root = root;
+        this.clustered = clustered;
     }
 
+    /** With a single broker. */
     static ChaosInfrastructure start() throws IOException {
-        ChaosInfrastructure infrastructure = new ChaosInfrastructure(Files.createTempDirectory("service-recovery-chaos-"));
+        return start(false);
+    }
+
+    /** With a three-node Kafka cluster ({@link KafkaCluster}) if {@code clustered}, else a single broker. */
+    static ChaosInfrastructure start(boolean clustered) throws IOException {
+        ChaosInfrastructure infrastructure = new ChaosInfrastructure(Files.createTempDirectory("service-recovery-chaos-"),
+                clustered);
         // The broker runs in a child JVM and PostgreSQL detached: both outlive an interrupted run unless stopped.
         Runtime.getRuntime().addShutdownHook(new Thread(infrastructure::closeQuietly));
         DevTokens.inDirectory(infrastructure.root.resolve("jwt"));
-        CompletableFuture.allOf(CompletableFuture.runAsync(infrastructure::startKafka),
+        CompletableFuture.allOf(CompletableFuture.runAsync(clustered ? infrastructure::startCluster : infrastructure::startKafka),
                 CompletableFuture.runAsync(infrastructure::startPostgres)).join();
         TopicCatalogue.ensureTopics(infrastructure.bootstrapServers(), PARTITIONS);
         infrastructure.publishForTestingLibrary();
@@ -55,7 +68,15 @@ final class ChaosInfrastructure implements AutoCloseable {
     }
 
     String bootstrapServers() {
-        return "127.0.0.1:" + kafkaPort;
+        return clustered ? cluster.bootstrapServers() : "127.0.0.1:" + kafkaPort;
+    }
+
+    /** The three-node cluster of a clustered run. */
+    KafkaCluster cluster() {
+        if (!clustered) {
+            throw new IllegalStateException("this run has a single broker");
+        }
+        return cluster;
     }
 
     String jdbcUrl() {
@@ -88,6 +109,11 @@ final class ChaosInfrastructure implements AutoCloseable {
         }
     }
 
+    private void startCluster() {
+        cluster = KafkaCluster.start(root.resolve("kafka"), reserve(KafkaCluster.SIZE), reserve(KafkaCluster.SIZE),
+                KAFKA_READY);
+    }
+
     /**
      * The postmaster and every backend at once, like a node loss: killing only the postmaster would leave backends
      * holding the shared memory, and PostgreSQL refuses to start on a data directory whose memory is still in use.
@@ -113,6 +139,9 @@ final class ChaosInfrastructure implements AutoCloseable {
         }
         if (kafka != null) {
             kafka.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (postgres != null) {
             postgres.close();
@@ -145,6 +174,10 @@ final class ChaosInfrastructure implements AutoCloseable {
         System.setProperty("sr.test.db.user", LocalPostgres.USER);
         System.setProperty("sr.test.db.password", LocalPostgres.PASSWORD);
         System.setProperty("sr.test.jwt.key-dir", root.resolve("jwt").toString());
+    }
+
+    private static List<Integer> reserve(int ports) {
+        return IntStream.range(0, ports).mapToObj(i -> LoopbackPorts.reserve()).toList();
     }
 
     /** SIGKILL to the process and its descendants, then waits until all are gone. */

@@ -5,8 +5,11 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -49,6 +52,8 @@ final class CrmLoad implements AutoCloseable {
     private final boolean hostile;
     private final Inputs inputs;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    /** When the broker acknowledged each record ({@link System#nanoTime()}), in the order the acknowledgements came. */
+    private final List<Long> acknowledged = Collections.synchronizedList(new ArrayList<>());
     private final Thread thread = new Thread(this::produce, "crm-load");
     private volatile boolean running = true;
 
@@ -156,7 +161,39 @@ final class CrmLoad implements AutoCloseable {
         producer.send(record, (metadata, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);
+            } else {
+                acknowledged.add(System.nanoTime());
             }
         });
+    }
+
+    /** Records the broker acknowledged from {@code from} to {@code to} ({@link System#nanoTime()}). */
+    long acknowledgedBetween(long from, long to) {
+        synchronized (acknowledged) {
+            return acknowledged.stream().filter(at -> at >= from && at <= to).count();
+        }
+    }
+
+    /** When the first acknowledgement after {@code from} came ({@link System#nanoTime()}), if one came. */
+    OptionalLong firstAcknowledgementAfter(long from) {
+        synchronized (acknowledged) {
+            return acknowledged.stream().mapToLong(Long::longValue).filter(at -> at > from).min();
+        }
+    }
+
+    /**
+     * The longest time without any acknowledgement from {@code from} to {@code to}, counted from the last one before
+     * {@code from}: how long the CRM's sends were held. While acknowledgements flow, the gap is the CRM's pace.
+     */
+    Duration longestWaitForAcknowledgement(long from, long to) {
+        synchronized (acknowledged) {
+            long previous = acknowledged.stream().filter(at -> at < from).reduce((a, b) -> b).orElse(from);
+            long longest = 0;
+            for (long at : acknowledged.stream().filter(at -> at >= from && at <= to).toList()) {
+                longest = Math.max(longest, at - previous);
+                previous = at;
+            }
+            return Duration.ofNanos(Math.max(longest, to - previous));
+        }
     }
 }
