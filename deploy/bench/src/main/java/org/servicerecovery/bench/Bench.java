@@ -56,7 +56,7 @@ public final class Bench {
                 OutboxBench.run(schema, kafka, report, baseline);
             }
             // Timers are read back by their commit instants; the PostgreSQL restart this takes happens between processes.
-            try (CommitTimestamps tracked = CommitTimestamps.on(infrastructure, db);
+            try (ServerSetting tracked = CommitTimestamps.on(infrastructure, db);
                  QuarkusProcess service = QuarkusProcess.start(testapp, OUT.resolve("reliability-testapp-timers.log"), Map.of())
                          .awaitReady(Duration.ofSeconds(90))) {
                 TimerBench.run(schema, report);

@@ -10,9 +10,8 @@ import java.util.List;
 import org.servicerecovery.testing.SharedInfrastructure;
 
 /**
- * Where PostgreSQL's time goes in the system section: {@code pg_stat_statements}, a server-start library, loaded for the
- * section (a restart of the bench's own server before the services start and after they stopped, as for
- * {@link CommitTimestamps}), reset when a part starts and read when it ends. Its own cost, a hash lookup and a few
+ * Where PostgreSQL's time goes in the system section: {@code pg_stat_statements}, a server-start library
+ * ({@link ServerSetting}), loaded before the section's services start, reset when a part starts and read when it ends. Its own cost, a hash lookup and a few
  * counters per statement, is in the section's figures. The same statement text run in two services' schemas is two
  * entries (the tables differ), so a statement every service runs (outbox, processed events) can appear more than once.
  */
@@ -20,17 +19,17 @@ final class StatementCosts implements AutoCloseable {
 
     private static final int TOP = 15;
 
-    private final SharedInfrastructure infrastructure;
+    private final ServerSetting library;
     private final BenchDb db;
 
-    private StatementCosts(SharedInfrastructure infrastructure, BenchDb db) {
-        this.infrastructure = infrastructure;
+    private StatementCosts(ServerSetting library, BenchDb db) {
+        this.library = library;
         this.db = db;
     }
 
     static StatementCosts on(SharedInfrastructure infrastructure, BenchDb db) throws SQLException {
-        StatementCosts costs = new StatementCosts(infrastructure, db);
-        costs.restartWith("ALTER SYSTEM SET shared_preload_libraries = 'pg_stat_statements'");
+        StatementCosts costs = new StatementCosts(
+                ServerSetting.set(infrastructure, db, "shared_preload_libraries", "'pg_stat_statements'"), db);
         try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
         }
@@ -74,18 +73,11 @@ final class StatementCosts implements AutoCloseable {
 
     @Override
     public void close() throws SQLException {
-        restartWith("ALTER SYSTEM RESET shared_preload_libraries");
+        library.close();
     }
 
     private static String shortened(String query) {
         String escaped = query.replace("|", "\\|");
         return "`" + (escaped.length() > 140 ? escaped.substring(0, 140) + " …" : escaped) + "`";
-    }
-
-    private void restartWith(String setting) throws SQLException {
-        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
-            statement.execute(setting);
-        }
-        infrastructure.stopPostgres().close();
     }
 }

@@ -128,7 +128,7 @@ public final class KafkaCluster implements AutoCloseable {
                 } catch (Exception notYet) {
                     lagging = notYet.toString();
                 }
-                sleep(250);
+                KafkaBroker.sleep(250);
             }
             throw new IllegalStateException("partitions still under-replicated after " + timeout + ": " + lagging);
         }
@@ -176,14 +176,5 @@ public final class KafkaCluster implements AutoCloseable {
 
     private static int nodeId(int index) {
         return index + 1;
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
     }
 }
