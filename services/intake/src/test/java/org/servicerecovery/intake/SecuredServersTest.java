@@ -21,6 +21,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.servicerecovery.localinfra.ThrowawayCa;
 import org.servicerecovery.testing.SecuredServers;
@@ -128,14 +129,23 @@ class SecuredServersTest {
         return refused.getMessage() + " / " + refused.getCause();
     }
 
-    private static Path strangerCa;
+    private static Path strangerCaDir;
 
     /** Another throwaway CA's certificate: a server it did not sign is not vouched for. */
     private static synchronized Path strangerCa() throws Exception {
-        if (strangerCa == null) {
-            Path dir = Files.createTempDirectory("stranger-ca");
-            strangerCa = ThrowawayCa.create(dir, "a CA nobody here trusts").certificatePem();
+        if (strangerCaDir == null) {
+            strangerCaDir = Files.createTempDirectory("stranger-ca");
+            ThrowawayCa.create(strangerCaDir, "a CA nobody here trusts");
         }
-        return strangerCa;
+        return strangerCaDir.resolve("ca.pem");
+    }
+
+    @AfterAll
+    static void deleteStrangerCa() throws Exception {
+        if (strangerCaDir != null) {
+            try (var paths = Files.walk(strangerCaDir)) {
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 }
