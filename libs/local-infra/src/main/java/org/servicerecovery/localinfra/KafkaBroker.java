@@ -14,12 +14,20 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 
 /**
  * A real Apache Kafka node (KRaft, broker and controller in one) in its own JVM, bound to 127.0.0.1: a single-node
  * cluster of its own, or one {@link Node} of a {@link KafkaCluster}.
  * Its own process keeps the broker's jars off the caller's classpath and lets it be killed like a real broker.
+ * <p>
+ * Secured, it also has a SASL_SSL listener ({@link SaslSsl}): SCRAM-SHA-512 over TLS, as managed Kafka offerings
+ * require. The PLAINTEXT listener stays for the controller, replication and the operator's own administration (topics,
+ * SCRAM credentials); the services and their clients are given only the SASL_SSL one. Authentication only: the broker
+ * has no authorizer, so an authenticated user may use every topic.
  */
 public final class KafkaBroker implements AutoCloseable {
 
@@ -31,12 +39,24 @@ public final class KafkaBroker implements AutoCloseable {
     public static final String JVM_OPTIONS = "sr.kafka.jvm-options";
     private static final String TEST_JVM_OPTIONS = "-Xms128m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
 
+    /** The SASL mechanism of the secured listener. */
+    public static final String SASL_MECHANISM = "SCRAM-SHA-512";
+
     private final Process process;
     private final int port;
+    private final SaslSsl saslSsl;
 
-    private KafkaBroker(Process process, int port) {
+    private KafkaBroker(Process process, int port, SaslSsl saslSsl) {
         this.process = process;
         this.port = port;
+        this.saslSsl = saslSsl;
+    }
+
+    /**
+     * A SASL_SSL listener on {@code port}: TLS with {@code certificate}, SCRAM-SHA-512 with {@code scramUsers} (name to
+     * password), which are stored when the data directory is formatted.
+     */
+    public record SaslSsl(int port, ThrowawayCa.ServerCertificate certificate, Map<String, String> scramUsers) {
     }
 
     /**
@@ -55,7 +75,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Formats {@code dataDir} on first use, then starts the broker and waits until it answers metadata requests. */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, Duration readyTimeout) throws IOException {
-        return start(dataDir, port, controllerPort, Node.single(controllerPort), readyTimeout);
+        return start(dataDir, port, controllerPort, Node.single(controllerPort), null, readyTimeout);
     }
 
     /**
@@ -64,18 +84,35 @@ public final class KafkaBroker implements AutoCloseable {
      */
     public static KafkaBroker start(Path dataDir, int port, int controllerPort, Node node, Duration readyTimeout)
             throws IOException {
+        return start(dataDir, port, controllerPort, node, null, readyTimeout);
+    }
+
+    /** As {@link #start(Path, int, int, Duration)}, with a SASL_SSL listener beside the PLAINTEXT one. */
+    public static KafkaBroker startSecured(Path dataDir, int port, int controllerPort, SaslSsl saslSsl,
+            Duration readyTimeout) throws IOException {
+        return start(dataDir, port, controllerPort, Node.single(controllerPort), saslSsl, readyTimeout);
+    }
+
+    private static KafkaBroker start(Path dataDir, int port, int controllerPort, Node node, SaslSsl saslSsl,
+            Duration readyTimeout) throws IOException {
         Files.createDirectories(dataDir);
-        Path properties = writeServerProperties(dataDir, port, controllerPort, node);
+        Path properties = writeServerProperties(dataDir, port, controllerPort, node, saslSsl);
         Path log4j = writeLog4jConfig(dataDir);
         if (!Files.exists(dataDir.resolve("logs/meta.properties"))) {
-            runToCompletion(javaCommand(log4j, "kafka.tools.StorageTool", "format",
-                    "-t", node.clusterId(), "-c", properties.toString()), dataDir.resolve("format.log"));
+            List<String> format = new ArrayList<>(List.of("format", "-t", node.clusterId(),
+                    "-c", properties.toString()));
+            if (saslSsl != null) {
+                saslSsl.scramUsers().forEach((name, password) -> format.addAll(List.of("--add-scram",
+                        SASL_MECHANISM + "=[name=" + name + ",password=" + password + "]")));
+            }
+            runToCompletion(javaCommand(log4j, "kafka.tools.StorageTool", format.toArray(String[]::new)),
+                    dataDir.resolve("format.log"));
         }
         Process process = new ProcessBuilder(javaCommand(log4j, "kafka.Kafka", properties.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("broker.log").toFile()))
                 .start();
-        KafkaBroker broker = new KafkaBroker(process, port);
+        KafkaBroker broker = new KafkaBroker(process, port, saslSsl);
         try {
             awaitReady(broker.bootstrapServers(), readyTimeout, process);
         } catch (RuntimeException e) {
@@ -85,8 +122,31 @@ public final class KafkaBroker implements AutoCloseable {
         return broker;
     }
 
+    /** The PLAINTEXT listener. */
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
+    }
+
+    /** The SASL_SSL listener of a secured broker. */
+    public String saslSslBootstrapServers() {
+        if (saslSsl == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener");
+        }
+        return "127.0.0.1:" + saslSsl.port();
+    }
+
+    /**
+     * Creates the SCRAM user or sets its password, through the PLAINTEXT listener of the broker at
+     * {@code bootstrapServers}, as an operator (or Strimzi's user operator) changes a user's secret.
+     */
+    public static void upsertScramUser(String bootstrapServers, String name, String password) {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            admin.alterUserScramCredentials(List.of(new UserScramCredentialUpsertion(name,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_512, 4096), password)))
+                    .all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set the SCRAM credentials of " + name, e);
+        }
     }
 
     public long pid() {
@@ -144,18 +204,21 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
-    private static Path writeServerProperties(Path dataDir, int port, int controllerPort, Node node) throws IOException {
+    private static Path writeServerProperties(Path dataDir, int port, int controllerPort, Node node, SaslSsl saslSsl)
+            throws IOException {
         String replicas = Integer.toString(node.replicationFactor());
         String minIsr = Integer.toString(node.minInsyncReplicas());
-        String properties = String.join("\n",
+        String secured = saslSsl == null ? "" : ",SASL_SSL://127.0.0.1:" + saslSsl.port();
+        List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
                 "node.id=" + node.id(),
                 "controller.quorum.voters=" + node.quorumVoters(),
-                "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort,
-                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                "listeners=PLAINTEXT://127.0.0.1:" + port + secured + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + port + secured,
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
-                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+                        + (saslSsl == null ? "" : ",SASL_SSL:SASL_SSL"),
                 "log.dirs=" + dataDir.resolve("logs").toAbsolutePath(),
                 "num.partitions=6",
                 // Topics come from the catalogue in libs/events; a typo must fail, not create a topic.
@@ -168,10 +231,20 @@ public final class KafkaBroker implements AutoCloseable {
                 "transaction.state.log.min.isr=" + minIsr,
                 "share.coordinator.state.topic.replication.factor=" + replicas,
                 "share.coordinator.state.topic.min.isr=" + minIsr,
-                "group.initial.rebalance.delay.ms=0",
-                "") ;
+                "group.initial.rebalance.delay.ms=0"));
+        if (saslSsl != null) {
+            String listener = "listener.name.sasl_ssl.";
+            lines.addAll(List.of(
+                    "sasl.enabled.mechanisms=" + SASL_MECHANISM,
+                    listener + "scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                    listener + "ssl.keystore.type=PKCS12",
+                    listener + "ssl.keystore.location=" + saslSsl.certificate().pkcs12().toAbsolutePath(),
+                    listener + "ssl.keystore.password=" + saslSsl.certificate().password(),
+                    listener + "ssl.key.password=" + saslSsl.certificate().password()));
+        }
+        lines.add("");
         Path file = dataDir.resolve("server.properties");
-        Files.writeString(file, properties);
+        Files.writeString(file, String.join("\n", lines));
         return file;
     }
 

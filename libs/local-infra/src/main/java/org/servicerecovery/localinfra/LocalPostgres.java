@@ -3,6 +3,7 @@ package org.servicerecovery.localinfra;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -16,24 +17,46 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 /**
  * A real PostgreSQL 17 server from the zonky binaries, listening on 127.0.0.1 only, holding one database that every
  * service shares with a schema of its own.
+ * <p>
+ * Secured ({@link Secured}), it takes TLS connections only, with a certificate from a {@link ThrowawayCa}, and
+ * authenticates every connection with a SCRAM password, as managed PostgreSQL does; its clients verify the
+ * certificate and the host name ({@code sslmode=verify-full}).
  */
 public final class LocalPostgres implements AutoCloseable {
 
     public static final String DATABASE = "servicerecovery";
     public static final String USER = "postgres";
-    /** The embedded server trusts loopback connections; the password only satisfies clients that insist on one. */
+    /** Unsecured, the server trusts loopback connections; the password only satisfies clients that insist on one. */
     public static final String PASSWORD = "postgres";
 
     /** Durable settings for local runs; tests trade crash safety of the machine (not of PostgreSQL) for speed. */
     public enum Durability { DURABLE, FAST_FOR_TESTS }
 
     private final EmbeddedPostgres postgres;
+    private final Secured secured;
 
-    private LocalPostgres(EmbeddedPostgres postgres) {
+    private LocalPostgres(EmbeddedPostgres postgres, Secured secured) {
         this.postgres = postgres;
+        this.secured = secured;
+    }
+
+    /**
+     * TLS with {@code certificate} (clients trust {@code caCertificatePem}) and SCRAM authentication with
+     * {@code password} for {@link #USER}; a connection without TLS or without the password is refused.
+     */
+    public record Secured(ThrowawayCa.ServerCertificate certificate, Path caCertificatePem, String password) {
     }
 
     public static LocalPostgres start(Path dataDir, int port, Durability durability) throws IOException {
+        return start(dataDir, port, durability, null);
+    }
+
+    /** As {@link #start(Path, int, Durability)}, taking TLS connections with a password only. */
+    public static LocalPostgres startSecured(Path dataDir, int port, Durability durability, Secured secured) throws IOException {
+        return start(dataDir, port, durability, secured);
+    }
+
+    private static LocalPostgres start(Path dataDir, int port, Durability durability, Secured secured) throws IOException {
         Files.createDirectories(dataDir);
         stopOrphanedServer(dataDir);
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
@@ -52,17 +75,53 @@ public final class LocalPostgres implements AutoCloseable {
         builder.setServerConfig("fsync", durable)
                 .setServerConfig("synchronous_commit", durable)
                 .setServerConfig("full_page_writes", durable);
-        LocalPostgres local = new LocalPostgres(builder.start());
+        if (secured != null) {
+            secure(builder, dataDir, secured);
+        }
+        LocalPostgres local = new LocalPostgres(builder.start(), secured);
         local.createDatabaseIfMissing();
         return local;
+    }
+
+    private static void secure(EmbeddedPostgres.Builder builder, Path dataDir, Secured secured) throws IOException {
+        Path hba = dataDir.resolveSibling(dataDir.getFileName() + "-hba.conf");
+        // TLS and a password over loopback; nothing else, not even the local socket.
+        Files.writeString(hba, "hostssl all all 127.0.0.1/32 scram-sha-256\n");
+        // The superuser's password is set when the cluster is created (initdb --pwfile), before any client connects.
+        Path passwordFile = dataDir.resolveSibling(dataDir.getFileName() + "-password");
+        Files.deleteIfExists(passwordFile);
+        Files.createFile(passwordFile, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(passwordFile, secured.password() + "\n");
+        builder.setLocaleConfig("pwfile", passwordFile.toAbsolutePath().toString())
+                .setServerConfig("hba_file", hba.toAbsolutePath().toString())
+                .setServerConfig("password_encryption", "scram-sha-256")
+                .setServerConfig("ssl", "on")
+                .setServerConfig("ssl_cert_file", secured.certificate().certificateChainPem().toAbsolutePath().toString())
+                .setServerConfig("ssl_key_file", secured.certificate().privateKeyPem().toAbsolutePath().toString())
+                // How zonky itself connects to see the server up.
+                .setConnectConfig("password", secured.password())
+                .setConnectConfig("sslmode", "verify-full")
+                .setConnectConfig("sslrootcert", secured.caCertificatePem().toAbsolutePath().toString());
     }
 
     public int port() {
         return postgres.getPort();
     }
 
+    /** With {@code sslmode=verify-full} and the CA certificate when secured. */
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+        return jdbcUrl(DATABASE);
+    }
+
+    /** The password of {@link #USER}. */
+    public String password() {
+        return secured == null ? PASSWORD : secured.password();
+    }
+
+    private String jdbcUrl(String database) {
+        String url = "jdbc:postgresql://127.0.0.1:" + port() + "/" + database;
+        return secured == null ? url
+                : url + "?sslmode=verify-full&sslrootcert=" + secured.caCertificatePem().toAbsolutePath();
     }
 
     public String reactiveUrl() {
@@ -86,8 +145,7 @@ public final class LocalPostgres implements AutoCloseable {
     }
 
     private void createDatabaseIfMissing() throws IOException {
-        try (Connection connection = DriverManager.getConnection(
-                "jdbc:postgresql://127.0.0.1:" + port() + "/postgres", USER, PASSWORD);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), USER, password());
              Statement statement = connection.createStatement()) {
             var exists = statement.executeQuery("SELECT 1 FROM pg_database WHERE datname = '" + DATABASE + "'");
             if (!exists.next()) {

@@ -27,13 +27,17 @@ public final class TopicReader implements AutoCloseable {
     private final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
 
     public TopicReader(String topic) {
+        this(topic, Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers()));
+    }
+
+    /** With {@code clientSettings} (bootstrap servers, security) instead of the shared plain broker's. */
+    public TopicReader(String topic, Map<String, Object> clientSettings) {
         this.topic = topic;
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        Map<String, Object> settings = new HashMap<>(clientSettings);
+        settings.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        settings.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumer = new KafkaConsumer<>(settings, new StringDeserializer(), new ByteArrayDeserializer());
         consumer.subscribe(List.of(topic));
     }
 

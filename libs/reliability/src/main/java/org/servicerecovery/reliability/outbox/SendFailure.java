@@ -25,13 +25,15 @@ enum SendFailure {
      */
     REFUSED,
     /**
-     * Kafka, or the way to it, is unavailable or not allowing us (an outage, missing ACLs, credentials): the row stays
-     * and is sent again; this is not the row's fault, so parking it would only park every row.
+     * Kafka, or the way to it, is unavailable or not allowing us (an outage, missing ACLs): the row stays and is sent
+     * again; this is not the row's fault, so parking it would only park every row.
      */
     TRANSIENT,
     /**
      * The producer cannot be trusted any more (fenced, out of sequence, a fatal error state that Kafka's producer never
-     * leaves, closed): the row stays and is sent again by a new producer.
+     * leaves, closed): the row stays and is sent again by a new producer. An authentication failure belongs here: one
+     * that hits the idempotent producer while it asks for its producer id puts it in that fatal state, so it would go on
+     * failing with the same exception after the credentials are right again.
      */
     PRODUCER_BROKEN;
 
@@ -42,11 +44,10 @@ enum SendFailure {
         }
         if (!(cause instanceof ApiException) || cause instanceof ApplicationRecoverableException
                 || cause instanceof OutOfOrderSequenceException || cause instanceof ClusterAuthorizationException
-                || cause instanceof UnsupportedVersionException) {
+                || cause instanceof UnsupportedVersionException || cause instanceof AuthenticationException) {
             return PRODUCER_BROKEN;
         }
-        if (cause instanceof RetriableException || cause instanceof AuthenticationException
-                || cause instanceof AuthorizationException || cause instanceof UnknownServerException
+        if (cause instanceof RetriableException || cause instanceof AuthorizationException || cause instanceof UnknownServerException
                 || cause instanceof InvalidRequestException || cause instanceof TransactionAbortableException
                 || cause instanceof InvalidTxnStateException) {
             return TRANSIENT;

@@ -39,7 +39,6 @@ class SendFailureTest {
         assertEquals(SendFailure.TRANSIENT, SendFailure.of(new TimeoutException("Topic not present in metadata")));
         assertEquals(SendFailure.TRANSIENT, SendFailure.of(new NotEnoughReplicasException("isr")));
         assertEquals(SendFailure.TRANSIENT, SendFailure.of(new TopicAuthorizationException("no Write ACL")));
-        assertEquals(SendFailure.TRANSIENT, SendFailure.of(new SaslAuthenticationException("bad password")));
         assertEquals(SendFailure.TRANSIENT, SendFailure.of(new UnknownServerException("broker bug")));
     }
 
@@ -51,5 +50,7 @@ class SendFailureTest {
         assertEquals(SendFailure.PRODUCER_BROKEN, SendFailure.of(new ClusterAuthorizationException("idempotent write")));
         assertEquals(SendFailure.PRODUCER_BROKEN, SendFailure.of(new IllegalStateException("producer closed")));
         assertEquals(SendFailure.PRODUCER_BROKEN, SendFailure.of(new KafkaException("unexpected")));
+        // Kafka's idempotent producer never leaves the fatal state an authentication failure can put it in.
+        assertEquals(SendFailure.PRODUCER_BROKEN, SendFailure.of(new SaslAuthenticationException("bad password")));
     }
 }
