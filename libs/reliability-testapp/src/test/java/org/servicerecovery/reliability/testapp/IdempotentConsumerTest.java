@@ -25,6 +25,11 @@ import io.restassured.RestAssured;
 class IdempotentConsumerTest {
 
     private static final String INPUT = Topic.INTAKE_EVENTS.topicName();
+    /**
+     * The application's consumer may first have to join its group: when an earlier application of this test JVM left
+     * it uncleanly, the group waits for that member's session to time out (45 s), longer on a busy build machine.
+     */
+    private static final Duration CONSUMED = Duration.ofSeconds(90);
 
     @Test
     void redeliveredEventsChangeNothingAndAreCounted() {
@@ -38,7 +43,7 @@ class IdempotentConsumerTest {
             writer.sendBinary(INPUT, first);
             writer.sendBinary(INPUT, second);
         }
-        Awaitility.await().atMost(Duration.ofSeconds(20)).until(() ->
+        Awaitility.await().atMost(CONSUMED).until(() ->
                 Db.count("SELECT count(*) FROM processed_event WHERE event_id LIKE ?", customer + "%") == 2
                         && Db.count("SELECT count(*) FROM event_effect WHERE event_id LIKE ?", customer + "%") == 2);
         // the redeliveries were seen: wait for them, then nothing more may have happened
@@ -56,7 +61,7 @@ class IdempotentConsumerTest {
             writer.sendBinary(INPUT, after);
         }
         try (TopicReader dlq = new TopicReader(TestappInfrastructure.DLQ)) {
-            var dead = dlq.readUntil(records -> records.stream().anyMatch(r -> customer.equals(r.key())), Duration.ofSeconds(20))
+            var dead = dlq.readUntil(records -> records.stream().anyMatch(r -> customer.equals(r.key())), CONSUMED)
                     .stream().filter(r -> customer.equals(r.key())).findFirst().orElseThrow();
             assertTrue(TopicReader.header(dead, DeadLetterHeaders.REASON).contains("specversion"),
                     TopicReader.header(dead, DeadLetterHeaders.REASON));
