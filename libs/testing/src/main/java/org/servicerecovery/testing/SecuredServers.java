@@ -133,18 +133,18 @@ public final class SecuredServers {
             int postgresPort = LoopbackPorts.reserve();
             String testClientPassword = UUID.randomUUID().toString();
             String databasePassword = UUID.randomUUID().toString();
-            CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> uncheck(() ->
+            CompletableFuture<KafkaBroker> kafka = CompletableFuture.supplyAsync(() -> SharedInfrastructure.uncheck(() ->
                     KafkaBroker.startSecured(root.resolve("kafka"), plaintextPort, controllerPort,
                             new KafkaBroker.SaslSsl(saslSslPort, certificate, Map.of(TEST_CLIENT, testClientPassword)),
                             Duration.ofSeconds(60))));
-            CompletableFuture<LocalPostgres> postgres = CompletableFuture.supplyAsync(() -> uncheck(() ->
+            CompletableFuture<LocalPostgres> postgres = CompletableFuture.supplyAsync(() -> SharedInfrastructure.uncheck(() ->
                     LocalPostgres.startSecured(root.resolve("postgres"), postgresPort, LocalPostgres.Durability.FAST_FOR_TESTS,
                             new LocalPostgres.Secured(certificate, ca.certificatePem(), databasePassword))));
             KafkaBroker broker = kafka.join();
             LocalPostgres database = postgres.join();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 broker.close();
-                uncheck(() -> {
+                SharedInfrastructure.uncheck(() -> {
                     database.close();
                     try (var paths = Files.walk(root)) {
                         paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
@@ -165,15 +165,4 @@ public final class SecuredServers {
         }
     }
 
-    private interface IoSupplier<T> {
-        T get() throws IOException;
-    }
-
-    private static <T> T uncheck(IoSupplier<T> supplier) {
-        try {
-            return supplier.get();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -232,11 +232,11 @@ public final class SharedInfrastructure {
         return LoopbackPorts.reserve();
     }
 
-    private interface IoSupplier<T> {
+    interface IoSupplier<T> {
         T get() throws IOException;
     }
 
-    private static <T> T uncheck(IoSupplier<T> supplier) {
+    static <T> T uncheck(IoSupplier<T> supplier) {
         try {
             return supplier.get();
         } catch (IOException e) {
