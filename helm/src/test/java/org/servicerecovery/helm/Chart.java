@@ -60,11 +60,17 @@ final class Chart {
 
     /** Renders with the default values, an optional values file and --set overrides. */
     static Manifests render(Path valuesFile, Map<String, Object> sets) {
+        return render(valuesFile, sets, Map.of());
+    }
+
+    /** … and --set-file overrides (a value read from a file, e.g. a policy document). */
+    static Manifests render(Path valuesFile, Map<String, Object> sets, Map<String, Path> setFiles) {
         TemplateCommand template = helm().template().withName(RELEASE).withNamespace(NAMESPACE);
         if (valuesFile != null) {
             template.withValuesFile(valuesFile);
         }
         sets.forEach(template::set);
+        setFiles.forEach(template::setFile);
         return new Manifests(parse(template.call()));
     }
 

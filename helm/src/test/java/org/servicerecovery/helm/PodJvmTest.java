@@ -75,7 +75,7 @@ class PodJvmTest {
                 assertEquals(String.valueOf(processors(resources)), flags.get("ActiveProcessorCount").orElseThrow(), name);
                 assertEquals(List.of("UseSerialGC"), flags.collectors(), name);
                 assertEquals("true", flags.get("ExitOnOutOfMemoryError").orElseThrow(), name);
-                long limit = bytes(at(resources, "limits.memory"));
+                long limit = ChartPods.bytes(at(resources, "limits.memory"));
                 long heap = (long) (limit * share / 100);
                 assertTrue(limit - heap >= NON_HEAP_BYTES, name + ": limit " + (limit >> 20) + " MiB, heap "
                         + (heap >> 20) + " MiB leaves less than " + (NON_HEAP_BYTES >> 20) + " MiB for what is not heap");
@@ -124,16 +124,5 @@ class PodJvmTest {
                 ? new BigDecimal(quantity.substring(0, quantity.length() - 1)).movePointLeft(3)
                 : new BigDecimal(quantity);
         return Math.max(1, cores.setScale(0, RoundingMode.CEILING).longValueExact());
-    }
-
-    /** A Kubernetes memory quantity in bytes. */
-    private static long bytes(Object quantity) {
-        String q = String.valueOf(quantity);
-        for (var unit : Map.of("Ki", 1L << 10, "Mi", 1L << 20, "Gi", 1L << 30, "k", 1_000L, "M", 1_000_000L, "G", 1_000_000_000L).entrySet()) {
-            if (q.endsWith(unit.getKey())) {
-                return Long.parseLong(q.substring(0, q.length() - unit.getKey().length())) * unit.getValue();
-            }
-        }
-        return Long.parseLong(q);
     }
 }

@@ -102,7 +102,7 @@ class ConsoleBrowserIT {
     void anAgentRecoversAComplaintAndAnOverdueOneIsEscalatedToTheTeamsSupervisorOnly() throws URISyntaxException {
         String ada = "browser-ada-" + run;
         String grace = "browser-grace-" + run;
-        try (TopicWriter crm = new TopicWriter(); TopicReader outreach = new TopicReader(Topic.OUTREACH_REQUESTS.topicName());
+        try (TopicWriter crm = new TopicWriter(system.kafkaClients()); TopicReader outreach = new TopicReader(Topic.OUTREACH_REQUESTS.topicName(), system.kafkaClients());
              BrowserContext aliceContext = newContext(); BrowserContext samContext = newContext();
              BrowserContext ritaContext = newContext()) {
 

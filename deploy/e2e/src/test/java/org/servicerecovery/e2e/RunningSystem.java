@@ -7,20 +7,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import org.servicerecovery.localinfra.DevTokens;
+import org.servicerecovery.testing.LoopbackPorts;
 import org.servicerecovery.testing.QuarkusProcess;
+import org.servicerecovery.testing.SecuredServers;
 import org.servicerecovery.testing.SharedInfrastructure;
 
 /**
- * The four services as production runs them: {@link Replicas#count()} replicas of each (two unless told otherwise),
- * their packaged applications, each its own JVM, on the shared Kafka and PostgreSQL. Started once for the test JVM,
- * stopped when it exits. REST calls through {@link #url} alternate between a service's replicas; the console talks to
- * the first replica of each.
+ * The four services as production runs them: the Helm chart's Deployments with helm/values-production.yaml
+ * ({@link ChartDeployment}), {@link Replicas#count()} replicas of each (two unless told otherwise), their packaged
+ * applications, each its own JVM with exactly the environment and files the chart gives its pods, on SASL_SSL Kafka and
+ * TLS PostgreSQL ({@link SecuredServers}). Started once for the test JVM, stopped when it exits. REST calls through
+ * {@link #url} alternate between a service's replicas; the console talks to the first replica of each.
  */
 final class RunningSystem {
 
@@ -29,22 +38,33 @@ final class RunningSystem {
     private static final Path LOGS = Path.of("target", "e2e-logs", "jvm-" + ProcessHandle.current().pid());
     // Eight service JVMs starting at once on two shared cores take their time.
     private static final Duration READY = Duration.ofSeconds(300);
+    private static final String REALM = "/realms/service-recovery";
+    private static final Pattern EXTRA_ENV = Pattern.compile("workloads\\.[A-Za-z]+\\.env\\.(.+)");
     private static RunningSystem instance;
-    private static Map<Service, Map<String, String>> startedWith;
+    private static List<Object> startedWith;
 
+    private final ChartDeployment chart;
+    private final LoopbackIdentityProvider identityProvider;
+    private final Set<String> extraEnv;
     private final Map<Service, List<QuarkusProcess>> replicas;
     private final Map<Service, AtomicInteger> nextReplica = new EnumMap<>(Service.class);
     private QuarkusProcess console;
+    private QuarkusProcess chartConsole;
 
-    private RunningSystem(Map<Service, List<QuarkusProcess>> replicas) {
+    private RunningSystem(ChartDeployment chart, LoopbackIdentityProvider identityProvider, Set<String> extraEnv,
+            Map<Service, List<QuarkusProcess>> replicas) {
+        this.chart = chart;
+        this.identityProvider = identityProvider;
+        this.extraEnv = extraEnv;
         this.replicas = replicas;
         replicas.keySet().forEach(service -> nextReplica.put(service, new AtomicInteger()));
     }
 
     /**
      * The system of the story and the console tests, one for both when they run in the same JVM: the story policy's
-     * windows of seconds (a critical apology is due within 4 s and escalated to the supervisor at once), and an input
-     * watermark that reports late after 10 s, so that a test sees it while intake is stalled for less than a minute.
+     * windows of seconds (a critical apology is due within 4 s and escalated to the supervisor at once) as the chart's
+     * {@code recoveryPolicy}, and an input watermark that reports late after 10 s, so that a test sees it while intake
+     * is stalled for less than a minute.
      */
     static RunningSystem withStoryPolicy() {
         Path policy;
@@ -53,40 +73,100 @@ final class RunningSystem {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-        return start(Map.of(Service.RECOVERY_ESCALATION, Map.of("recovery.policy.file", policy.toString()),
-                Service.PROMISE_TRACKING, Map.of("reliability.watermark.late-after", "PT10S")));
+        return start(Map.of("workloads.promiseTracking.env.RELIABILITY_WATERMARK_LATE_AFTER", "PT10S"),
+                Map.of("recoveryPolicy", policy));
     }
 
     /**
-     * {@code overrides}: extra configuration per service, e.g. a policy directory with short windows. Test classes that
-     * ask for the same configuration share one running system.
+     * {@code sets} and {@code setFiles}: chart values on top of values-production.yaml (helm --set, --set-file). Test
+     * classes that ask for the same values share one running system.
      */
-    static synchronized RunningSystem start(Map<Service, Map<String, String>> overrides) {
-        if (instance != null && overrides.equals(startedWith)) {
+    static synchronized RunningSystem start(Map<String, Object> sets, Map<String, Path> setFiles) {
+        if (instance != null && List.of(sets, setFiles).equals(startedWith)) {
             return instance;
         }
-        SharedInfrastructure.get();
+        SecuredServers servers = SecuredServers.get();
+        LoopbackIdentityProvider idp = LoopbackIdentityProvider.start(REALM,
+                SharedInfrastructure.signingKeyDir().resolve(DevTokens.PUBLIC_KEY_FILE), DevTokens.ISSUER);
         int count = Replicas.count();
+        Map<Service, List<Integer>> ports = new EnumMap<>(Service.class);
+        for (Service service : Service.values()) {
+            ports.put(service, IntStream.range(0, count).mapToObj(replica -> LoopbackPorts.reserve()).toList());
+        }
+        Map<String, String> firstReplicas = new LinkedHashMap<>();
+        ports.forEach((service, list) -> firstReplicas.put(service.directory, "http://127.0.0.1:" + list.get(0)));
+        Map<String, Object> values = new LinkedHashMap<>(ChartDeployment.testTokenRealm());
+        // The images have no OpenTelemetry extension: values-production.yaml's tracing would be ignored (ChartIT says so).
+        values.put("tracing.enabled", false);
+        values.putAll(sets);
+        ChartDeployment chart = ChartDeployment.render(values, setFiles, servers, idp, firstReplicas);
         Map<Service, List<QuarkusProcess>> started = new EnumMap<>(Service.class);
         List<QuarkusProcess> all = new ArrayList<>();
         for (Service service : Service.values()) {
             List<QuarkusProcess> processes = new ArrayList<>();
             for (int replica = 0; replica < count; replica++) {
-                processes.add(QuarkusProcess.start(service.jar(SERVICES),
-                        LOGS.resolve(service.directory + "-" + replica + ".log"), overrides.getOrDefault(service, Map.of())));
+                processes.add(startPod(chart, service.directory, replica, ports.get(service).get(replica)));
             }
             started.put(service, List.copyOf(processes));
             all.addAll(processes);
         }
-        RunningSystem system = new RunningSystem(started);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> closeSideBySide(all)));
+        Set<String> extraEnv = sets.keySet().stream().map(EXTRA_ENV::matcher).filter(Matcher::matches)
+                .map(m -> m.group(1)).collect(Collectors.toSet());
+        RunningSystem system = new RunningSystem(chart, idp, extraEnv, started);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            closeSideBySide(all);
+            idp.close();
+        }));
         CompletableFuture.allOf(all.stream()
                         .map(process -> CompletableFuture.runAsync(() -> process.awaitReady(READY)))
                         .toArray(CompletableFuture[]::new))
                 .join();
         instance = system;
-        startedWith = Map.copyOf(overrides);
+        startedWith = List.of(Map.copyOf(sets), Map.copyOf(setFiles));
         return system;
+    }
+
+    private static QuarkusProcess startPod(ChartDeployment chart, String component, int replica, int port) {
+        List<String> jvm = new ArrayList<>(chart.jvmOptions(component));
+        jvm.addAll(QuarkusProcess.testJit());
+        return QuarkusProcess.startWithEnvironment(jvm, SERVICES.resolve(component + "/target/quarkus-app/quarkus-run.jar"),
+                log(component, replica), chart.environment(component, Integer.toString(replica), port), port);
+    }
+
+    private static Path log(String component, int replica) {
+        return LOGS.resolve(component + "-" + replica + ".log");
+    }
+
+    LoopbackIdentityProvider identityProvider() {
+        return identityProvider;
+    }
+
+    /** The Kafka client settings of the tests' own producers and consumers (a CRM, an independent reader). */
+    Map<String, Object> kafkaClients() {
+        return SecuredServers.get().testClientSettings();
+    }
+
+    /**
+     * What a workload of the chart sets and its application never reads: variables (beside those a test added
+     * through {@code workloads.*.env}) and the settings Quarkus reported as unknown in the log of each replica.
+     */
+    List<String> ignoredSettings() {
+        List<String> ignored = new ArrayList<>();
+        for (Service service : Service.values()) {
+            chart.unreadVariables(service.directory, SERVICES.resolve(service.directory + "/target/quarkus-app")).stream()
+                    .filter(name -> !extraEnv.contains(name))
+                    .forEach(name -> ignored.add(service.directory + ": " + name));
+            for (int replica = 0; replica < replicas.get(service).size(); replica++) {
+                ChartDeployment.unrecognisedSettings(log(service.directory, replica))
+                        .forEach(line -> ignored.add(service.directory + ": " + line));
+            }
+        }
+        if (chartConsole != null) {
+            chart.unreadVariables("console", SERVICES.resolve("console/target/quarkus-app"))
+                    .forEach(name -> ignored.add("console: " + name));
+            ChartDeployment.unrecognisedSettings(log("console", 0)).forEach(line -> ignored.add("console: " + line));
+        }
+        return ignored;
     }
 
     /**
@@ -99,25 +179,44 @@ final class RunningSystem {
     }
 
     /**
-     * The console as deploy/local/run.sh starts it, in front of these services: the first replica's URL of each in the
-     * four {@code *_URL} variables it reads, and local sign-in on with the test JVM's private key, whose public half
-     * every service trusts. Started on first use; returns its base URL (ending in {@code /}).
+     * The console as the chart runs it, but with local sign-in in place of OpenID Connect, for a browser test (the
+     * identity provider here signs nobody in): the test JVM's private key, whose public half every service trusts.
+     * Started on first use; returns its base URL (ending in {@code /}).
      */
     synchronized String console() {
         if (console == null) {
-            Path privateKey = Path.of(System.getProperty("sr.test.jwt.key-dir"), "private.pem");
-            QuarkusProcess started = QuarkusProcess.start(SERVICES.resolve("console/target/quarkus-app/quarkus-run.jar"),
-                    LOGS.resolve("console.log"), Map.of(
-                            "INTAKE_URL", url(Service.INTAKE, 0),
-                            "PROMISE_TRACKING_URL", url(Service.PROMISE_TRACKING, 0),
-                            "RECOVERY_ESCALATION_URL", url(Service.RECOVERY_ESCALATION, 0),
-                            "LOYALTY_SCORING_URL", url(Service.LOYALTY_SCORING, 0),
-                            "CONSOLE_SIGNIN_PRIVATE_KEY", privateKey.toString()));
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close));
-            started.awaitReady(READY);
-            console = started;
+            Map<String, String> env = new LinkedHashMap<>();
+            int port = LoopbackPorts.reserve();
+            chart.environment("console", "local-sign-in", port).forEach((name, value) -> {
+                if (!name.startsWith("OIDC_")) {
+                    env.put(name, value);
+                }
+            });
+            env.put("CONSOLE_SIGNIN_PRIVATE_KEY", SharedInfrastructure.signingKeyDir().resolve("private.pem").toString());
+            console = startConsole(env, port, "console-local-sign-in");
         }
         return "http://127.0.0.1:" + console.port() + "/";
+    }
+
+    /**
+     * The console exactly as the chart runs it: OpenID Connect sign-in at the identity provider, the four services
+     * through their first replicas. Started on first use; returns its base URL (ending in {@code /}).
+     */
+    synchronized String chartConsole() {
+        if (chartConsole == null) {
+            int port = LoopbackPorts.reserve();
+            chartConsole = startConsole(chart.environment("console", "0", port), port, "console");
+        }
+        return "http://127.0.0.1:" + chartConsole.port() + "/";
+    }
+
+    private QuarkusProcess startConsole(Map<String, String> env, int port, String logName) {
+        List<String> jvm = new ArrayList<>(chart.jvmOptions("console"));
+        jvm.addAll(QuarkusProcess.testJit());
+        QuarkusProcess started = QuarkusProcess.startWithEnvironment(jvm,
+                SERVICES.resolve("console/target/quarkus-app/quarkus-run.jar"), log(logName, 0), env, port);
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        return started.awaitReady(READY);
     }
 
     /** Every replica's base URL. */

@@ -76,7 +76,7 @@ class StoryIT {
     @Test
     @Order(2) // after the story, on a warm system: the 20 s to the due time are not spent on the first event's path
     void aFulfilmentHeldUpByAStalledIntakeKeepsThePromiseAndOpensNoCase() {
-        try (TopicWriter crm = new TopicWriter()) {
+        try (TopicWriter crm = new TopicWriter(system.kafkaClients())) {
             // A commitment due in an hour first: on a cold or loaded system the path through intake to promise-tracking
             // can be slow, and the commitment under test must be read well before its due time.
             String later = "send the corrected invoice";
@@ -129,7 +129,7 @@ class StoryIT {
 
     /** The types of this customer's records on the topic, read to its end. */
     private List<String> typesOf(Topic topic) {
-        try (TopicReader reader = new TopicReader(topic.topicName())) {
+        try (TopicReader reader = new TopicReader(topic.topicName(), system.kafkaClients())) {
             return reader.readToEnd(PATIENCE).stream().filter(record -> customer.equals(record.key()))
                     .map(record -> TopicReader.header(record, "ce_type")).toList();
         }
@@ -138,7 +138,7 @@ class StoryIT {
     @Test
     @Order(1)
     void aMissedPromiseIsRecoveredRemarkablyAndASecondFailureIsEscalated() {
-        try (TopicWriter crm = new TopicWriter(); TopicReader outreach = new TopicReader(Topic.OUTREACH_REQUESTS.topicName())) {
+        try (TopicWriter crm = new TopicWriter(system.kafkaClients()); TopicReader outreach = new TopicReader(Topic.OUTREACH_REQUESTS.topicName(), system.kafkaClients())) {
             // 1. a gold customer; a promise due in a few seconds that nobody keeps
             crm.sendBinary(Topic.CRM_EVENTS.topicName(), event(new CustomerUpserted(customer, "Ada Lovelace", "ada@example.org",
                     null, Tier.GOLD, "Europe/London", "en-GB", ContactChannel.EMAIL, "blue")));

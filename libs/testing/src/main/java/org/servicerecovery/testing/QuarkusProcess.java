@@ -46,9 +46,35 @@ public final class QuarkusProcess implements AutoCloseable {
         SharedInfrastructure.get().serviceConfig().forEach((key, value) -> command.add("-D" + key + "=" + value));
         overrides.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
+        return launch(new ProcessBuilder(command), log, port);
+    }
+
+    /** The JIT setting of {@link #start}'s test JVMs, for callers that give the rest of the options themselves. */
+    public static List<String> testJit() {
+        return System.getProperty(JVM_OPTIONS) == null ? List.of("-XX:TieredStopAtLevel=1") : List.of();
+    }
+
+    /**
+     * Starts {@code jar} as a container runs it: {@code jvmOptions} on the command line and exactly {@code environment}
+     * as the process environment, nothing inherited and nothing from the shared infrastructure. The environment must
+     * make it listen on 127.0.0.1:{@code port}. Does not wait for readiness.
+     */
+    public static QuarkusProcess startWithEnvironment(List<String> jvmOptions, Path jar, Path log,
+            Map<String, String> environment, int port) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().clear();
+        builder.environment().putAll(environment);
+        return launch(builder, log, port);
+    }
+
+    private static QuarkusProcess launch(ProcessBuilder builder, Path log, int port) {
         try {
             Files.createDirectories(log.getParent());
-            Process process = new ProcessBuilder(command).redirectErrorStream(true)
+            Process process = builder.redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
             return new QuarkusProcess(process, port);
         } catch (IOException e) {

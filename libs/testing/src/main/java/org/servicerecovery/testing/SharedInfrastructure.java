@@ -66,6 +66,25 @@ public final class SharedInfrastructure {
         return new SharedInfrastructure();
     }
 
+    /**
+     * The folder of the test JVM's token-signing key pair ({@link DevTokens}), created on first use without starting
+     * any server: services under test trust its public half, {@link TestTokens} sign with the private one.
+     */
+    public static synchronized Path signingKeyDir() {
+        String dir = System.getProperty(KEY_DIR);
+        if (dir == null) {
+            Path keyDir = uncheck(() -> Files.createTempDirectory("service-recovery-jwt-"));
+            uncheck(() -> DevTokens.inDirectory(keyDir));
+            System.setProperty(KEY_DIR, keyDir.toString());
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> uncheck(() -> {
+                deleteRecursively(keyDir);
+                return null;
+            })));
+            return keyDir;
+        }
+        return Path.of(dir);
+    }
+
     public Map<String, String> serviceConfig() {
         Map<String, String> config = new HashMap<>();
         config.put("kafka.bootstrap.servers", System.getProperty(KAFKA));
@@ -149,9 +168,7 @@ public final class SharedInfrastructure {
     private static void start() {
         try {
             Path root = Files.createTempDirectory("service-recovery-test-");
-            Path keyDir = root.resolve("jwt");
-            DevTokens.inDirectory(keyDir);
-            System.setProperty(KEY_DIR, keyDir.toString());
+            signingKeyDir();
             if (useContainers()) {
                 startContainers();
             } else {

@@ -2,7 +2,6 @@ package org.servicerecovery.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -74,9 +73,8 @@ public final class TestTokens {
     }
 
     private static DevTokens tokens() {
-        SharedInfrastructure.get();
         try {
-            return DevTokens.inDirectory(Path.of(System.getProperty(SharedInfrastructure.KEY_DIR)));
+            return DevTokens.inDirectory(SharedInfrastructure.signingKeyDir());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

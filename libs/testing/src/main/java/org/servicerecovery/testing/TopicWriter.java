@@ -1,6 +1,7 @@
 package org.servicerecovery.testing;
 
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
@@ -18,10 +19,19 @@ import org.servicerecovery.events.CloudEvents;
 /** A plain Kafka producer, as a CRM or another service would use one. */
 public final class TopicWriter implements AutoCloseable {
 
-    private final KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers(),
-            ProducerConfig.ACKS_CONFIG, "all"),
-            new StringSerializer(), new ByteArraySerializer());
+    private final KafkaProducer<String, byte[]> producer;
+
+    /** On the shared plain broker. */
+    public TopicWriter() {
+        this(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedInfrastructure.get().kafkaBootstrapServers()));
+    }
+
+    /** With {@code clientSettings} (bootstrap servers, security) instead of the shared plain broker's. */
+    public TopicWriter(Map<String, Object> clientSettings) {
+        Map<String, Object> settings = new HashMap<>(clientSettings);
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(settings, new StringSerializer(), new ByteArraySerializer());
+    }
 
     /** Sends in CloudEvents binary mode, keyed by the event's subject, and waits for the acknowledgement. */
     public void sendBinary(String topic, CloudEvent event) {
