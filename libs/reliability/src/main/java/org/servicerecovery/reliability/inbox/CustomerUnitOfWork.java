@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.servicerecovery.events.CloudEvent;
 import org.servicerecovery.reliability.watermark.InputWatermarks;
+import org.servicerecovery.reliability.watermark.WatermarkGate;
 
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
@@ -17,8 +18,9 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
  * one transaction ({@link CustomerTransaction}) that takes the batch's customers' locks in one sorted order, records
  * the first deliveries and hands those, in their order, to the service's {@link Work}, which writes its changes and
  * their outbox events in that transaction. A batch that fails is applied again one event at a time, and only an event
- * that fails on its own is dead-lettered ({@link PolledBatch}). Intake's watermark records are stored as the
- * service's input watermark ({@link InputWatermarks}) and never reach the work.
+ * that fails on its own is dead-lettered ({@link PolledBatch}). Intake's watermark records never reach the work; they
+ * are stored as the service's input watermark ({@link InputWatermarks}) where a timer awaits it ({@link WatermarkGate}),
+ * and passed over elsewhere: intake publishes them several times a second, a transaction each that nothing would read.
  */
 @ApplicationScoped
 public class CustomerUnitOfWork {
@@ -33,11 +35,14 @@ public class CustomerUnitOfWork {
     private final CustomerTransaction transaction;
     private final ProcessedEvents processed;
     private final InputWatermarks watermarks;
+    private final WatermarkGate gate;
 
-    public CustomerUnitOfWork(CustomerTransaction transaction, ProcessedEvents processed, InputWatermarks watermarks) {
+    public CustomerUnitOfWork(CustomerTransaction transaction, ProcessedEvents processed, InputWatermarks watermarks,
+                              WatermarkGate gate) {
         this.transaction = transaction;
         this.processed = processed;
         this.watermarks = watermarks;
+        this.gate = gate;
     }
 
     /**
@@ -51,6 +56,6 @@ public class CustomerUnitOfWork {
                                        Consumer<T> committed, MutinyEmitter<byte[]> deadLetters) {
         processed.duplicates(consumer);
         return new PolledBatch<>(actedOn, events -> transaction.apply(consumer, events, work), committed, deadLetters,
-                watermarks::advance);
+                gate.active() ? watermarks::advance : seen -> Uni.createFrom().voidItem());
     }
 }
