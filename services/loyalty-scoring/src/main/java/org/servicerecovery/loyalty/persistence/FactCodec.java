@@ -64,7 +64,8 @@ public final class FactCodec {
     /**
      * A fact's time in the form it is stored in, {@link Instant#toString()}'s ({@code 2026-01-05T08:00:00.123Z}), read
      * without {@code DateTimeFormatter}: a rebuild reads two million of them, and the formatter's parse, with a map of
-     * fields allocated per call, took a fifth of the rebuild's CPU. Any other form goes to Jackson's own deserializer.
+     * fields allocated per call, was a fifth of the service's profile of a rebuild. Any other form goes to Jackson's
+     * own deserializer.
      */
     static final class StoredInstantDeserializer extends StdDeserializer<Instant> {
 
