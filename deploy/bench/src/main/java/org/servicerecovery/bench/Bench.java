@@ -67,9 +67,10 @@ public final class Bench {
             System.out.println("loyalty-scoring");
             // the reliability section's test application publishes tens of thousands of records on promise.events
             ConsumerGroups.startAtEnd(kafka, "loyalty-scoring", List.of(Topic.INTAKE_EVENTS, Topic.PROMISE_EVENTS, Topic.RECOVERY_EVENTS));
-            try (QuarkusProcess service = QuarkusProcess.start(Path.of("services/loyalty-scoring/target/quarkus-app/quarkus-run.jar"),
-                    OUT.resolve("loyalty-scoring.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
-                LoyaltyBench.run(db.on("loyalty_scoring"), kafka, report, service);
+            try (StatementCosts statements = StatementCosts.on(infrastructure, db);
+                 QuarkusProcess service = QuarkusProcess.start(Path.of("services/loyalty-scoring/target/quarkus-app/quarkus-run.jar"),
+                         OUT.resolve("loyalty-scoring.log"), Map.of()).awaitReady(Duration.ofSeconds(90))) {
+                LoyaltyBench.run(db.on("loyalty_scoring"), kafka, report, service, statements);
                 report.add("memory", "loyalty-scoring RSS after the rebuild", Report.mebibytes(service.residentBytes()), "-Xmx256m");
             }
         }

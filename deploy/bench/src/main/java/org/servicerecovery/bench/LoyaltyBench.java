@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -53,11 +54,12 @@ final class LoyaltyBench {
     private LoyaltyBench() {
     }
 
-    static void run(BenchDb db, String bootstrapServers, Report report, QuarkusProcess service) throws Exception {
+    static void run(BenchDb db, String bootstrapServers, Report report, QuarkusProcess service, StatementCosts statements)
+            throws Exception {
         live(db, bootstrapServers, report);
         perEvent(db, bootstrapServers, report, 10);
         perEvent(db, bootstrapServers, report, LONG_HISTORY);
-        rebuild(db, report, service);
+        rebuild(db, report, service, statements);
     }
 
     /**
@@ -187,21 +189,36 @@ final class LoyaltyBench {
         producer.send(record);
     }
 
-    /** 100,000 customers with 20 facts each copied into the fact table, then POST /api/v1/admin/rebuild. */
-    private static void rebuild(BenchDb db, Report report, QuarkusProcess service) throws Exception {
+    /**
+     * 100,000 customers with 20 facts each copied into the fact table, then POST /api/v1/admin/rebuild; with the CPU the
+     * service and PostgreSQL spent meanwhile and PostgreSQL's statements, to tell its time from the service's.
+     */
+    private static void rebuild(BenchDb db, Report report, QuarkusProcess service, StatementCosts statements) throws Exception {
         long copied = copyHistory(db);
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + service.port() + "/api/v1/admin/rebuild"))
                 .header("Authorization", "Bearer " + TestTokens.admin())
                 .timeout(Duration.ofMinutes(30))
                 .POST(HttpRequest.BodyPublishers.noBody()).build();
-        long start = System.nanoTime();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
-        double seconds = (System.nanoTime() - start) / 1e9;
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("rebuild answered " + response.statusCode() + ": " + response.body());
+        try (Connection connection = db.connect()) {
+            long postmaster = ProcessCpu.postmaster(connection);
+            statements.reset();
+            long serviceCpu = ProcessCpu.millis(service.pid());
+            long postgresCpu = ProcessCpu.treeMillis(postmaster);
+            long start = System.nanoTime();
+            HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+            double seconds = (System.nanoTime() - start) / 1e9;
+            serviceCpu = ProcessCpu.millis(service.pid()) - serviceCpu;
+            postgresCpu = ProcessCpu.treeMillis(postmaster) - postgresCpu;
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("rebuild answered " + response.statusCode() + ": " + response.body());
+            }
+            report.add("loyalty", String.format("rebuild of %,d customers, %,d stored events", REBUILD_CUSTOMERS, copied),
+                    String.format("%,.1f s", seconds), String.format("%,.0f customers/s; goal <= 10 s", REBUILD_CUSTOMERS / seconds));
+            report.add("loyalty", "rebuild: CPU of loyalty-scoring / PostgreSQL",
+                    String.format("%,.1f s / %,.1f s", serviceCpu / 1000.0, postgresCpu / 1000.0),
+                    String.format("user + system time over the %,.1f s (2 cores: at most %,.1f s each)", seconds, seconds));
+            statements.report(report, "loyalty", "rebuild", seconds);
         }
-        report.add("loyalty", String.format("rebuild of %,d customers, %,d stored events", REBUILD_CUSTOMERS, copied),
-                String.format("%,.1f s", seconds), String.format("%,.0f customers/s", REBUILD_CUSTOMERS / seconds));
     }
 
     /** A realistic mix per customer: profile, kept and missed promises, a complaint with its recovery, feedback. */
@@ -227,6 +244,11 @@ final class LoyaltyBench {
                             new StringReader(rows.toString()));
                     rows.setLength(0);
                 }
+            }
+            // As years of traffic leave the table: vacuumed and analysed. Straight after the copy, autovacuum would
+            // start in the middle of the rebuild, and the rebuild's first reads would set every row's hint bits.
+            try (Statement vacuum = connection.createStatement()) {
+                vacuum.execute("VACUUM (ANALYZE) customer_fact");
             }
         }
         return count;

@@ -7,6 +7,10 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 
 /**
  * CPU time a process has used, in ms, from {@code /proc/<pid>/stat} (user + system time, in clock ticks). Differences
@@ -55,6 +59,14 @@ final class ProcessCpu {
             throw new IllegalStateException("cannot list /proc", e);
         }
         return ticksToMillis(ticks);
+    }
+
+    /** PostgreSQL's postmaster: the parent of the connection's backend (the connection kept open while asking). */
+    static long postmaster(Connection connection) throws SQLException {
+        try (PreparedStatement query = connection.prepareStatement("SELECT pg_backend_pid()"); ResultSet result = query.executeQuery()) {
+            result.next();
+            return parent(result.getLong(1));
+        }
     }
 
     /** The parent of {@code pid} (e.g. the postmaster of a PostgreSQL backend), or -1. */

@@ -10,8 +10,9 @@ import java.util.List;
 import org.servicerecovery.testing.SharedInfrastructure;
 
 /**
- * Where PostgreSQL's time goes in the system section: {@code pg_stat_statements}, a server-start library
- * ({@link ServerSetting}), loaded before the section's services start, reset when a part starts and read when it ends. Its own cost, a hash lookup and a few
+ * Where PostgreSQL's time goes in a section (the system section's parts, loyalty's rebuild): {@code pg_stat_statements},
+ * a server-start library ({@link ServerSetting}), loaded before the section's services start, reset when a part starts
+ * and read when it ends. Its own cost, a hash lookup and a few
  * counters per statement, is in the section's figures. The same statement text run in two services' schemas is two
  * entries (the tables differ), so a statement every service runs (outbox, processed events) can appear more than once.
  */
@@ -44,7 +45,7 @@ final class StatementCosts implements AutoCloseable {
     }
 
     /** The statements that took the most time since {@link #reset}, as a table of the report. */
-    void report(Report report, String part, double seconds) throws SQLException {
+    void report(Report report, String section, String part, double seconds) throws SQLException {
         List<List<String>> rows = new ArrayList<>();
         try (Connection connection = db.connect(); Statement statement = connection.createStatement();
              ResultSet result = statement.executeQuery("""
@@ -63,7 +64,7 @@ final class StatementCosts implements AutoCloseable {
                             String.format("%.1f %%", 100 * result.getDouble(5))));
                 }
             }
-            report.add("system", part + ": PostgreSQL statement time", String.format("%.2f cores", all / 1000 / seconds),
+            report.add(section, part + ": PostgreSQL statement time", String.format("%.2f cores", all / 1000 / seconds),
                     String.format("pg_stat_statements: time in statements over the %.0f s, waits for locks and I/O"
                             + " included, ÷ the duration; the statements that took most are in the table below", seconds));
         }

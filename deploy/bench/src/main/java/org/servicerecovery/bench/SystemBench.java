@@ -225,7 +225,7 @@ final class SystemBench {
         List<Phase> phases = List.of(phase);
         statements.reset();
         long stop = runPhases(traffic, observer, phases);
-        statements.report(report, "sustained", (stop - phase.startMillis) / 1000.0);
+        statements.report(report, "system", "sustained", (stop - phase.startMillis) / 1000.0);
         boolean drained = drain(observer, traffic, phase.startMillis, stop + DRAIN.toMillis());
         int from = timeline.second(phase.startMillis);
         int to = timeline.second(phase.endMillis);
@@ -304,7 +304,7 @@ final class SystemBench {
         List<Phase> phases = STEPS.stream().map(rate -> new Phase(rate + " /s", rate, STEP)).toList();
         statements.reset();
         long stop = runPhases(traffic, observer, phases);
-        statements.report(report, "step load", (stop - phases.get(0).startMillis) / 1000.0);
+        statements.report(report, "system", "step load", (stop - phases.get(0).startMillis) / 1000.0);
         boolean drained = drain(observer, traffic, phases.get(0).startMillis, stop + DRAIN.toMillis());
         List<String> labels = STEPS.stream().map(rate -> String.format("%,d", rate)).toList();
         List<String> processes = observer.processes();

@@ -107,7 +107,7 @@ final class SystemObserver implements AutoCloseable {
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
         this.sampling = db.connect();
         this.scores = db.on("loyalty_scoring").connect();
-        this.postmasterPid = postmaster(sampling);
+        this.postmasterPid = ProcessCpu.postmaster(sampling);
         this.consumer = new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.GROUP_ID_CONFIG, "bench-" + UUID.randomUUID(),
@@ -127,14 +127,6 @@ final class SystemObserver implements AutoCloseable {
         reader.start();
         samplers.scheduleAtFixedRate(this::sample, 0, 1, TimeUnit.SECONDS);
         samplers.scheduleWithFixedDelay(() -> pollScores(true), SCORE_POLL_MILLIS, SCORE_POLL_MILLIS, TimeUnit.MILLISECONDS);
-    }
-
-    /** The parent of a backend (its connection kept open while asking) is the postmaster. */
-    private static long postmaster(Connection connection) throws SQLException {
-        try (PreparedStatement query = connection.prepareStatement("SELECT pg_backend_pid()"); ResultSet result = query.executeQuery()) {
-            result.next();
-            return ProcessCpu.parent(result.getLong(1));
-        }
     }
 
     /** The phases samples are charged to, before their traffic starts. */

@@ -11,6 +11,8 @@ import org.servicerecovery.events.Topic;
 import org.servicerecovery.reliability.InTransaction;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
 
 /**
  * Where business code puts the events its state change causes. The row is written in the caller's transaction, so the
@@ -19,6 +21,15 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class Outbox {
+
+    /**
+     * {@link #publishAll}'s statement, for Hibernate's and the reactive client's placeholders alike. unnest returns the
+     * rows in array order, so the identity column (the relay's order) follows the list.
+     */
+    private static final String INSERT_IN_ORDER = """
+            INSERT INTO outbox (event_id, topic, message_key, event_type, payload)
+            SELECT i, %s, k, t, p
+            FROM unnest(CAST(%s AS text[]), CAST(%s AS text[]), CAST(%s AS text[]), CAST(%s AS text[])) AS e(i, k, t, p)""";
 
     public Uni<Void> publish(Topic topic, CloudEvent event) {
         requireSubject(event);
@@ -79,32 +90,48 @@ public class Outbox {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        int size = events.size();
-        String[] ids = new String[size];
-        String[] keys = new String[size];
-        String[] types = new String[size];
-        String[] payloads = new String[size];
-        for (int i = 0; i < size; i++) {
-            CloudEvent event = events.get(i);
-            requireSubject(event);
-            ids[i] = event.id();
-            keys[i] = event.subject();
-            types[i] = event.type();
-            payloads[i] = new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8);
-        }
-        // unnest returns the rows in array order, so the identity column (the relay's order) follows the list.
-        return InTransaction.session("Outbox").chain(session -> session.createNativeQuery("""
-                        INSERT INTO outbox (event_id, topic, message_key, event_type, payload)
-                        SELECT i, :topic, k, t, p
-                        FROM unnest(CAST(:ids AS text[]), CAST(:keys AS text[]), CAST(:types AS text[]),
-                                    CAST(:payloads AS text[])) AS e(i, k, t, p)""")
+        Rows rows = Rows.of(events);
+        return InTransaction.session("Outbox").chain(session -> session.createNativeQuery(
+                        INSERT_IN_ORDER.formatted(":topic", ":ids", ":keys", ":types", ":payloads"))
                 .setParameter("topic", topic.topicName())
-                .setParameter("ids", ids)
-                .setParameter("keys", keys)
-                .setParameter("types", types)
-                .setParameter("payloads", payloads)
+                .setParameter("ids", rows.ids())
+                .setParameter("keys", rows.keys())
+                .setParameter("types", rows.types())
+                .setParameter("payloads", rows.payloads())
                 .executeUpdate())
                 .replaceWithVoid();
+    }
+
+    /**
+     * {@link #publishAll(Topic, List)} in {@code transaction}, a reactive client's connection in a transaction of its
+     * own: for work that runs several transactions at once, outside Hibernate's one session per context.
+     */
+    public Uni<Void> publishAll(SqlConnection transaction, Topic topic, List<CloudEvent> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Rows rows = Rows.of(events);
+        return transaction.preparedQuery(INSERT_IN_ORDER.formatted("$1", "$2", "$3", "$4", "$5"))
+                .execute(Tuple.of(topic.topicName(), rows.ids(), rows.keys(), rows.types(), rows.payloads()))
+                .replaceWithVoid();
+    }
+
+    /** The events as the insert's columns. */
+    private record Rows(String[] ids, String[] keys, String[] types, String[] payloads) {
+
+        static Rows of(List<CloudEvent> events) {
+            int size = events.size();
+            Rows rows = new Rows(new String[size], new String[size], new String[size], new String[size]);
+            for (int i = 0; i < size; i++) {
+                CloudEvent event = events.get(i);
+                requireSubject(event);
+                rows.ids[i] = event.id();
+                rows.keys[i] = event.subject();
+                rows.types[i] = event.type();
+                rows.payloads[i] = new String(CloudEvents.toStructuredJson(event), StandardCharsets.UTF_8);
+            }
+            return rows;
+        }
     }
 
     private static void requireSubject(CloudEvent event) {

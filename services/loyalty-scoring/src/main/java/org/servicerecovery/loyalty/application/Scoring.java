@@ -27,6 +27,7 @@ import org.servicerecovery.loyalty.persistence.LoyaltyStore;
 import org.servicerecovery.loyalty.persistence.LoyaltyStore.NewFact;
 import org.servicerecovery.loyalty.persistence.LoyaltyStore.Rescored;
 import org.servicerecovery.loyalty.persistence.LoyaltyStore.StoredState;
+import org.servicerecovery.loyalty.persistence.ScorePages;
 import org.servicerecovery.reliability.inbox.CustomerLocks;
 import org.servicerecovery.reliability.outbox.Outbox;
 
@@ -34,8 +35,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 
 /**
  * Keeps the customers' scores: applies a batch's new facts to the customers' running scores, and recomputes pages of scores in a rebuild, each under the
@@ -51,6 +52,7 @@ public class Scoring {
     private static final ObjectMapper JSON = EventData.newObjectMapper();
 
     private final LoyaltyStore store;
+    private final ScorePages pages;
     private final ScoringEngine engine;
     private final ScoreChanges changes;
     private final CustomerLocks locks;
@@ -60,9 +62,10 @@ public class Scoring {
     private final Counter rescoredAfterWeightsChange;
     private final Counter rescoredOutOfOrder;
 
-    public Scoring(LoyaltyStore store, ScoringEngine engine, ScoreChanges changes, CustomerLocks locks, Outbox outbox,
+    public Scoring(LoyaltyStore store, ScorePages pages, ScoringEngine engine, ScoreChanges changes, CustomerLocks locks, Outbox outbox,
                    Clock clock, MeterRegistry registry) {
         this.store = store;
+        this.pages = pages;
         this.engine = engine;
         this.changes = changes;
         this.locks = locks;
@@ -106,13 +109,13 @@ public class Scoring {
 
     /**
      * Recomputes the scores of one page of customers from their stored facts, e.g. after the weights changed, and
-     * their running scores with them: two reads and three writes for the whole page. Returns how many scores changed.
+     * their running scores with them, in a transaction of its own: the customers' locks, their facts and scores read
+     * together and scored on a worker thread, every change written together. Returns how many scores changed.
      */
-    @WithTransaction
     public Uni<Integer> rebuild(List<String> customerIds) {
-        return locks.lock(CONSUMER, customerIds)
-                .chain(() -> store.factsOf(customerIds))
-                .chain(facts -> store.scoresOf(customerIds).chain(stored -> rescorePage(customerIds, facts, stored)));
+        return pages.inTransaction(transaction -> locks.lock(transaction, CONSUMER, customerIds)
+                .chain(() -> pages.read(transaction, customerIds))
+                .chain(page -> rescorePage(transaction, customerIds, page.facts(), page.scores())));
     }
 
     /** The customers' running scores: as stored, or rebuilt from their facts where none of these weights is stored. */
@@ -221,13 +224,15 @@ public class Scoring {
         }
     }
 
-    private Uni<Integer> rescorePage(List<String> customerIds, Map<String, List<Fact>> facts, Map<String, CustomerScore> stored) {
+    private Uni<Integer> rescorePage(SqlConnection transaction, List<String> customerIds, Map<String, List<Fact>> facts,
+                                     Map<String, CustomerScore> stored) {
         List<Rescored> changed = new ArrayList<>();
         List<CloudEvent> notices = new ArrayList<>();
-        Map<String, ScoreState> running = new HashMap<>();
+        // encoded at once: a page of decoded running scores would crowd the heap
+        Map<String, byte[]> running = new HashMap<>();
         for (String customerId : customerIds) {
             ScoreState state = replay(facts.getOrDefault(customerId, List.of()));
-            running.put(customerId, state);
+            running.put(customerId, ScoreStateCodec.encode(state));
             Rescored rescored = rescored(customerId, state, null);
             Optional<CustomerScore> previous = Optional.ofNullable(stored.get(customerId));
             if (previous.isEmpty() || !sameScore(previous.get(), rescored.score())) {
@@ -235,9 +240,9 @@ public class Scoring {
                 changes.ifSignificant(customerId, previous, rescored.score(), null).ifPresent(notices::add);
             }
         }
-        return store.saveAll(changed).chain(() -> store.saveStates(running))
-                .chain(() -> outbox.publishAll(Topic.LOYALTY_EVENTS, notices))
-                .replaceWith(changed.size());
+        return Uni.combine().all().unis(pages.save(transaction, changed, engine.weights().version(), running),
+                        outbox.publishAll(transaction, Topic.LOYALTY_EVENTS, notices))
+                .discardItems().replaceWith(changed.size());
     }
 
     /** A running score of the whole history: equal to the engine's score of it (ScoreStateTest). */

@@ -172,15 +172,6 @@ public class LoyaltyStore {
                 .executeUpdate()).replaceWithVoid();
     }
 
-    public Uni<List<String>> customersWithFacts(String afterCustomerId, int limit) {
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT DISTINCT customer_id FROM customer_fact WHERE customer_id > :after
-                        ORDER BY customer_id LIMIT :limit""", String.class)
-                .setParameter("after", afterCustomerId)
-                .setParameter("limit", limit)
-                .getResultList());
-    }
-
     public Uni<Optional<CustomerScore>> score(String customerId) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
                         SELECT customer_id, team, tier, score, band, contributions::text, weights_version,
@@ -209,7 +200,7 @@ public class LoyaltyStore {
 
     /**
      * Appends every history line and upserts each customer's last score, each in one statement with its columns as
-     * arrays: a rebuild writes thousands of customers, and one round trip per row would make it take minutes. A customer
+     * arrays: a batch writes hundreds of customers, and one round trip per row would cost more than the rows. A customer
      * rescored several times in one batch gets a line per change and ends with the last.
      */
     public Uni<Void> saveAll(List<Rescored> rescored) {
