@@ -44,7 +44,8 @@ public record SchemaDb(String schema) {
         }
     }
 
-    private Connection connect() throws SQLException {
+    /** A connection to the schema, for statements the helpers above do not cover. */
+    public Connection connect() throws SQLException {
         SharedInfrastructure infrastructure = SharedInfrastructure.get();
         return DriverManager.getConnection(infrastructure.jdbcUrl() + "?currentSchema=" + schema,
                 infrastructure.serviceConfig().get("quarkus.datasource.username"),

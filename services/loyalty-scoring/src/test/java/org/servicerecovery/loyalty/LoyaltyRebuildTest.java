@@ -5,7 +5,6 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -35,7 +34,7 @@ import org.servicerecovery.loyalty.domain.ScoringEngine;
 import org.servicerecovery.loyalty.persistence.FactCodec;
 import org.servicerecovery.loyalty.persistence.LoyaltyStore;
 import org.servicerecovery.testing.RealInfrastructure;
-import org.servicerecovery.testing.SharedInfrastructure;
+import org.servicerecovery.testing.SchemaDb;
 import org.servicerecovery.testing.TestTokens;
 import org.servicerecovery.testing.TopicWriter;
 
@@ -57,6 +56,7 @@ import jakarta.inject.Inject;
 class LoyaltyRebuildTest {
 
     private static final int CUSTOMERS = 40;
+    private static final SchemaDb DB = new SchemaDb("loyalty_scoring");
     private static final ObjectMapper JSON = EventData.newObjectMapper();
     private static final TypeReference<List<Contribution>> CONTRIBUTIONS = new TypeReference<>() {
     };
@@ -81,13 +81,13 @@ class LoyaltyRebuildTest {
 
         rebuild();
         assertScoresAreTheFullRecomputation(run, facts, rerun);
-        assertEquals(CUSTOMERS, count("SELECT count(*) FROM customer_score_state WHERE customer_id LIKE ?", run + "%"),
+        assertEquals(CUSTOMERS, DB.count("SELECT count(*) FROM customer_score_state WHERE customer_id LIKE ?", run + "%"),
                 "every customer's running score stored" + rerun);
-        long trendLines = count("SELECT count(*) FROM score_history WHERE customer_id LIKE ?", run + "%");
+        long trendLines = DB.count("SELECT count(*) FROM score_history WHERE customer_id LIKE ?", run + "%");
         assertEquals(CUSTOMERS, trendLines, "one trend line per rescored customer" + rerun);
 
         rebuild();
-        assertEquals(trendLines, count("SELECT count(*) FROM score_history WHERE customer_id LIKE ?", run + "%"),
+        assertEquals(trendLines, DB.count("SELECT count(*) FROM score_history WHERE customer_id LIKE ?", run + "%"),
                 "a second rebuild changed no score" + rerun);
 
         OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MILLIS);
@@ -101,7 +101,7 @@ class LoyaltyRebuildTest {
         }
         long stored = facts.values().stream().mapToLong(List::size).sum();
         Awaitility.await().atMost(Duration.ofSeconds(30)).until(() ->
-                count("SELECT count(*) FROM customer_fact WHERE customer_id LIKE ?", run + "%") == stored);
+                DB.count("SELECT count(*) FROM customer_fact WHERE customer_id LIKE ?", run + "%") == stored);
         assertScoresAreTheFullRecomputation(run, facts, rerun);
     }
 
@@ -121,7 +121,7 @@ class LoyaltyRebuildTest {
         Map<String, String> expected = new TreeMap<>();
         facts.forEach((customer, history) -> expected.put(customer, describe(engine.score(History.canonical(history)))));
         Map<String, String> stored = new TreeMap<>();
-        try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement("""
+        try (Connection connection = DB.connect(); PreparedStatement query = connection.prepareStatement("""
                 SELECT customer_id, score, band, contributions::text, weights_version, floor(extract(epoch FROM as_of) * 1000)::bigint
                 FROM customer_score WHERE customer_id LIKE ?""")) {
             query.setString(1, run + "%");
@@ -145,7 +145,7 @@ class LoyaltyRebuildTest {
     }
 
     private static void store(Map<String, List<Fact>> facts) throws Exception {
-        try (Connection connection = connect(); PreparedStatement insert = connection.prepareStatement("""
+        try (Connection connection = DB.connect(); PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO customer_fact (customer_id, source, event_id, occurred_at, kind, fact)
                 VALUES (?, 'urn:test:loyalty', ?, ?, ?, CAST(? AS jsonb))""")) {
             for (Map.Entry<String, List<Fact>> customer : facts.entrySet()) {
@@ -160,22 +160,5 @@ class LoyaltyRebuildTest {
             }
             insert.executeBatch();
         }
-    }
-
-    private static long count(String sql, String param) throws Exception {
-        try (Connection connection = connect(); PreparedStatement query = connection.prepareStatement(sql)) {
-            query.setString(1, param);
-            try (ResultSet row = query.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        }
-    }
-
-    private static Connection connect() throws Exception {
-        SharedInfrastructure infrastructure = SharedInfrastructure.get();
-        return DriverManager.getConnection(infrastructure.jdbcUrl() + "?currentSchema=loyalty_scoring",
-                infrastructure.serviceConfig().get("quarkus.datasource.username"),
-                infrastructure.serviceConfig().get("quarkus.datasource.password"));
     }
 }
