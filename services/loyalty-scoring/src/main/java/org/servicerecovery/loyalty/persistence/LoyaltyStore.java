@@ -13,9 +13,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.hibernate.reactive.mutiny.Mutiny;
 import org.servicerecovery.events.EventData;
 import org.servicerecovery.loyalty.domain.Contribution;
 import org.servicerecovery.loyalty.domain.Fact;
@@ -210,38 +212,61 @@ public class LoyaltyStore {
         Map<String, Rescored> latest = new LinkedHashMap<>();
         rescored.forEach(row -> latest.put(row.customerId(), row));
         List<Rescored> scores = List.copyOf(latest.values());
-        return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        INSERT INTO customer_score (customer_id, team, tier, score, band, contributions, weights_version, as_of)
-                        SELECT customer, team, tier, CAST(score AS int), band, CAST(contributions AS jsonb),
-                               CAST(version AS int), CAST(as_of AS timestamptz)
-                        FROM unnest(CAST(:customers AS text[]), CAST(:teams AS text[]), CAST(:tiers AS text[]),
-                                    CAST(:scores AS text[]), CAST(:bands AS text[]), CAST(:contributions AS text[]),
-                                    CAST(:versions AS text[]), CAST(:asOfs AS text[]))
-                             AS row(customer, team, tier, score, band, contributions, version, as_of)
-                        ON CONFLICT (customer_id) DO UPDATE SET team = excluded.team, tier = excluded.tier,
-                           score = excluded.score, band = excluded.band, contributions = excluded.contributions,
-                           weights_version = excluded.weights_version, as_of = excluded.as_of, updated_at = clock_timestamp()""")
-                .setParameter("customers", column(scores, Rescored::customerId))
-                .setParameter("teams", column(scores, Rescored::team))
-                .setParameter("tiers", column(scores, Rescored::tier))
-                .setParameter("scores", column(scores, row -> String.valueOf(row.score().value())))
-                .setParameter("bands", column(scores, row -> bandName(row.score())))
-                .setParameter("contributions", column(scores, row -> json(row.score().contributions())))
-                .setParameter("versions", column(scores, row -> String.valueOf(row.score().weightsVersion())))
-                .setParameter("asOfs", column(scores, row -> row.score().asOf().toString()))
+        return Panache.getSession().chain(session -> named(session.createNativeQuery(SCORE_UPSERT.formatted(
+                        (Object[]) placeholders("score", 8))), "score", scoreColumns(scores))
                 .executeUpdate()
-                .chain(() -> session.createNativeQuery("""
-                                INSERT INTO score_history (customer_id, as_of, score, band, cause_event_id)
-                                SELECT customer, CAST(as_of AS timestamptz), CAST(score AS int), band, cause
-                                FROM unnest(CAST(:customers AS text[]), CAST(:asOfs AS text[]), CAST(:scores AS text[]),
-                                            CAST(:bands AS text[]), CAST(:causes AS text[])) AS row(customer, as_of, score, band, cause)""")
-                        .setParameter("customers", column(rescored, Rescored::customerId))
-                        .setParameter("asOfs", column(rescored, row -> row.score().asOf().toString()))
-                        .setParameter("scores", column(rescored, row -> String.valueOf(row.score().value())))
-                        .setParameter("bands", column(rescored, row -> bandName(row.score())))
-                        .setParameter("causes", column(rescored, Rescored::causeEventId))
+                .chain(() -> named(session.createNativeQuery(HISTORY_INSERT.formatted(
+                                (Object[]) placeholders("history", 5))), "history", historyColumns(rescored))
                         .executeUpdate()))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Upserts customers' last scores, one row per customer: {@link #scoreColumns}, each as a text array, in the
+     * placeholders %1$s to %8$s. The consumer's and the rebuild's statement, through Hibernate or the reactive client.
+     */
+    static final String SCORE_UPSERT = """
+            INSERT INTO customer_score (customer_id, team, tier, score, band, contributions, weights_version, as_of)
+            SELECT customer, team, tier, CAST(score AS int), band, CAST(contributions AS jsonb),
+                   CAST(version AS int), CAST(as_of AS timestamptz)
+            FROM unnest(CAST(%1$s AS text[]), CAST(%2$s AS text[]), CAST(%3$s AS text[]), CAST(%4$s AS text[]),
+                        CAST(%5$s AS text[]), CAST(%6$s AS text[]), CAST(%7$s AS text[]), CAST(%8$s AS text[]))
+                 AS row(customer, team, tier, score, band, contributions, version, as_of)
+            ON CONFLICT (customer_id) DO UPDATE SET team = excluded.team, tier = excluded.tier,
+               score = excluded.score, band = excluded.band, contributions = excluded.contributions,
+               weights_version = excluded.weights_version, as_of = excluded.as_of, updated_at = clock_timestamp()""";
+
+    /** Appends trend lines: {@link #historyColumns} in the placeholders %1$s to %5$s, as {@link #SCORE_UPSERT}. */
+    static final String HISTORY_INSERT = """
+            INSERT INTO score_history (customer_id, as_of, score, band, cause_event_id)
+            SELECT customer, CAST(as_of AS timestamptz), CAST(score AS int), band, cause
+            FROM unnest(CAST(%1$s AS text[]), CAST(%2$s AS text[]), CAST(%3$s AS text[]), CAST(%4$s AS text[]),
+                        CAST(%5$s AS text[])) AS row(customer, as_of, score, band, cause)""";
+
+    static List<String[]> scoreColumns(List<Rescored> rows) {
+        return List.of(column(rows, Rescored::customerId), column(rows, Rescored::team), column(rows, Rescored::tier),
+                column(rows, row -> String.valueOf(row.score().value())), column(rows, row -> bandName(row.score())),
+                column(rows, row -> json(row.score().contributions())),
+                column(rows, row -> String.valueOf(row.score().weightsVersion())),
+                column(rows, row -> row.score().asOf().toString()));
+    }
+
+    static List<String[]> historyColumns(List<Rescored> rows) {
+        return List.of(column(rows, Rescored::customerId), column(rows, row -> row.score().asOf().toString()),
+                column(rows, row -> String.valueOf(row.score().value())), column(rows, row -> bandName(row.score())),
+                column(rows, Rescored::causeEventId));
+    }
+
+    /** Named parameters {@code :name1} to {@code :nameN}. */
+    private static String[] placeholders(String name, int count) {
+        return IntStream.rangeClosed(1, count).mapToObj(n -> ":" + name + n).toArray(String[]::new);
+    }
+
+    private static Mutiny.MutationQuery named(Mutiny.MutationQuery query, String name, List<String[]> columns) {
+        for (int n = 0; n < columns.size(); n++) {
+            query.setParameter(name + (n + 1), columns.get(n));
+        }
+        return query;
     }
 
     private static String[] column(List<Rescored> rows, Function<Rescored, String> value) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -125,45 +126,21 @@ public class ScorePages {
     }
 
     private static Uni<Void> saveScores(SqlConnection transaction, List<Rescored> changed) {
-        if (changed.isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return transaction.preparedQuery("""
-                        INSERT INTO customer_score (customer_id, team, tier, score, band, contributions, weights_version, as_of)
-                        SELECT customer, team, tier, score, band, CAST(contributions AS jsonb), version,
-                               CAST(as_of AS timestamptz)
-                        FROM unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::text[], $6::text[], $7::int[], $8::text[])
-                             AS row(customer, team, tier, score, band, contributions, version, as_of)
-                        ON CONFLICT (customer_id) DO UPDATE SET team = excluded.team, tier = excluded.tier,
-                           score = excluded.score, band = excluded.band, contributions = excluded.contributions,
-                           weights_version = excluded.weights_version, as_of = excluded.as_of, updated_at = clock_timestamp()""")
-                .execute(Tuple.tuple(List.of(
-                        column(changed, Rescored::customerId),
-                        column(changed, Rescored::team),
-                        column(changed, Rescored::tier),
-                        changed.stream().map(row -> row.score().value()).toArray(Integer[]::new),
-                        column(changed, row -> LoyaltyStore.bandName(row.score())),
-                        column(changed, row -> json(row.score().contributions())),
-                        changed.stream().map(row -> row.score().weightsVersion()).toArray(Integer[]::new),
-                        column(changed, row -> row.score().asOf().toString()))))
-                .replaceWithVoid();
+        return write(transaction, LoyaltyStore.SCORE_UPSERT, LoyaltyStore.scoreColumns(changed));
     }
 
     private static Uni<Void> saveHistory(SqlConnection transaction, List<Rescored> changed) {
-        if (changed.isEmpty()) {
+        return write(transaction, LoyaltyStore.HISTORY_INSERT, LoyaltyStore.historyColumns(changed));
+    }
+
+    /** One of {@link LoyaltyStore}'s statements with its columns as $1, $2, …; nothing to do without rows. */
+    private static Uni<Void> write(SqlConnection transaction, String statement, List<String[]> columns) {
+        if (columns.get(0).length == 0) {
             return Uni.createFrom().voidItem();
         }
-        return transaction.preparedQuery("""
-                        INSERT INTO score_history (customer_id, as_of, score, band, cause_event_id)
-                        SELECT customer, CAST(as_of AS timestamptz), score, band, cause
-                        FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[])
-                             AS row(customer, as_of, score, band, cause)""")
-                .execute(Tuple.of(
-                        column(changed, Rescored::customerId),
-                        column(changed, row -> row.score().asOf().toString()),
-                        changed.stream().map(row -> row.score().value()).toArray(Integer[]::new),
-                        column(changed, row -> LoyaltyStore.bandName(row.score())),
-                        column(changed, Rescored::causeEventId)))
+        Object[] placeholders = IntStream.rangeClosed(1, columns.size()).mapToObj(n -> "$" + n).toArray();
+        return transaction.preparedQuery(statement.formatted(placeholders))
+                .execute(Tuple.tuple(new ArrayList<Object>(columns)))
                 .replaceWithVoid();
     }
 
@@ -185,23 +162,11 @@ public class ScorePages {
                 .replaceWithVoid();
     }
 
-    private static String[] column(List<Rescored> rows, Function<Rescored, String> value) {
-        return rows.stream().map(value).toArray(String[]::new);
-    }
-
     private static List<Contribution> contributions(String json) {
         try {
             return JSON.readValue(json, CONTRIBUTIONS);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored contributions cannot be read", e);
-        }
-    }
-
-    private static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
