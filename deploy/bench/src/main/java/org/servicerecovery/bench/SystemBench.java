@@ -47,6 +47,12 @@ final class SystemBench {
     /** How long a backlog may take to drain before the next part (or the report) goes ahead without it. */
     private static final Duration DRAIN = Duration.ofSeconds(Integer.getInteger("bench.system.drain-seconds", 60));
     private static final Duration POPULATION_DRAIN = Duration.ofSeconds(180);
+    /**
+     * Mixed traffic before anything is measured, for the services' JIT: after the population (one event type), C2
+     * still takes a third of each service's CPU for the first minutes of mixed traffic and settles after about four.
+     */
+    private static final int WARM_UP_RATE = Integer.getInteger("bench.system.warm-up-rate", 600);
+    private static final Duration WARM_UP = Duration.ofSeconds(Integer.getInteger("bench.system.warm-up-seconds", 240));
 
     private static final double MISS_GOAL_MS = 1_000;
     private static final double APOLOGY_GOAL_MS = 1_000;
@@ -143,6 +149,7 @@ final class SystemBench {
                     CUSTOMERS, ZIPF_EXPONENT, SEED, timeline);
                  SystemObserver observer = new SystemObserver(bootstrapServers, traffic, timeline, db, services, brokerPid)) {
                 populate(traffic, observer, report);
+                warmUp(traffic, observer, report);
                 if (sustained) {
                     sustained(traffic, observer, timeline, statements, report, out);
                 }
@@ -193,6 +200,22 @@ final class SystemBench {
                         + "activity Zipf-distributed, exponent %.2f, seed %d", POPULATION_RATE, (sent - start) / 1000.0,
                         drained ? String.format("%.0f s later", (end - sent) / 1000.0) : "not within " + POPULATION_DRAIN.toSeconds() + " s",
                         ZIPF_EXPONENT, SEED));
+    }
+
+    /** Mixed traffic the figures leave out: what the services' JIT compiles runs before the measured phases. */
+    private static void warmUp(MixedTraffic traffic, SystemObserver observer, Report report) throws Exception {
+        if (WARM_UP.isZero()) {
+            return;
+        }
+        System.out.printf("  warm-up: %,d CRM events/s for %d s (not measured)%n", WARM_UP_RATE, WARM_UP.toSeconds());
+        Phase warmUp = new Phase("warm-up", WARM_UP_RATE, WARM_UP);
+        long stop = runPhases(traffic, observer, List.of(warmUp));
+        boolean drained = drain(observer, traffic, warmUp.startMillis, stop + POPULATION_DRAIN.toMillis());
+        report.add("system", "warm-up: mixed CRM traffic (not measured)", String.format("%,d events", warmUp.sent),
+                String.format("%,d /s for %d s, then %d s of planned fulfilments; backlog %s; for the services' JIT, which"
+                        + " compiles the mixed traffic's code for minutes after the population", WARM_UP_RATE,
+                        WARM_UP.toSeconds(), TAIL.toSeconds(), drained ? "drained" : "NOT drained within "
+                        + POPULATION_DRAIN.toSeconds() + " s"));
     }
 
     /**

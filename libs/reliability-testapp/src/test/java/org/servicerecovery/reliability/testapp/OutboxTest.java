@@ -4,7 +4,13 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -13,6 +19,7 @@ import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.servicerecovery.events.CloudEvents;
 import org.servicerecovery.events.Topic;
 import org.servicerecovery.testing.TopicReader;
 
@@ -79,6 +86,48 @@ class OutboxTest {
                 "only the relay's new session holds the lock");
         given().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'outbox-relay' }.status", is("UP"));
+    }
+
+    /**
+     * The relay reads the rows each commit names. A row whose transaction took its id before another transaction's rows
+     * but commits after they were published is named by its own commit and published then, before its key's next row.
+     */
+    @Test
+    void aRowCommittedAfterRowsWithHigherIdsWereRelayedIsPublishedAtItsOwnCommit() throws Throwable {
+        String slow = "cust-" + UUID.randomUUID();
+        String fast = "cust-" + UUID.randomUUID();
+        try (Connection first = Db.connect(); Connection second = Db.connect()) {
+            first.setAutoCommit(false);
+            second.setAutoCommit(false);
+            long lower = insert(first, slow + "-0", slow);
+            long higher = insert(second, fast + "-0", fast);
+            assertTrue(lower < higher);
+            second.commit();
+            awaitOnKafka(fast, 1);
+
+            first.commit();
+        }
+        VertxContextSupport.subscribeAndAwait(() -> effects.publish(slow, slow + "-next", 1, false));
+
+        try (TopicReader reader = new TopicReader(Topic.PROMISE_EVENTS.topicName())) {
+            List<String> ids = ofCustomer(reader.readUntil(records -> ofCustomer(records, slow).size() >= 2,
+                    Duration.ofSeconds(30)), slow).stream().map(r -> TopicReader.header(r, "ce_id")).toList();
+            assertEquals(List.of(slow + "-0", slow + "-next-0"), ids);
+        }
+    }
+
+    private static long insert(Connection connection, String id, String customer) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("INSERT INTO outbox (event_id, topic, message_key,"
+                + " event_type, payload) VALUES (?, ?, ?, 'test.effect', ?) RETURNING id")) {
+            insert.setString(1, id);
+            insert.setString(2, Topic.PROMISE_EVENTS.topicName());
+            insert.setString(3, customer);
+            insert.setString(4, new String(CloudEvents.toStructuredJson(Effects.event(id, customer)), StandardCharsets.UTF_8));
+            try (ResultSet inserted = insert.executeQuery()) {
+                inserted.next();
+                return inserted.getLong(1);
+            }
+        }
     }
 
     /** Application names of the sessions holding an advisory lock (the relay's is the only one in this database). */

@@ -18,6 +18,7 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 import org.servicerecovery.servicekit.KafkaClientSettings;
 
 import io.agroal.api.AgroalDataSource;
@@ -44,6 +45,8 @@ public class OutboxRelay {
     /** How long a stopping relay still waits for acknowledgements, so that it deletes what Kafka has. */
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+    /** How often the relay scans from the oldest row even while notifications name every new row. */
+    static final Duration SCAN_ALL_EVERY = Duration.ofSeconds(10);
 
     private final AgroalDataSource dataSource;
     private final OutboxProgress progress;
@@ -156,23 +159,89 @@ public class OutboxRelay {
         try (Statement statement = connection.createStatement()) {
             statement.execute("LISTEN \"" + schema + "_outbox\"");
         }
+        PGConnection notifications = connection.unwrap(PGConnection.class);
+        Reads reads = new Reads();
         while (running) {
-            BatchSender.Outcome batch = relayBatch(connection);
+            reads.take(notifications.getNotifications());
+            if (!reads.scanAll() && !reads.pending()) {
+                // Woken at once by a commit's NOTIFY; the poll interval only bounds the delay if one is lost.
+                if (!reads.take(notifications.getNotifications((int) pollInterval.toMillis()))) {
+                    reads.scanAllNext();
+                }
+                continue;
+            }
+            boolean scanAll = reads.scanAll();
+            NotifiedIds.Ranges read = reads.drain();
+            BatchSender.Outcome batch = relayBatch(connection,
+                    scanAll ? oldestRows(connection) : notifiedRows(connection, read));
+            reads.done(read, scanAll, batch.rows() < batchSize && batch.retryCause() == null);
             if (batch.retryCause() != null) {
                 publishing.failed(batch.toRetry() + " of " + batch.rows() + " rows: " + batch.retryCause());
                 pause(RETRY_PAUSE);
             } else {
                 publishing.ended();
-                if (batch.rows() < batchSize) {
-                    // Woken at once by a commit's NOTIFY; the poll interval only bounds the delay if one is lost.
-                    connection.unwrap(PGConnection.class).getNotifications((int) pollInterval.toMillis());
-                }
             }
         }
     }
 
-    private BatchSender.Outcome relayBatch(Connection connection) throws SQLException {
-        List<BatchSender.Row> rows = oldestRows(connection);
+    /**
+     * What the next read is. Normally the rows the commits' notifications named ({@link NotifiedIds}): index probes
+     * that never touch the entries of rows already deleted. A scan from the oldest row instead on taking the lead
+     * (notifications before the LISTEN are lost), while a backlog fills whole batches, after a batch with rows to send
+     * again (they go first), when a notification names no ids, when none came for a poll interval, and at least every
+     * {@link #SCAN_ALL_EVERY} as a safety net. A scan that read everything there was covers the notifications taken
+     * before it.
+     */
+    private static final class Reads {
+        private final NotifiedIds notified = new NotifiedIds();
+        private boolean scanAll = true;
+        private long lastScanAll = System.nanoTime();
+
+        /** True if some notification came. */
+        boolean take(PGNotification[] received) {
+            if (received == null) {
+                return false;
+            }
+            for (PGNotification notification : received) {
+                if (!notified.add(notification.getParameter())) {
+                    scanAll = true;
+                }
+            }
+            return true;
+        }
+
+        boolean scanAll() {
+            return scanAll || System.nanoTime() - lastScanAll > SCAN_ALL_EVERY.toNanos();
+        }
+
+        void scanAllNext() {
+            scanAll = true;
+        }
+
+        boolean pending() {
+            return !notified.isEmpty();
+        }
+
+        NotifiedIds.Ranges drain() {
+            return notified.drain();
+        }
+
+        /**
+         * After a read of {@code read} (or a scan from the oldest row, taken after {@code read} was drained): whether it
+         * got everything it asked for, none to send again.
+         */
+        void done(NotifiedIds.Ranges read, boolean wasScanAll, boolean complete) {
+            if (!complete) {
+                notified.putBack(read);
+                scanAll = true;
+            } else if (wasScanAll) {
+                scanAll = false;
+                lastScanAll = System.nanoTime();
+            }
+        }
+    }
+
+    private BatchSender.Outcome relayBatch(Connection connection, List<BatchSender.Row> rows) throws SQLException {
         if (rows.isEmpty()) {
             return new BatchSender.Outcome(List.of(), List.of(), 0, null);
         }
@@ -196,16 +265,35 @@ public class OutboxRelay {
     }
 
     private List<BatchSender.Row> oldestRows(Connection connection) throws SQLException {
-        List<BatchSender.Row> rows = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement("""
                 SELECT id, topic, kafka_partition, message_key, payload, (extract(epoch FROM created_at) * 1000)::bigint
                 FROM outbox ORDER BY id LIMIT ?""")) {
             select.setInt(1, batchSize);
-            try (ResultSet result = select.executeQuery()) {
-                while (result.next()) {
-                    rows.add(new BatchSender.Row(result.getLong(1), result.getString(2),
-                            (Integer) result.getObject(3), result.getString(4), result.getString(5), result.getLong(6)));
-                }
+            return rows(select);
+        }
+    }
+
+    /** The rows of the notified id ranges, in id order: one index range scan per range. */
+    private List<BatchSender.Row> notifiedRows(Connection connection, NotifiedIds.Ranges ranges) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT o.id, o.topic, o.kafka_partition, o.message_key, o.payload,
+                       (extract(epoch FROM o.created_at) * 1000)::bigint
+                FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS r(first_id, last_id)
+                CROSS JOIN LATERAL (SELECT * FROM outbox WHERE id BETWEEN r.first_id AND r.last_id) o
+                ORDER BY o.id LIMIT ?""")) {
+            select.setArray(1, connection.createArrayOf("bigint", ranges.firsts()));
+            select.setArray(2, connection.createArrayOf("bigint", ranges.lasts()));
+            select.setInt(3, batchSize);
+            return rows(select);
+        }
+    }
+
+    private static List<BatchSender.Row> rows(PreparedStatement select) throws SQLException {
+        List<BatchSender.Row> rows = new ArrayList<>();
+        try (ResultSet result = select.executeQuery()) {
+            while (result.next()) {
+                rows.add(new BatchSender.Row(result.getLong(1), result.getString(2),
+                        (Integer) result.getObject(3), result.getString(4), result.getString(5), result.getLong(6)));
             }
         }
         return rows;
