@@ -55,7 +55,7 @@ import io.quarkus.vertx.VertxContextSupport;
 /**
  * One event the database refuses does not take the others of its batch or group commit down with it. Validation
  * refuses every such event, so these tests build the poison directly (a {@link Verdict.Valid} no validator would
- * give) and hand it to intake behind the validator: stored raw JSON with a U+0000 escape (PostgreSQL's jsonb refuses
+ * give) and hand it to intake behind the validator: stored raw JSON with a U+0000 character (PostgreSQL's text refuses
  * it) and an id longer than a B-tree key holds.
  */
 @QuarkusTest
@@ -187,10 +187,10 @@ class BatchIsolationTest {
         return assertInstanceOf(Verdict.Valid.class, validator.structured(Crm.bytes(event), ""));
     }
 
-    /** Passes every check but the database's: the raw JSON stored carries a U+0000 escape, which jsonb refuses. */
+    /** Passes every check but the database's: the raw JSON stored carries a U+0000 character, which text refuses. */
     private Verdict.Valid nulInRaw(ObjectNode event) {
         Verdict.Valid valid = valid(event);
-        String raw = valid.raw().replace("\"rating\":", "\"note\":\"\\u0000\",\"rating\":");
+        String raw = valid.raw().replace("\"rating\":", "\"note\":\"\u0000\",\"rating\":");
         return new Verdict.Valid(valid.event(), valid.type(), valid.data(), raw);
     }
 

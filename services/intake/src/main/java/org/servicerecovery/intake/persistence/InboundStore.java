@@ -62,11 +62,9 @@ public class InboundStore {
             raws[i] = valid.raw();
         }
         // Arrays rather than a VALUES list: one statement text for every batch size, so it is parsed and planned once.
-        // The raw JSON travels as text and is cast in SQL; bound to a jsonb parameter, the reactive client would store
-        // the Java string as a JSON string scalar.
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        INSERT INTO inbound_event (source, event_id, event_type, customer_id, channel, received_at, raw)
-                        SELECT s, i, t, c, :channel, :now, CAST(r AS jsonb)
+                        INSERT INTO inbound_event (source, event_id, event_type, customer_id, channel, received_at, raw_text)
+                        SELECT s, i, t, c, :channel, :now, r
                         FROM unnest(CAST(:sources AS text[]), CAST(:ids AS text[]), CAST(:types AS text[]),
                                     CAST(:customers AS text[]), CAST(:raws AS text[])) AS e(s, i, t, c, r)
                         ON CONFLICT (source, event_id) DO NOTHING
@@ -99,7 +97,7 @@ public class InboundStore {
     @WithSession
     public Uni<Optional<StoredEvent>> find(String source, String id) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT e.event_type, e.customer_id, e.channel, e.received_at, e.raw::text,
+                        SELECT e.event_type, e.customer_id, e.channel, e.received_at, coalesce(e.raw_text, e.raw::text),
                                EXISTS (SELECT 1 FROM outbox o WHERE o.event_id = e.event_id AND o.topic = :topic)
                         FROM inbound_event e WHERE e.source = :source AND e.event_id = :id""", Object[].class)
                 .setParameter("topic", Topic.INTAKE_EVENTS.topicName())
