@@ -122,7 +122,7 @@ class LoyaltyRebuildTest {
         facts.forEach((customer, history) -> expected.put(customer, describe(engine.score(History.canonical(history)))));
         Map<String, String> stored = new TreeMap<>();
         try (Connection connection = DB.connect(); PreparedStatement query = connection.prepareStatement("""
-                SELECT customer_id, score, band, contributions::text, weights_version, floor(extract(epoch FROM as_of) * 1000)::bigint
+                SELECT customer_id, score, band, coalesce(contributions_text, contributions::text), weights_version, floor(extract(epoch FROM as_of) * 1000)::bigint
                 FROM customer_score WHERE customer_id LIKE ?""")) {
             query.setString(1, run + "%");
             try (ResultSet rows = query.executeQuery()) {

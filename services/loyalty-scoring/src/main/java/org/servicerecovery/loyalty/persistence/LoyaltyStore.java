@@ -134,7 +134,7 @@ public class LoyaltyStore {
     /** The stored scores of those of the customers that have one. */
     public Uni<Map<String, CustomerScore>> scoresOf(Collection<String> customerIds) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT customer_id, team, tier, score, band, contributions::text, weights_version,
+                        SELECT customer_id, team, tier, score, band, coalesce(contributions_text, contributions::text), weights_version,
                                floor(extract(epoch FROM as_of) * 1000)::bigint
                         FROM customer_score WHERE customer_id = ANY(CAST(:customers AS text[]))""", Object[].class)
                 .setParameter("customers", customerIds.toArray(String[]::new))
@@ -176,7 +176,7 @@ public class LoyaltyStore {
 
     public Uni<Optional<CustomerScore>> score(String customerId) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT customer_id, team, tier, score, band, contributions::text, weights_version,
+                        SELECT customer_id, team, tier, score, band, coalesce(contributions_text, contributions::text), weights_version,
                                floor(extract(epoch FROM as_of) * 1000)::bigint
                         FROM customer_score WHERE customer_id = :customer""", Object[].class)
                 .setParameter("customer", customerId)
@@ -187,7 +187,7 @@ public class LoyaltyStore {
     /** Scores sorted from most at risk, optionally of one band and one team. */
     public Uni<List<CustomerScore>> scores(String band, String team, int page, int size) {
         return Panache.getSession().chain(session -> session.createNativeQuery("""
-                        SELECT customer_id, team, tier, score, band, contributions::text, weights_version,
+                        SELECT customer_id, team, tier, score, band, coalesce(contributions_text, contributions::text), weights_version,
                                floor(extract(epoch FROM as_of) * 1000)::bigint
                         FROM customer_score
                         WHERE (cast(:band AS text) IS NULL OR band = :band) AND (cast(:team AS text) IS NULL OR team = :team)
@@ -226,14 +226,15 @@ public class LoyaltyStore {
      * placeholders %1$s to %8$s. The consumer's and the rebuild's statement, through Hibernate or the reactive client.
      */
     static final String SCORE_UPSERT = """
-            INSERT INTO customer_score (customer_id, team, tier, score, band, contributions, weights_version, as_of)
-            SELECT customer, team, tier, CAST(score AS int), band, CAST(contributions AS jsonb),
+            INSERT INTO customer_score (customer_id, team, tier, score, band, contributions_text, weights_version, as_of)
+            SELECT customer, team, tier, CAST(score AS int), band, contributions,
                    CAST(version AS int), CAST(as_of AS timestamptz)
             FROM unnest(CAST(%1$s AS text[]), CAST(%2$s AS text[]), CAST(%3$s AS text[]), CAST(%4$s AS text[]),
                         CAST(%5$s AS text[]), CAST(%6$s AS text[]), CAST(%7$s AS text[]), CAST(%8$s AS text[]))
                  AS row(customer, team, tier, score, band, contributions, version, as_of)
             ON CONFLICT (customer_id) DO UPDATE SET team = excluded.team, tier = excluded.tier,
-               score = excluded.score, band = excluded.band, contributions = excluded.contributions,
+               score = excluded.score, band = excluded.band, contributions = NULL,
+               contributions_text = excluded.contributions_text,
                weights_version = excluded.weights_version, as_of = excluded.as_of, updated_at = clock_timestamp()""";
 
     /** Appends trend lines: {@link #historyColumns} in the placeholders %1$s to %5$s, as {@link #SCORE_UPSERT}. */

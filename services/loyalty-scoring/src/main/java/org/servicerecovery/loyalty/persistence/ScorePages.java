@@ -88,7 +88,7 @@ public class ScorePages {
                         SELECT customer_id, kind, fact::text FROM customer_fact WHERE customer_id = ANY($1)""")
                 .execute(customers);
         Uni<RowSet<Row>> scores = transaction.preparedQuery("""
-                        SELECT customer_id, team, tier, score, band, contributions::text, weights_version,
+                        SELECT customer_id, team, tier, score, band, coalesce(contributions_text, contributions::text), weights_version,
                                floor(extract(epoch FROM as_of) * 1000)::bigint
                         FROM customer_score WHERE customer_id = ANY($1)""")
                 .execute(customers);
