@@ -211,11 +211,15 @@ final class SystemBench {
         Phase warmUp = new Phase("warm-up", WARM_UP_RATE, WARM_UP);
         long stop = runPhases(traffic, observer, List.of(warmUp));
         boolean drained = drain(observer, traffic, warmUp.startMillis, stop + POPULATION_DRAIN.toMillis());
-        report.add("system", "warm-up: mixed CRM traffic (not measured)", String.format("%,d events", warmUp.sent),
+        report.add("system", "warm-up: mixed CRM traffic (not in the goals)", String.format("%,d events", warmUp.sent),
                 String.format("%,d /s for %d s, then %d s of planned fulfilments; backlog %s; for the services' JIT, which"
                         + " compiles the mixed traffic's code for minutes after the population", WARM_UP_RATE,
                         WARM_UP.toSeconds(), TAIL.toSeconds(), drained ? "drained" : "NOT drained within "
                         + POPULATION_DRAIN.toSeconds() + " s"));
+        report.add("system", "warm-up (cold services): miss / complaint → apology / score, p99",
+                Report.millis(p99(warmUp.missLateness)) + " / " + Report.millis(p99(warmUp.complaintToApology)) + " / "
+                        + Report.millis(p99(warmUp.scoreUpdated)),
+                "what a service started under load does for its first minutes; the same spans as the goals below");
     }
 
     /**
