@@ -46,7 +46,7 @@ public class OutboxRelay {
     private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(5);
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
     /** How often the relay scans from the oldest row even while notifications name every new row. */
-    static final Duration SCAN_ALL_EVERY = Duration.ofSeconds(10);
+    private static final Duration SCAN_ALL_EVERY = Duration.ofSeconds(10);
 
     private final AgroalDataSource dataSource;
     private final OutboxProgress progress;
