@@ -207,7 +207,7 @@ final class SystemBench {
         if (WARM_UP.isZero()) {
             return;
         }
-        System.out.printf("  warm-up: %,d CRM events/s for %d s (not measured)%n", WARM_UP_RATE, WARM_UP.toSeconds());
+        System.out.printf("  warm-up: %,d CRM events/s for %d s (not in the goals)%n", WARM_UP_RATE, WARM_UP.toSeconds());
         Phase warmUp = new Phase("warm-up", WARM_UP_RATE, WARM_UP);
         long stop = runPhases(traffic, observer, List.of(warmUp));
         boolean drained = drain(observer, traffic, warmUp.startMillis, stop + POPULATION_DRAIN.toMillis());
